@@ -1,0 +1,13 @@
+/* The yxd subcommands. Each returns the process exit code: 0 success,
+ * 1 failure, 2 bad usage (with one line on stderr saying what to do).
+ * argv[0] is the subcommand name. To add one: declare it here, add it to
+ * YXD_COMMANDS, implement it in backend/cmd_NAME.c. */
+#ifndef YXD_CMD_H
+#define YXD_CMD_H
+
+int cmd_init(int argc, char **argv);
+
+#define YXD_COMMANDS \
+    { "init", cmd_init, "init --db FILE [--demo N] [--seed S]" },
+
+#endif

@@ -1,0 +1,30 @@
+/* Small helpers every module needs: bounded string copy, strict number
+ * parsing, whole-file reads, UTF-8 validation, where shipped data lives. */
+#ifndef YX_UTIL_H
+#define YX_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Copies at most n-1 bytes and always terminates; returns strlen(src). */
+size_t yx_strlcpy(char *dst, const char *src, size_t n);
+
+/* Whole string must be a decimal integer within [min, max]; 0 ok, -1 not. */
+int yx_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Whole string must be a finite number within [min, max]. */
+int yx_parse_double(const char *s, double min, double max, double *out);
+
+/* Reads a whole file (at most max bytes, else fails with errno EFBIG) into a
+ * NUL-terminated malloc'd buffer; the caller frees it. NULL on failure. */
+char *yx_read_file(const char *path, size_t *len, size_t max);
+
+/* 1 when the n bytes are well-formed UTF-8 (no overlongs, no surrogates). */
+int yx_utf8_valid(const char *s, size_t n);
+
+/* Directory of shipped assets: $YX_DATADIR, else the install location, else
+ * ./assets when run from the source tree. Returns a static string. */
+const char *yx_datadir(void);
+/* Joins yx_datadir() and a relative path into buf; returns buf. */
+char *yx_asset_path(char *buf, size_t n, const char *rel);
+
+#endif
