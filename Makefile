@@ -50,6 +50,14 @@ DEFS := -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
 BASE_CFLAGS := -std=c11 $(WARN) $(DEFS) -I. -MMD -MP \
         $(call pkgcflags,$(PKGS_CORE) $(PKGS_TUI) $(PKGS_BACKEND))
 REL_CFLAGS  := $(BASE_CFLAGS) -O2 -g
+# Quiet by default; `make V=1` shows whole command lines.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = printf '  %-6s %s\n' $(1) $(2);
+endif
 TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined
 TEST_LDFLAGS := -fsanitize=address,undefined
@@ -76,7 +84,7 @@ define variant
 # $(1) = output dir, $(2) = CFLAGS, $(3) = extra LDFLAGS
 $(1)/obj/%.o: %.c
 	@mkdir -p $$(@D)
-	$$(CC) $(2) -c $$< -o $$@
+	$(Q)$$(call say,CC,$$@)$$(CC) $(2) -c $$< -o $$@
 
 $(1)/libcore.a: $(call objs,$(1),$(CORE_SRC))
 	@mkdir -p $$(@D); rm -f $$@; ar rcs $$@ $$^
@@ -88,9 +96,9 @@ $(1)/libbackend.a: $(call objs,$(1),$(BACKEND_SRC))
 	@mkdir -p $$(@D); rm -f $$@; ar rcs $$@ $$^
 
 $(1)/yx: $(1)/obj/screens/main.o $(1)/libscreens.a $(1)/libtui.a $(1)/libcore.a
-	$$(CC) $(3) -o $$@ $$^ $(LIBS_TUI) $(LIBS_CORE)
+	$(Q)$$(call say,LINK,$$@)$$(CC) $(3) -o $$@ $$^ $(LIBS_TUI) $(LIBS_CORE)
 $(1)/yxd: $(1)/obj/backend/main.o $(1)/libbackend.a $(1)/libcore.a
-	$$(CC) $(3) -o $$@ $$^ $(LIBS_BACKEND) $(LIBS_CORE)
+	$(Q)$$(call say,LINK,$$@)$$(CC) $(3) -o $$@ $$^ $(LIBS_BACKEND) $(LIBS_CORE)
 
 -include $$(shell find $(1)/obj -name '*.d' 2>/dev/null)
 endef
@@ -105,7 +113,7 @@ TEST_BINS := $(patsubst tests/%.c,$(TST)/tests/%,$(TEST_SRC))
 
 $(TST)/tests/%: tests/%.c $(call objs,$(TST),$(COMMON_SRC)) $(TEST_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(TEST_LDFLAGS) -o $@ $< $(call objs,$(TST),$(COMMON_SRC)) \
+	$(Q)$(call say,TEST,$@)$(CC) $(TEST_CFLAGS) $(TEST_LDFLAGS) -o $@ $< $(call objs,$(TST),$(COMMON_SRC)) \
 	    $(TEST_LIBS) $(LIBS_VTERM) $(LIBS_TUI) $(LIBS_BACKEND) $(LIBS_CORE)
 
 # Benchmarks are built optimised, without sanitizers.
@@ -114,7 +122,7 @@ REL_LIBS := $(REL)/libscreens.a $(REL)/libbackend.a $(REL)/libtui.a $(REL)/libco
 XGB_LIBS := $(shell test -e /usr/include/xgboost/c_api.h && echo -DHAVE_XGBOOST -lxgboost)
 $(REL)/bench/%: tests/bench/%.c $(call objs,$(REL),$(COMMON_SRC)) $(REL_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) $(filter -D%,$(XGB_LIBS)) -o $@ $< \
+	$(Q)$(call say,BENCH,$@)$(CC) $(REL_CFLAGS) $(filter -D%,$(XGB_LIBS)) -o $@ $< \
 	    $(call objs,$(REL),$(COMMON_SRC)) $(REL_LIBS) $(filter-out -D%,$(XGB_LIBS)) \
 	    $(LIBS_VTERM) $(LIBS_TUI) $(LIBS_BACKEND) $(LIBS_CORE)
 
