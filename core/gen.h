@@ -1,0 +1,44 @@
+/* Demo data: realistic synthetic customers and applications whose features
+ * are drawn from the real credit data set, so the models score them as they
+ * would score real applicants. Deterministic for a seed (only the random
+ * nonces of sealed values differ between runs). */
+#ifndef YX_GEN_H
+#define YX_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/crypto.h"
+#include "core/dataset.h"
+#include "core/domain.h"
+#include "core/rng.h"
+#include "core/store.h"
+
+/* Decides one application (the decision engine, plugged in by the caller).
+ * Fills out (application_id is set by the generator). Returns 0, or -1 to
+ * stop the generation. out->trace_json, when set, is malloc'd and freed by
+ * the generator. */
+typedef int (*gen_decide_fn)(void *ctx, const application *a, const customer *c,
+                             decision *out);
+
+/* Inserts the demo users (officer, risk, auditor, support, admin; password
+ * GEN_DEMO_PASSWORD) and the four demo channels, skipping those that exist.
+ * 0 ok, -1 with err. */
+#define GEN_DEMO_PASSWORD "yixiang-demo"
+int gen_demo_principals(store *s, char *err, size_t errlen);
+
+/* Inserts n customers and applications (in large transactions). Without a
+ * decide hook applications stay submitted with no decision; with one each
+ * gets its decision, the status of its outcome and a defense row (line 1
+ * pending when referred). created_at is spread over the 90 days before
+ * now_ms (0 = now). 0 ok, -1 with err. */
+int gen_demo(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
+             gen_decide_fn decide, void *ctx, char *err, size_t errlen);
+/* The same with an explicit clock, so tests can compare two runs exactly. */
+int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
+                int64_t now_ms, gen_decide_fn decide, void *ctx, char *err, size_t errlen);
+
+/* One application and customer as gen_demo draws them (no store). */
+void gen_application(rng *r, const dataset *ds, int64_t now_ms, application *a, customer *c);
+
+#endif
