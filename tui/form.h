@@ -1,0 +1,50 @@
+/* Forms, a modal screen on the same loop: text, number with range, choice
+ * and multi-line reason fields, with validation messages beside the field.
+ * The result arrives at the screen below as TUI_ACT_FORM_DONE with the
+ * spec's tag, ok, and the form to read values from (valid during that
+ * call only). */
+#ifndef TUI_FORM_H
+#define TUI_FORM_H
+
+#include "tui/app.h"
+
+enum tui_field_type {
+    TUI_FIELD_TEXT,     /* one line */
+    TUI_FIELD_NUMBER,   /* decimal number within [min, max] */
+    TUI_FIELD_CHOICE,   /* one of choices, changed with Left/Right/Space */
+    TUI_FIELD_REASON    /* several lines of free text, at least min_len chars */
+};
+
+struct tui_field {
+    enum tui_field_type type;
+    const char *label;            /* already translated */
+    const char *initial;          /* NULL: empty (choice: index 0) */
+    int required;
+    double min, max;              /* NUMBER */
+    const char *const *choices;   /* CHOICE: NULL-terminated, translated */
+    int min_len, max_len;         /* TEXT/REASON characters; max 0: 1000 */
+};
+
+struct tui_form;
+
+struct tui_form_spec {
+    const char *title;            /* already translated */
+    const struct tui_field *fields;
+    int nfields;
+    int tag;
+    /* Optional extra check of one field; returns a message (translated) or
+     * NULL when valid. */
+    const char *(*validate)(const struct tui_form *f, int field, void *ctx);
+    void *ctx;
+};
+
+/* Opens the form. The spec and what it points to must stay valid while the
+ * form is open (use static tables). 0 or -1. */
+int tui_form_open(struct tui_app *app, const struct tui_form_spec *spec);
+
+/* Values: text as typed (""), number (NaN when empty), choice index. */
+const char *tui_form_text(const struct tui_form *f, int field);
+double tui_form_number(const struct tui_form *f, int field);
+int tui_form_choice(const struct tui_form *f, int field);
+
+#endif
