@@ -47,6 +47,9 @@ void person_gen_mobile(rng *r, char out[12]);
 void person_gen_card(rng *r, char out[20]);              /* 62..., 16-19 digits */
 void person_gen_employer(rng *r, const person_area *a, char *out, size_t n);
 
+/* Full years of age on now_ms (unix ms), counted in China time (UTC+8). */
+int person_age(int year, int month, int day, int64_t now_ms);
+
 /* A whole customer aged `age` full years at time now_ms (unix ms): name,
  * gender, birth date, ID, mobile, card, province, city, employer. id = 0. */
 void person_gen(rng *r, int age, int64_t now_ms, customer *out);
