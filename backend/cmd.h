@@ -6,8 +6,10 @@
 #define YXD_CMD_H
 
 int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #define YXD_COMMANDS \
-    { "init", cmd_init, "init --db FILE [--demo N] [--seed S]" },
+    { "init", cmd_init, "init --db FILE [--demo N] [--seed S]" }, \
+    { "serve", cmd_serve, "serve --db FILE --listen ADDR:PORT [--tls-cert F --tls-key F] [--key-file F]" },
 
 #endif

@@ -1,0 +1,18 @@
+/* Counters the routes feed into GET /v1/metrics (routes_metrics.c). */
+#ifndef YXD_METRICS_H
+#define YXD_METRICS_H
+
+#include <stdint.h>
+
+#include "core/domain.h"
+
+struct route;
+
+/* One finished request; rt is NULL for an unmatched path. */
+void metrics_observe(const struct route *rt, int status, double seconds);
+/* One automatic decision made by intake. */
+void metrics_decision(decision_outcome o);
+/* The newest change-feed sequence handed to a reader. */
+void metrics_delivered(int64_t seq);
+
+#endif

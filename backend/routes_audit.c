@@ -1,0 +1,107 @@
+/* The audit trail over HTTP: GET /v1/audit?after=&limit= (keyset pages of
+ * entries, oldest first) and GET /v1/audit/checkpoints (the signed chain
+ * heads with the public key, so anyone holding an export can check it). */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backend/routes.h"
+#include "core/audit.h"
+#include "core/util.h"
+
+static void add_hex(cJSON *o, const char *name, const void *bin, int n)
+{
+    char hex[2 * 64 + 1];
+    if (!bin || n <= 0 || n > 64) { cJSON_AddNullToObject(o, name); return; }
+    sodium_bin2hex(hex, sizeof hex, bin, (size_t)n);
+    cJSON_AddStringToObject(o, name, hex);
+}
+
+/* limit from the query string: default def, 1..max, else 400. */
+static int query_limit(srv_req *r, srv_resp *out, int def, int max, int *limit)
+{
+    const char *q = srv_query(r, "limit");
+    int64_t v = def;
+    if (q && yx_parse_i64(q, 1, max, &v)) {
+        srv_error(out, 400, "bad_request", "limit must be an integer from 1 to %d", max);
+        return -1;
+    }
+    *limit = (int)v;
+    return 0;
+}
+
+int route_audit_checkpoints(srv_req *r, srv_resp *out)
+{
+    int limit;
+    cJSON *o, *items;
+    sqlite3_stmt *st;
+    if (query_limit(r, out, 100, 1000, &limit)) return 0;
+    st = store_stmt(r->st, "SELECT id, audit_id, head_hash, at, signature FROM audit_checkpoints "
+                           "ORDER BY id DESC LIMIT ?");
+    if (!st) return -1;
+    sqlite3_bind_int(st, 1, limit);
+    o = cJSON_CreateObject();
+    add_hex(o, "public_key", srv_audit_public_key(r->srv), AUDIT_PK_BYTES);
+    cJSON_AddStringToObject(o, "algorithm", "ed25519");
+    cJSON_AddStringToObject(o, "signed_message",
+                            "audit_id (8 bytes big-endian) || head_hash (32) || at (8 bytes big-endian)");
+    items = cJSON_AddArrayToObject(o, "items");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *it = cJSON_CreateObject();
+        cJSON_AddNumberToObject(it, "id", (double)sqlite3_column_int64(st, 0));
+        cJSON_AddNumberToObject(it, "audit_id", (double)sqlite3_column_int64(st, 1));
+        add_hex(it, "head_hash", sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2));
+        cJSON_AddNumberToObject(it, "at", (double)sqlite3_column_int64(st, 3));
+        add_hex(it, "signature", sqlite3_column_blob(st, 4), sqlite3_column_bytes(st, 4));
+        cJSON_AddItemToArray(items, it);
+    }
+    sqlite3_reset(st);
+    return srv_json(out, 200, o);
+}
+
+int route_audit_list(srv_req *r, srv_resp *out)
+{
+    const char *q = srv_query(r, "after");
+    int64_t after = 0, last = 0;
+    int limit, n = 0;
+    cJSON *o, *items;
+    sqlite3_stmt *st;
+    if (q && yx_parse_i64(q, 0, INT64_MAX, &after))
+        return srv_error(out, 400, "bad_cursor", "after must be an audit entry id (a non-negative integer)");
+    if (query_limit(r, out, 100, 500, &limit)) return 0;
+    st = store_stmt(r->st, "SELECT id, at, actor, role, action, record, origin, detail, prev_hash, hash "
+                           "FROM audit WHERE id > ? ORDER BY id LIMIT ?");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int(st, 2, limit + 1);   /* one more tells whether a next page exists */
+    o = cJSON_CreateObject();
+    items = cJSON_AddArrayToObject(o, "items");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *it;
+        if (n == limit) { n++; break; }
+        it = cJSON_CreateObject();
+        last = sqlite3_column_int64(st, 0);
+        cJSON_AddNumberToObject(it, "id", (double)last);
+        cJSON_AddNumberToObject(it, "at", (double)sqlite3_column_int64(st, 1));
+        cJSON_AddStringToObject(it, "actor", (const char *)sqlite3_column_text(st, 2));
+        cJSON_AddStringToObject(it, "role", (const char *)sqlite3_column_text(st, 3));
+        cJSON_AddStringToObject(it, "action", (const char *)sqlite3_column_text(st, 4));
+        cJSON_AddStringToObject(it, "record", (const char *)sqlite3_column_text(st, 5));
+        cJSON_AddStringToObject(it, "origin", (const char *)sqlite3_column_text(st, 6));
+        if (sqlite3_column_type(st, 7) == SQLITE_NULL) cJSON_AddNullToObject(it, "detail");
+        else cJSON_AddStringToObject(it, "detail", (const char *)sqlite3_column_text(st, 7));
+        add_hex(it, "prev_hash", sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
+        add_hex(it, "hash", sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
+        cJSON_AddItemToArray(items, it);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (n > limit) {
+        char next[24];
+        snprintf(next, sizeof next, "%lld", (long long)last);
+        cJSON_AddStringToObject(o, "next", next);
+    } else {
+        cJSON_AddNullToObject(o, "next");
+    }
+    return srv_json(out, 200, o);
+}

@@ -1,0 +1,146 @@
+/* GET /v1/metrics in the Prometheus text format (version 0.0.4): requests
+ * by route and status, latency histograms by route, decisions by outcome
+ * and the change feed's position. The counters are process-wide and
+ * updated under one mutex; a scrape copies them out first. No personal
+ * data ever appears here, which is why the route is public. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/routes.h"
+#include "backend/metrics.h"
+
+#define MAX_ROUTES 64
+
+static const int codes[] = { 200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503 };
+#define NCODES ((int)(sizeof codes / sizeof codes[0]))
+static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10 };
+#define NBUCKETS ((int)(sizeof buckets / sizeof buckets[0]))
+
+struct route_stats {
+    unsigned long long by_code[NCODES + 1];   /* last slot: any other code */
+    unsigned long long hist[NBUCKETS];        /* non-cumulative */
+    unsigned long long count;
+    double sum;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct route_stats route[MAX_ROUTES + 1];  /* last slot: unmatched paths */
+    unsigned long long decisions[OUT__COUNT];
+    long long delivered_seq;
+} m = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+void metrics_observe(const route *rt, int status, double seconds)
+{
+    int ri = rt ? (int)(rt - routes) : MAX_ROUTES, ci = NCODES, bi = 0;
+    if (ri < 0 || ri > MAX_ROUTES) ri = MAX_ROUTES;
+    for (int i = 0; i < NCODES; i++) if (codes[i] == status) { ci = i; break; }
+    while (bi < NBUCKETS && seconds > buckets[bi]) bi++;
+    pthread_mutex_lock(&m.mu);
+    m.route[ri].by_code[ci]++;
+    if (bi < NBUCKETS) m.route[ri].hist[bi]++;
+    m.route[ri].count++;
+    m.route[ri].sum += seconds;
+    pthread_mutex_unlock(&m.mu);
+}
+
+void metrics_decision(decision_outcome o)
+{
+    if (o < 0 || o >= OUT__COUNT) return;
+    pthread_mutex_lock(&m.mu);
+    m.decisions[o]++;
+    pthread_mutex_unlock(&m.mu);
+}
+
+void metrics_delivered(int64_t seq)
+{
+    pthread_mutex_lock(&m.mu);
+    if (seq > m.delivered_seq) m.delivered_seq = seq;
+    pthread_mutex_unlock(&m.mu);
+}
+
+/* Appends printf output to a growing buffer; on allocation failure the
+ * buffer is dropped and stays NULL. */
+struct buf { char *p; size_t len, cap; };
+
+static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (!b->p) return;
+    for (;;) {
+        va_start(ap, fmt);
+        n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) return;
+        if ((size_t)n < b->cap - b->len) { b->len += (size_t)n; return; }
+        char *np = realloc(b->p, b->cap * 2 + (size_t)n);
+        if (!np) { free(b->p); b->p = NULL; return; }
+        b->p = np;
+        b->cap = b->cap * 2 + (size_t)n;
+    }
+}
+
+int route_metrics(srv_req *r, srv_resp *out)
+{
+    static struct route_stats snap[MAX_ROUTES + 1];
+    static pthread_mutex_t snap_mu = PTHREAD_MUTEX_INITIALIZER;
+    unsigned long long dec[OUT__COUNT];
+    long long delivered;
+    int64_t last = srv_last_change(r->srv);
+    struct buf b = { malloc(16384), 0, 16384 };
+    int nr = routes_count < MAX_ROUTES ? routes_count : MAX_ROUTES;
+
+    pthread_mutex_lock(&snap_mu);
+    pthread_mutex_lock(&m.mu);
+    memcpy(snap, m.route, sizeof snap);
+    memcpy(dec, m.decisions, sizeof dec);
+    delivered = m.delivered_seq;
+    pthread_mutex_unlock(&m.mu);
+
+    bprintf(&b, "# HELP yxd_requests_total HTTP requests by route and status.\n"
+                "# TYPE yxd_requests_total counter\n");
+    for (int i = 0; i <= nr; i++) {
+        int ri = i < nr ? i : MAX_ROUTES;
+        const char *name = i < nr ? routes[i].name : "unmatched";
+        for (int c = 0; c <= NCODES; c++)
+            if (snap[ri].by_code[c])
+                bprintf(&b, "yxd_requests_total{route=\"%s\",status=\"%s%d\"} %llu\n", name,
+                        c < NCODES ? "" : "other", c < NCODES ? codes[c] : 0, snap[ri].by_code[c]);
+    }
+    bprintf(&b, "# HELP yxd_request_duration_seconds Time from request to response.\n"
+                "# TYPE yxd_request_duration_seconds histogram\n");
+    for (int i = 0; i < nr; i++) {
+        unsigned long long cum = 0;
+        if (!snap[i].count) continue;
+        for (int k = 0; k < NBUCKETS; k++) {
+            cum += snap[i].hist[k];
+            bprintf(&b, "yxd_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+                    routes[i].name, buckets[k], cum);
+        }
+        bprintf(&b, "yxd_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+                    "yxd_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+                    "yxd_request_duration_seconds_count{route=\"%s\"} %llu\n",
+                routes[i].name, snap[i].count, routes[i].name, snap[i].sum,
+                routes[i].name, snap[i].count);
+    }
+    pthread_mutex_unlock(&snap_mu);
+    bprintf(&b, "# HELP yxd_decisions_total Automatic decisions by outcome.\n"
+                "# TYPE yxd_decisions_total counter\n");
+    for (int o = 0; o < OUT__COUNT; o++)
+        bprintf(&b, "yxd_decisions_total{outcome=\"%s\"} %llu\n", outcome_name((decision_outcome)o), dec[o]);
+    bprintf(&b, "# HELP yxd_changes_last_seq Newest change-feed sequence committed.\n"
+                "# TYPE yxd_changes_last_seq gauge\nyxd_changes_last_seq %lld\n"
+                "# HELP yxd_changes_lag Changes committed but not yet delivered to any reader.\n"
+                "# TYPE yxd_changes_lag gauge\nyxd_changes_lag %lld\n",
+            (long long)last, (long long)(last > delivered ? last - delivered : 0));
+    if (!b.p) return srv_error(out, 503, "unavailable", "out of memory");
+    out->status = 200;
+    out->body = b.p;
+    out->type = "text/plain; version=0.0.4; charset=utf-8";
+    return 0;
+}

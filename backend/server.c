@@ -1,0 +1,425 @@
+/* The yxd HTTP server on libmicrohttpd: request assembly with the body
+ * limit, routing, authentication and the policy check, responses in the
+ * JSON error shape, the access log, and a clean shutdown that lets
+ * in-flight requests finish.
+ *
+ * Threads: one per connection (MHD_USE_THREAD_PER_CONNECTION), so a
+ * long-polling change-feed reader only ever blocks its own connection.
+ * SQLite connections are never shared between threads at the same time:
+ * a request borrows one from the pool (server_pool.c) and returns it. */
+#include "backend/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/metrics.h"
+#include "backend/routes.h"
+#include "backend/server_int.h"
+#include "core/audit.h"
+#include "core/util.h"
+
+void server_config_default(srv_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->max_connections = 256;
+    cfg->request_timeout_s = 60;
+    cfg->pool_size = 16;
+    cfg->checkpoint_every = 1000;
+    auth_config_default(&cfg->auth);
+}
+
+/* Per-request state, from the first call of the access handler until the
+ * completion callback. */
+struct conn_req {
+    char   *body;
+    size_t  len, cap;
+    int     too_large;
+    int64_t start_ns;
+};
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- responses ----------------------------------------------------- */
+
+int srv_json(srv_resp *out, int status, cJSON *obj)
+{
+    free(out->body);
+    out->status = status;
+    out->type = NULL;
+    out->body = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+    if (!out->body) {
+        out->status = 500;
+        out->body = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
+    }
+    return 0;
+}
+
+int srv_error(srv_resp *out, int status, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON_AddStringToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", msg);
+    return srv_json(out, status, o);
+}
+
+int srv_store_error(srv_req *r, srv_resp *out)
+{
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddStringToObject(x, "path", r->path);
+    cJSON_AddStringToObject(x, "error", r->st ? store_errmsg(r->st) : "no store");
+    srv_log("error", "store failure", x);
+    return srv_error(out, 503, "unavailable", "the database is busy or failing; retry shortly");
+}
+
+const char *srv_query(const srv_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *srv_header(const srv_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+cJSON *srv_body_json(const srv_req *r, srv_resp *out)
+{
+    cJSON *j;
+    if (!r->body || !r->body_len) {
+        srv_error(out, 400, "bad_request", "a JSON object body is required");
+        return NULL;
+    }
+    if (!yx_utf8_valid(r->body, r->body_len) || memchr(r->body, '\0', r->body_len)) {
+        srv_error(out, 400, "bad_request", "the body is not valid UTF-8 text");
+        return NULL;
+    }
+    j = cJSON_ParseWithLength(r->body, r->body_len);
+    if (!j || !cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        srv_error(out, 400, "malformed_json", "the body is not a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+/* ---- logging ------------------------------------------------------- */
+
+void srv_log(const char *level, const char *msg, cJSON *extra)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *line;
+    cJSON_AddNumberToObject(o, "ts", (double)store_now_ms());
+    cJSON_AddStringToObject(o, "level", level);
+    cJSON_AddStringToObject(o, "msg", msg);
+    if (extra) {
+        cJSON *it = extra->child;
+        while (it) {
+            cJSON *next = it->next;
+            cJSON_AddItemToObject(o, it->string, cJSON_DetachItemViaPointer(extra, it));
+            it = next;
+        }
+        cJSON_Delete(extra);
+    }
+    line = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (line) {
+        /* One write per line, so lines from concurrent threads never mix. */
+        size_t n = strlen(line);
+        line[n] = '\n';
+        if (write(STDERR_FILENO, line, n + 1) < 0) { /* nowhere left to report it */ }
+        free(line);
+    }
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    size_t n;
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = '\0';
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddStringToObject(x, "detail", msg);
+    srv_log("warn", "http", x);
+}
+
+/* ---- dispatch ------------------------------------------------------ */
+
+static const char *bearer(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncasecmp(h, "Bearer ", 7)) return NULL;
+    h += 7;
+    while (*h == ' ') h++;
+    return h;
+}
+
+static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    yx_strlcpy(buf, "?", n);
+    if (!ci || !ci->client_addr) return;
+    if (ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr, buf, (socklen_t)n);
+    else if (ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, buf, (socklen_t)n);
+}
+
+/* Authenticates the caller as the route requires; 0 to go on, else out is
+ * the refusal. */
+static int authorize(srv_req *r, const route *rt, srv_resp *out)
+{
+    const char *tok = bearer(r->conn);
+    auth_result ar;
+    if (rt->perm == PERM_PUBLIC) return 0;
+    if (!tok) {
+        srv_error(out, 401, "unauthorized", "log in first: send Authorization: Bearer TOKEN");
+        return -1;
+    }
+    if (rt->perm == PERM_CHANNEL) {
+        ar = auth_channel_check(r->st, tok, &r->chan);
+        if (ar == AUTH_OK) return 0;
+        if (ar == AUTH_ERROR) { srv_store_error(r, out); return -1; }
+        srv_error(out, 401, ar == AUTH_DISABLED ? "channel_revoked" : "unauthorized",
+                  ar == AUTH_DISABLED ? "this channel key has been revoked" : "unknown channel key");
+        return -1;
+    }
+    ar = auth_check(r->st, &r->srv->cfg.auth, tok, &r->who);
+    switch (ar) {
+    case AUTH_OK: break;
+    case AUTH_ERROR: srv_store_error(r, out); return -1;
+    case AUTH_EXPIRED:
+        srv_error(out, 401, "session_expired", "the session has ended; log in again");
+        return -1;
+    case AUTH_DISABLED:
+        srv_error(out, 401, "user_disabled", "this user is disabled");
+        return -1;
+    default:
+        srv_error(out, 401, "unauthorized", "the token is not valid; log in again");
+        return -1;
+    }
+    if (!policy_allows(r->who.role, rt->perm)) {
+        srv_error(out, 403, POLICY_FORBIDDEN_ROLE, "role %s may not use %s (%s)",
+                  role_name(r->who.role), rt->pattern, permission_name(rt->perm));
+        return -1;
+    }
+    return 0;
+}
+
+static void handle(server *s, struct MHD_Connection *c, const char *method,
+                   const char *url, struct conn_req *cr, srv_resp *out,
+                   const route **rtp, char *who, size_t whon, char *origin, size_t on)
+{
+    int known = 0;
+    srv_req r;
+    const route *rt;
+    memset(&r, 0, sizeof r);
+    *rtp = NULL;
+    client_addr(c, origin, on);
+    if (cr->too_large) {
+        srv_error(out, 413, "body_too_large", "request bodies are limited to %d bytes", SRV_BODY_MAX);
+        return;
+    }
+    rt = routes_match(method, url, &r.path_id, &known);
+    if (!rt) {
+        if (known) srv_error(out, 405, "method_not_allowed", "%s is not allowed on %s", method, url);
+        else srv_error(out, 404, "not_found", "no such endpoint: %s", url);
+        return;
+    }
+    *rtp = rt;
+    r.srv = s;
+    r.conn = c;
+    r.method = method;
+    r.path = url;
+    r.body = cr->body;
+    r.body_len = cr->len;
+    r.origin = origin;
+    r.st = pool_get(&s->pool);
+    if (!r.st) { srv_store_error(&r, out); return; }
+    if (authorize(&r, rt, out) == 0) {
+        if (rt->fn(&r, out) != 0 && !out->body) srv_store_error(&r, out);
+        store_rollback(r.st);   /* a handler that failed mid-transaction */
+        server_checkpoint_if_due(s, r.st);
+    }
+    if (r.who.user[0]) yx_strlcpy(who, r.who.user, whon);
+    else if (r.chan.name[0]) yx_strlcpy(who, r.chan.name, whon);
+    pool_put(&s->pool, r.st);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, srv_resp *out)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    static char empty[1];
+    size_t len = out->body ? strlen(out->body) : 0;
+    resp = MHD_create_response_from_buffer(len, out->body ? out->body : empty,
+                                           out->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) { free(out->body); out->body = NULL; return MHD_NO; }
+    out->body = NULL;   /* owned by the response now */
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            out->type ? out->type : "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (out->status == 401) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    ret = MHD_queue_response(c, (unsigned)out->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void access_log(const char *method, const char *url, int status, double secs,
+                       const char *who, const char *origin)
+{
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddStringToObject(x, "method", method);
+    cJSON_AddStringToObject(x, "path", url);
+    cJSON_AddNumberToObject(x, "status", status);
+    cJSON_AddNumberToObject(x, "ms", (double)(int64_t)(secs * 1e5) / 100.0);
+    if (who[0]) cJSON_AddStringToObject(x, "user", who);
+    cJSON_AddStringToObject(x, "origin", origin);
+    srv_log(status >= 500 ? "error" : "info", "request", x);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    server *s = cls;
+    struct conn_req *cr = *con_cls;
+    srv_resp out = { 0 };
+    const route *rt = NULL;
+    char who[48] = "", origin[64] = "";
+    enum MHD_Result ret;
+    (void)version;
+    if (!cr) {
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        cr = calloc(1, sizeof *cr);
+        if (!cr) return MHD_NO;
+        cr->start_ns = mono_ns();
+        *con_cls = cr;
+        server_request_begin(s);
+        /* Refuse an announced oversize body before reading any of it. */
+        if (cl && strtoull(cl, NULL, 10) > SRV_BODY_MAX) cr->too_large = 1;
+        if (!cr->too_large) return MHD_YES;
+    } else if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (cr->too_large) return MHD_YES;
+        if (cr->len + n > SRV_BODY_MAX) {
+            cr->too_large = 1;
+            free(cr->body);
+            cr->body = NULL;
+            cr->len = cr->cap = 0;
+            return MHD_YES;
+        }
+        if (cr->len + n + 1 > cr->cap) {
+            size_t cap = cr->cap ? cr->cap : 1024;
+            char *nb;
+            while (cap < cr->len + n + 1) cap *= 2;
+            nb = realloc(cr->body, cap);
+            if (!nb) return MHD_NO;
+            cr->body = nb;
+            cr->cap = cap;
+        }
+        memcpy(cr->body + cr->len, upload, n);
+        cr->len += n;
+        cr->body[cr->len] = '\0';
+        return MHD_YES;
+    }
+    handle(s, c, method, url, cr, &out, &rt, who, sizeof who, origin, sizeof origin);
+    if (!out.body && !out.status) srv_error(&out, 500, "internal", "no response");
+    {
+        double secs = (double)(mono_ns() - cr->start_ns) / 1e9;
+        metrics_observe(rt, out.status, secs);
+        access_log(method, url, out.status, secs, who, origin[0] ? origin : "?");
+    }
+    ret = queue(c, &out);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    struct conn_req *cr = *con_cls;
+    (void)c;
+    (void)why;
+    if (!cr) return;
+    free(cr->body);
+    free(cr);
+    *con_cls = NULL;
+    server_request_end(cls);
+}
+
+/* ---- start and stop ------------------------------------------------ */
+
+int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
+{
+    server *s = calloc(1, sizeof *s);
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_ITC | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+    *out = NULL;
+    if (!s) { snprintf(err, errlen, "out of memory"); return -1; }
+    s->cfg = *cfg;
+    if (server_state_init(s, err, errlen)) { server_state_free(s); return -1; }
+    if (server_listen(s, err, errlen)) { server_state_free(s); return -1; }
+    if (s->tls_cert) flags |= MHD_USE_TLS;
+    s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+        s->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
+        MHD_OPTION_HTTPS_MEM_KEY, s->tls_key,
+        MHD_OPTION_END);
+    if (!s->mhd) {
+        snprintf(err, errlen, "cannot serve on %s%s", s->address,
+                 s->tls_cert ? " (check the TLS certificate and key)" : "");
+        server_state_free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+const auth_config *srv_auth_config(const server *s)
+{
+    return &s->cfg.auth;
+}
+
+const char *server_address(const server *s)
+{
+    return s->address;
+}
+
+void server_stop(server *s)
+{
+    if (!s) return;
+    if (s->mhd) {
+        MHD_quiesce_daemon(s->mhd);       /* no new connections */
+        server_drain(s, 10000);           /* wake long-polls, let requests finish */
+        MHD_stop_daemon(s->mhd);
+    }
+    server_final_checkpoint(s);
+    server_state_free(s);
+}

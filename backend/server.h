@@ -1,0 +1,111 @@
+/* The yxd HTTP server: libmicrohttpd with one thread per connection, a small
+ * pool of SQLite connections shared by those threads, one routing table
+ * (backend/routes_table.c), the JSON error shape of DESIGN.md, body limits,
+ * a structured JSON access log on stderr and the change-feed wake-up.
+ *
+ * Route handlers (backend/routes_*.c) get a srv_req with the caller already
+ * authenticated and allowed by core/policy, and fill a srv_resp. */
+#ifndef YXD_SERVER_H
+#define YXD_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/auth.h"
+#include "core/policy.h"
+#include "core/store.h"
+
+#define SRV_BODY_MAX (1024 * 1024)   /* larger bodies get 413 */
+
+typedef struct server server;
+
+typedef struct srv_config {
+    const char *db_path;
+    const char *listen;           /* "ADDR:PORT"; port 0 picks a free one */
+    const char *tls_cert;         /* PEM files; both or neither */
+    const char *tls_key;
+    const char *key_file;         /* Ed25519 audit signing key (0600) */
+    int max_connections;          /* 0: default */
+    int request_timeout_s;        /* idle connection timeout; 0: default */
+    int pool_size;                /* SQLite connections; 0: default */
+    int checkpoint_every;         /* audit entries between signed checkpoints */
+    auth_config auth;
+} srv_config;
+
+/* Fills cfg with the defaults (db_path and listen left NULL). */
+void server_config_default(srv_config *cfg);
+
+/* Opens the database (migrating it), binds and starts serving. On failure
+ * returns -1 with a one-line reason in err naming what failed. */
+int  server_start(server **out, const srv_config *cfg, char *err, size_t errlen);
+/* The bound address as "ADDR:PORT" (valid until server_stop). */
+const char *server_address(const server *s);
+/* Stops accepting, wakes long-polls, lets in-flight requests finish, signs
+ * a final audit checkpoint and frees everything. */
+void server_stop(server *s);
+
+/* ---- for route handlers -------------------------------------------- */
+
+const auth_config *srv_auth_config(const server *s);
+
+typedef struct srv_req {
+    server       *srv;
+    void         *conn;           /* struct MHD_Connection * */
+    const char   *method;
+    const char   *path;
+    const char   *body;           /* NUL-terminated; NULL when empty */
+    size_t        body_len;
+    int64_t       path_id;        /* the {id} of the route pattern, else 0 */
+    const char   *origin;         /* client address */
+    store        *st;             /* borrowed from the pool for this request */
+    auth_session  who;            /* filled for session routes */
+    auth_channel  chan;           /* filled for channel-key routes */
+} srv_req;
+
+typedef struct srv_resp {
+    int   status;
+    char *body;                   /* malloc'd; the server frees it */
+    const char *type;             /* content type; JSON when NULL */
+} srv_resp;
+
+/* Query string or header value, NULL when absent. */
+const char *srv_query(const srv_req *r, const char *name);
+const char *srv_header(const srv_req *r, const char *name);
+
+/* Parses the body as a JSON object; on failure fills out with a 400 and
+ * returns NULL. The caller deletes the result. */
+cJSON *srv_body_json(const srv_req *r, srv_resp *out);
+
+/* Sets a JSON response and takes ownership of (deletes) obj. Returns 0. */
+int srv_json(srv_resp *out, int status, cJSON *obj);
+/* Sets {"error":{"code":CODE,"message":MESSAGE}}. Returns 0. */
+int srv_error(srv_resp *out, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* 503 for a store failure; logs the store's message, not the client's. */
+int srv_store_error(srv_req *r, srv_resp *out);
+
+/* Tells long-polling readers that the change feed grew to seq (call after
+ * the commit that wrote it). */
+void srv_changed(server *s, int64_t seq);
+/* Waits until the change feed may hold something after `since`, or until
+ * deadline_ms (unix ms), or shutdown. Returns 1 when woken by a change. */
+int  srv_wait_change(server *s, int64_t since, int64_t deadline_ms);
+/* The newest change sequence the server has seen committed. */
+int64_t srv_last_change(server *s);
+
+/* Appends an audit entry for the caller of r (user or channel, role,
+ * origin). Joins the caller's open transaction, else runs in its own.
+ * A signed checkpoint follows by itself when one is due. 0 ok, -1 on
+ * store failure. */
+int srv_audit(srv_req *r, const char *action, const char *record, const char *detail);
+
+/* The public half of the audit signing key (AUDIT_PK_BYTES). */
+const unsigned char *srv_audit_public_key(const server *s);
+
+/* Writes one JSON log line on stderr: {"ts":..,"level":..,"msg":..} plus
+ * the given extra object's members (deleted here; may be NULL). */
+void srv_log(const char *level, const char *msg, cJSON *extra);
+
+#endif

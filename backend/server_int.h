@@ -1,0 +1,55 @@
+/* Inside the yxd server: the server struct and the pieces server.c builds
+ * on (server_state.c): the SQLite connection pool, the listening socket,
+ * in-flight request accounting, the change-feed wake-up and the audit
+ * checkpoint clock. Only backend/server*.c include this. */
+#ifndef YXD_SERVER_INT_H
+#define YXD_SERVER_INT_H
+
+#include <pthread.h>
+
+#include "backend/server.h"
+#include "core/audit.h"
+
+#define POOL_MAX 64
+
+typedef struct store_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t  cv;
+    const char *path;
+    store *idle[POOL_MAX];
+    int nidle, open, max;
+} store_pool;
+
+struct server {
+    srv_config cfg;
+    char address[80];            /* "ADDR:PORT" as bound */
+    int listen_fd;
+    struct MHD_Daemon *mhd;
+    char *tls_cert, *tls_key;    /* PEM text, or NULL */
+    store_pool pool;
+    audit_key key;
+
+    pthread_mutex_t mu;          /* guards everything below */
+    pthread_cond_t  changed;     /* change feed grew, or stopping */
+    pthread_cond_t  idle;        /* in-flight count reached zero */
+    int64_t last_seq;
+    int     inflight;
+    int     stopping;
+    int64_t since_checkpoint;    /* audit entries since the last signature */
+};
+
+store *pool_get(store_pool *p);          /* NULL when no connection can open */
+void   pool_put(store_pool *p, store *s);
+
+int  server_state_init(server *s, char *err, size_t errlen);
+void server_state_free(server *s);
+int  server_listen(server *s, char *err, size_t errlen);
+void server_request_begin(server *s);
+void server_request_end(server *s);
+void server_drain(server *s, int max_ms);
+void server_final_checkpoint(server *s);
+/* Signs a checkpoint when checkpoint_every entries were appended since the
+ * last one; db must not be inside a transaction. */
+void server_checkpoint_if_due(server *s, store *db);
+
+#endif

@@ -1,0 +1,296 @@
+/* Server state that outlives single requests: the SQLite connection pool,
+ * the listening socket, in-flight accounting for a clean shutdown, the
+ * change-feed wake-up and the audit checkpoint clock. */
+#include "backend/server_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+/* ---- pool ---------------------------------------------------------- */
+
+store *pool_get(store_pool *p)
+{
+    store *s = NULL;
+    pthread_mutex_lock(&p->mu);
+    while (!p->nidle && p->open >= p->max) pthread_cond_wait(&p->cv, &p->mu);
+    if (p->nidle) {
+        s = p->idle[--p->nidle];
+        pthread_mutex_unlock(&p->mu);
+        return s;
+    }
+    p->open++;
+    pthread_mutex_unlock(&p->mu);
+    /* Opened outside the lock: opening touches the disk. synchronous=FULL
+     * (no STORE_NOSYNC), so an acknowledged write survives a power loss. */
+    char err[256];
+    if (store_open(&s, p->path, 0, err, sizeof err)) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "error", err);
+        srv_log("error", "cannot open a database connection", x);
+        pthread_mutex_lock(&p->mu);
+        p->open--;
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        return NULL;
+    }
+    return s;
+}
+
+void pool_put(store_pool *p, store *s)
+{
+    if (!s) return;
+    store_rollback(s);    /* a handler that failed mid-transaction */
+    pthread_mutex_lock(&p->mu);
+    p->idle[p->nidle++] = s;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- setup --------------------------------------------------------- */
+
+static char *read_pem(const char *path, char *err, size_t errlen)
+{
+    char *t = yx_read_file(path, NULL, 1 << 20);
+    if (!t) snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    return t;
+}
+
+int server_state_init(server *s, char *err, size_t errlen)
+{
+    store *first = NULL;
+    sqlite3_stmt *st;
+    char keypath[4096];
+    s->listen_fd = -1;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->changed, NULL);
+    pthread_cond_init(&s->idle, NULL);
+    pthread_mutex_init(&s->pool.mu, NULL);
+    pthread_cond_init(&s->pool.cv, NULL);
+    s->pool.path = s->cfg.db_path;
+    s->pool.max = s->cfg.pool_size > 0 && s->cfg.pool_size <= POOL_MAX ? s->cfg.pool_size : 16;
+
+    if (access(s->cfg.db_path, F_OK)) {
+        snprintf(err, errlen, "database %s does not exist (create it with: yxd init --db %s)",
+                 s->cfg.db_path, s->cfg.db_path);
+        return -1;
+    }
+    if (store_open(&first, s->cfg.db_path, 0, err, errlen)) return -1;
+    if (store_migrate(first)) {
+        snprintf(err, errlen, "cannot migrate %s: %s", s->cfg.db_path, store_errmsg(first));
+        store_close(first);
+        return -1;
+    }
+    st = store_stmt(first, "SELECT coalesce(max(seq), 0) FROM changes");
+    if (st && sqlite3_step(st) == SQLITE_ROW) s->last_seq = sqlite3_column_int64(st, 0);
+    if (st) sqlite3_reset(st);
+    s->pool.idle[s->pool.nidle++] = first;
+    s->pool.open = 1;
+
+    if (s->cfg.key_file) yx_strlcpy(keypath, s->cfg.key_file, sizeof keypath);
+    else snprintf(keypath, sizeof keypath, "%s.key", s->cfg.db_path);
+    if (audit_key_load(keypath, &s->key, err, errlen)) return -1;
+
+    if (!s->cfg.tls_cert != !s->cfg.tls_key) {
+        snprintf(err, errlen, "--tls-cert and --tls-key go together");
+        return -1;
+    }
+    if (s->cfg.tls_cert) {
+        if (!(s->tls_cert = read_pem(s->cfg.tls_cert, err, errlen))) return -1;
+        if (!(s->tls_key = read_pem(s->cfg.tls_key, err, errlen))) return -1;
+    }
+    return 0;
+}
+
+void server_state_free(server *s)
+{
+    if (s->listen_fd >= 0) close(s->listen_fd);
+    for (int i = 0; i < s->pool.nidle; i++) store_close(s->pool.idle[i]);
+    if (s->tls_key) {
+        memset(s->tls_key, 0, strlen(s->tls_key));
+        free(s->tls_key);
+    }
+    free(s->tls_cert);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->changed);
+    pthread_cond_destroy(&s->idle);
+    pthread_mutex_destroy(&s->pool.mu);
+    pthread_cond_destroy(&s->pool.cv);
+    memset(&s->key, 0, sizeof s->key);
+    free(s);
+}
+
+/* Binds ADDR:PORT ourselves (rather than inside MHD) so a failure can name
+ * the address and the reason. Accepts IPv4, [IPv6] and host names. */
+int server_listen(server *s, char *err, size_t errlen)
+{
+    char host[256], port[16], shown[64];
+    const char *spec = s->cfg.listen, *colon = strrchr(spec, ':');
+    struct addrinfo hints = { 0 }, *ai = NULL;
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof bound;
+    int fd, one = 1, rc;
+    size_t hl;
+    if (!colon || colon == spec || strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof port) {
+        snprintf(err, errlen, "--listen %s: expected ADDR:PORT, e.g. 127.0.0.1:8080", spec);
+        return -1;
+    }
+    hl = (size_t)(colon - spec);
+    if (spec[0] == '[' && hl >= 2 && spec[hl - 1] == ']') { spec++; hl -= 2; }
+    if (hl >= sizeof host) { snprintf(err, errlen, "--listen %s: address too long", s->cfg.listen); return -1; }
+    memcpy(host, spec, hl);
+    host[hl] = '\0';
+    yx_strlcpy(port, colon + 1, sizeof port);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", s->cfg.listen, gai_strerror(rc));
+        return -1;
+    }
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 512)) {
+        snprintf(err, errlen, "cannot listen on %s: %s", s->cfg.listen, strerror(errno));
+        if (fd >= 0) close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    getsockname(fd, (struct sockaddr *)&bound, &blen);
+    if (bound.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)(const void *)&bound;
+        inet_ntop(AF_INET6, &a->sin6_addr, shown, sizeof shown);
+        snprintf(s->address, sizeof s->address, "[%s]:%u", shown, ntohs(a->sin6_port));
+    } else {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)&bound;
+        inet_ntop(AF_INET, &a->sin_addr, shown, sizeof shown);
+        snprintf(s->address, sizeof s->address, "%s:%u", shown, ntohs(a->sin_port));
+    }
+    s->listen_fd = fd;
+    return 0;
+}
+
+/* ---- in-flight requests and shutdown -------------------------------- */
+
+void server_request_begin(server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->inflight++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+void server_request_end(server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    if (--s->inflight == 0) pthread_cond_broadcast(&s->idle);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static struct timespec abs_deadline(int64_t unix_ms)
+{
+    struct timespec ts = { (time_t)(unix_ms / 1000), (long)(unix_ms % 1000) * 1000000 };
+    return ts;
+}
+
+void server_drain(server *s, int max_ms)
+{
+    struct timespec until = abs_deadline(store_now_ms() + max_ms);
+    pthread_mutex_lock(&s->mu);
+    s->stopping = 1;
+    pthread_cond_broadcast(&s->changed);
+    while (s->inflight > 0)
+        if (pthread_cond_timedwait(&s->idle, &s->mu, &until) == ETIMEDOUT) break;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- change feed ---------------------------------------------------- */
+
+void srv_changed(server *s, int64_t seq)
+{
+    pthread_mutex_lock(&s->mu);
+    if (seq > s->last_seq) s->last_seq = seq;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->mu);
+}
+
+int srv_wait_change(server *s, int64_t since, int64_t deadline_ms)
+{
+    struct timespec until = abs_deadline(deadline_ms);
+    int woke;
+    pthread_mutex_lock(&s->mu);
+    while (!s->stopping && s->last_seq <= since)
+        if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT) break;
+    woke = s->last_seq > since;
+    pthread_mutex_unlock(&s->mu);
+    return woke;
+}
+
+int64_t srv_last_change(server *s)
+{
+    int64_t v;
+    pthread_mutex_lock(&s->mu);
+    v = s->last_seq;
+    pthread_mutex_unlock(&s->mu);
+    return v;
+}
+
+/* ---- audit checkpoints ---------------------------------------------- */
+
+int srv_audit(srv_req *r, const char *action, const char *record, const char *detail)
+{
+    int own = sqlite3_get_autocommit(store_db(r->st));
+    audit_event e = {
+        r->who.user[0] ? r->who.user : r->chan.name[0] ? r->chan.name : "anonymous",
+        r->who.user[0] ? role_name(r->who.role) : r->chan.name[0] ? "channel" : "none",
+        action, record, r->origin, detail,
+    };
+    if (own && store_begin(r->st)) return -1;
+    if (audit_append(r->st, &e) < 0) {
+        if (own) store_rollback(r->st);
+        return -1;
+    }
+    if (own && store_commit(r->st)) { store_rollback(r->st); return -1; }
+    pthread_mutex_lock(&r->srv->mu);
+    r->srv->since_checkpoint++;
+    pthread_mutex_unlock(&r->srv->mu);
+    return 0;
+}
+
+void server_checkpoint_if_due(server *s, store *db)
+{
+    int due;
+    pthread_mutex_lock(&s->mu);
+    due = s->since_checkpoint >= s->cfg.checkpoint_every;
+    if (due) s->since_checkpoint = 0;
+    pthread_mutex_unlock(&s->mu);
+    if (due && audit_checkpoint(db, &s->key) < 0) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "error", store_errmsg(db));
+        srv_log("error", "audit checkpoint failed", x);
+    }
+}
+
+const unsigned char *srv_audit_public_key(const server *s)
+{
+    return s->key.pk;
+}
+
+void server_final_checkpoint(server *s)
+{
+    store *db = pool_get(&s->pool);
+    if (db && audit_checkpoint(db, &s->key) < 0) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "error", store_errmsg(db));
+        srv_log("error", "final audit checkpoint failed", x);
+    }
+    pool_put(&s->pool, db);
+}

@@ -1,0 +1,226 @@
+/* Staff sessions and channel keys: login with lockout, bearer tokens kept
+ * only as SHA-256 hashes, idle and absolute expiry, logout. See auth.h. */
+#include "core/auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/store_user.h"
+#include "core/util.h"
+
+void auth_config_default(auth_config *c)
+{
+    c->idle_ms = 30 * 60 * 1000LL;
+    c->absolute_ms = 12 * 3600 * 1000LL;
+    c->max_failures = 5;
+    c->lockout_ms = 15 * 60 * 1000LL;
+}
+
+void auth_random_token(char buf[AUTH_TOKEN_LEN + 1])
+{
+    unsigned char raw[AUTH_TOKEN_LEN / 2];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(buf, AUTH_TOKEN_LEN + 1, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+}
+
+/* Tokens are compared by hash only, so a stolen database holds no token. */
+static int token_hash(const char *token, unsigned char out[crypto_hash_sha256_BYTES])
+{
+    if (!token || strlen(token) != AUTH_TOKEN_LEN) return -1;
+    for (const char *p = token; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return -1;
+    crypto_hash_sha256(out, (const unsigned char *)token, AUTH_TOKEN_LEN);
+    return 0;
+}
+
+static int step_done(store *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return store_fail(s, "%s", sqlite3_errmsg(store_db(s)));
+    return 0;
+}
+
+static int record_failure(store *s, const auth_config *c, int64_t uid, int failures, int64_t now)
+{
+    sqlite3_stmt *st = store_stmt(s,
+        "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    int64_t until = 0;
+    if (!st) return -1;
+    if (failures >= c->max_failures) {
+        until = now + c->lockout_ms;
+        failures = 0;   /* a new series starts after the lockout */
+    }
+    sqlite3_bind_int(st, 1, failures);
+    sqlite3_bind_int64(st, 2, until);
+    sqlite3_bind_int64(st, 3, uid);
+    return step_done(s, st);
+}
+
+auth_result auth_login(store *s, const auth_config *c, const char *name,
+                       const char *password, const char *origin,
+                       char token[AUTH_TOKEN_LEN + 1], auth_session *out)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    int64_t now = store_now_ms(), uid, locked_until;
+    int failures, disabled, ok;
+    char pw_hash[crypto_pwhash_STRBYTES];
+    const char *rolename;
+    user_role role;
+    sqlite3_stmt *st = store_stmt(s,
+        "SELECT id, name, role, pw_hash, disabled, failed_logins, locked_until "
+        "FROM users WHERE name = ?");
+    if (!st) return AUTH_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return AUTH_BAD_CREDENTIALS;
+    }
+    uid = sqlite3_column_int64(st, 0);
+    yx_strlcpy(out->user, (const char *)sqlite3_column_text(st, 1), sizeof out->user);
+    rolename = (const char *)sqlite3_column_text(st, 2);
+    yx_strlcpy(pw_hash, (const char *)sqlite3_column_text(st, 3), sizeof pw_hash);
+    disabled = sqlite3_column_int(st, 4);
+    failures = sqlite3_column_int(st, 5);
+    locked_until = sqlite3_column_int64(st, 6);
+    if (role_parse(rolename ? rolename : "", &role)) role = ROLE__COUNT;
+    sqlite3_reset(st);
+
+    if (locked_until > now) return AUTH_LOCKED;
+    ok = store_password_verify(pw_hash, password);
+    sodium_memzero(pw_hash, sizeof pw_hash);
+    if (!ok) {
+        if (record_failure(s, c, uid, failures + 1, now)) return AUTH_ERROR;
+        return AUTH_BAD_CREDENTIALS;
+    }
+    if (disabled || role == ROLE__COUNT) return AUTH_DISABLED;
+
+    auth_random_token(token);
+    token_hash(token, h);
+    if (store_begin(s)) return AUTH_ERROR;
+    st = store_stmt(s, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, uid);
+    if (step_done(s, st)) goto fail;
+    st = store_stmt(s, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, "
+                       "expires_at, origin) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st) goto fail;
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, uid);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, now + c->absolute_ms);
+    sqlite3_bind_text(st, 6, origin ? origin : "", -1, SQLITE_TRANSIENT);
+    if (step_done(s, st) || store_commit(s)) goto fail;
+    out->user_id = uid;
+    out->role = role;
+    out->expires_at = now + c->absolute_ms;
+    return AUTH_OK;
+fail:
+    store_rollback(s);
+    sodium_memzero(token, AUTH_TOKEN_LEN + 1);
+    return AUTH_ERROR;
+}
+
+auth_result auth_check(store *s, const auth_config *c, const char *token, auth_session *out)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    int64_t now = store_now_ms(), last_seen;
+    const char *rolename;
+    int disabled;
+    sqlite3_stmt *st;
+    if (token_hash(token, h)) return AUTH_BAD_CREDENTIALS;
+    st = store_stmt(s,
+        "SELECT s.user_id, u.name, u.role, u.disabled, s.last_seen, s.expires_at "
+        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+    if (!st) return AUTH_ERROR;
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return AUTH_BAD_CREDENTIALS; }
+    out->user_id = sqlite3_column_int64(st, 0);
+    yx_strlcpy(out->user, (const char *)sqlite3_column_text(st, 1), sizeof out->user);
+    rolename = (const char *)sqlite3_column_text(st, 2);
+    if (role_parse(rolename ? rolename : "", &out->role)) out->role = ROLE__COUNT;
+    disabled = sqlite3_column_int(st, 3);
+    last_seen = sqlite3_column_int64(st, 4);
+    out->expires_at = sqlite3_column_int64(st, 5);
+    sqlite3_reset(st);
+    if (disabled || out->role == ROLE__COUNT) return AUTH_DISABLED;
+    if (now >= out->expires_at || now - last_seen >= c->idle_ms) {
+        auth_logout(s, token);
+        return AUTH_EXPIRED;
+    }
+    /* Refreshing last_seen is a write; once a minute is precise enough for
+     * a 30-minute idle timer and keeps reads from queueing on the writer. */
+    if (now - last_seen > 60 * 1000) {
+        st = store_stmt(s, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?");
+        if (!st) return AUTH_ERROR;
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_blob(st, 2, h, sizeof h, SQLITE_TRANSIENT);
+        if (step_done(s, st)) return AUTH_ERROR;
+    }
+    return AUTH_OK;
+}
+
+int auth_logout(store *s, const char *token)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    sqlite3_stmt *st;
+    if (token_hash(token, h)) return 1;
+    st = store_stmt(s, "DELETE FROM sessions WHERE token_hash = ?");
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    if (step_done(s, st)) return -1;
+    return sqlite3_changes(store_db(s)) > 0 ? 0 : 1;
+}
+
+int auth_channel_add(store *s, const char *name, channel_kind kind,
+                     char key[AUTH_TOKEN_LEN + 1], int64_t *id)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    sqlite3_stmt *st = store_stmt(s,
+        "INSERT INTO channels (name, kind, key_hash, revoked, created_at) VALUES (?, ?, ?, 0, ?)");
+    if (!st) return -1;
+    auth_random_token(key);
+    token_hash(key, h);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, channel_kind_name(kind), -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, h, sizeof h, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, store_now_ms());
+    if (step_done(s, st)) {
+        sodium_memzero(key, AUTH_TOKEN_LEN + 1);
+        return -1;
+    }
+    if (id) *id = sqlite3_last_insert_rowid(store_db(s));
+    return 0;
+}
+
+auth_result auth_channel_check(store *s, const char *key, auth_channel *out)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    const char *kind;
+    int revoked;
+    sqlite3_stmt *st;
+    if (token_hash(key, h)) return AUTH_BAD_CREDENTIALS;
+    st = store_stmt(s, "SELECT id, name, kind, revoked FROM channels WHERE key_hash = ?");
+    if (!st) return AUTH_ERROR;
+    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return AUTH_BAD_CREDENTIALS; }
+    out->id = sqlite3_column_int64(st, 0);
+    yx_strlcpy(out->name, (const char *)sqlite3_column_text(st, 1), sizeof out->name);
+    kind = (const char *)sqlite3_column_text(st, 2);
+    if (channel_kind_parse(kind ? kind : "", &out->kind)) out->kind = CH_API;
+    revoked = sqlite3_column_int(st, 3);
+    sqlite3_reset(st);
+    return revoked ? AUTH_DISABLED : AUTH_OK;
+}
+
+int auth_channel_revoke(store *s, const char *name)
+{
+    sqlite3_stmt *st = store_stmt(s, "UPDATE channels SET revoked = 1 WHERE name = ?");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    if (step_done(s, st)) return -1;
+    return sqlite3_changes(store_db(s)) > 0 ? 0 : 1;
+}

@@ -1,0 +1,130 @@
+/* The permission table, authority limits and separation-of-duties rules.
+ * This file is the single place where access is decided; change a cell
+ * here and both yxd and the README table (policy_table_markdown) follow.
+ *
+ * Principles behind the cells:
+ * - line 1 (officer) works cases, line 2 (risk) checks them, line 3
+ *   (auditor) reads everything and only records audit results;
+ * - support sees masked records and works disputes, nothing else;
+ * - admin runs the service (users, channels, audit trail) and sees no
+ *   customer records. */
+#include "core/policy.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const perm_names[PERM__COUNT] = {
+    [PERM_PUBLIC] = "public",
+    [PERM_CHANNEL] = "channel",
+    [PERM_SESSION] = "session",
+    [PERM_APP_READ] = "applications.read",
+    [PERM_CHANGES] = "changes.read",
+    [PERM_ACT_LINE1] = "action.line1",
+    [PERM_ACT_LINE2] = "action.line2",
+    [PERM_ACT_LINE3] = "action.line3",
+    [PERM_ACT_LIMIT] = "action.adjust_limit",
+    [PERM_DISPUTE_READ] = "disputes.read",
+    [PERM_DISPUTE_WRITE] = "disputes.write",
+    [PERM_REVEAL] = "reveal.request",
+    [PERM_AUDIT_READ] = "audit.read",
+    [PERM_ALERTS] = "alerts.read",
+};
+
+/*                              officer risk auditor support admin */
+static const unsigned char table[PERM__COUNT][ROLE__COUNT] = {
+    [PERM_PUBLIC]        = { 1, 1, 1, 1, 1 },
+    [PERM_CHANNEL]       = { 0, 0, 0, 0, 0 },
+    [PERM_SESSION]       = { 1, 1, 1, 1, 1 },
+    [PERM_APP_READ]      = { 1, 1, 1, 1, 0 },
+    [PERM_CHANGES]       = { 1, 1, 1, 1, 0 },
+    [PERM_ACT_LINE1]     = { 1, 0, 0, 0, 0 },
+    [PERM_ACT_LINE2]     = { 0, 1, 0, 0, 0 },
+    [PERM_ACT_LINE3]     = { 0, 0, 1, 0, 0 },
+    [PERM_ACT_LIMIT]     = { 1, 1, 0, 0, 0 },
+    [PERM_DISPUTE_READ]  = { 1, 1, 1, 1, 0 },
+    [PERM_DISPUTE_WRITE] = { 0, 1, 0, 1, 0 },
+    [PERM_REVEAL]        = { 1, 1, 0, 1, 0 },
+    [PERM_AUDIT_READ]    = { 0, 1, 1, 0, 1 },
+    [PERM_ALERTS]        = { 0, 1, 1, 0, 1 },
+};
+
+/* Authority: the largest limit a role sets alone, in fen. Above it the
+ * change becomes a line-2 case. */
+static const int64_t authority_fen[ROLE__COUNT] = {
+    [ROLE_OFFICER] = 50000 * (int64_t)YX_FEN_PER_YUAN,    /* 50,000 yuan */
+    [ROLE_RISK]    = 500000 * (int64_t)YX_FEN_PER_YUAN,   /* 500,000 yuan */
+};
+
+const char *permission_name(permission p)
+{
+    return (p >= 0 && p < PERM__COUNT) ? perm_names[p] : "?";
+}
+
+int permission_parse(const char *name, permission *out)
+{
+    for (int i = 0; i < PERM__COUNT; i++)
+        if (!strcmp(name, perm_names[i])) { *out = (permission)i; return 0; }
+    return -1;
+}
+
+int policy_allows(user_role role, permission p)
+{
+    if (p == PERM_PUBLIC) return 1;
+    if (role < 0 || role >= ROLE__COUNT || p < 0 || p >= PERM__COUNT) return 0;
+    return table[p][role];
+}
+
+char *policy_table_markdown(char *buf, size_t n)
+{
+    size_t off = 0;
+    int w;
+    if (!n) return buf;
+    buf[0] = '\0';
+    w = snprintf(buf, n, "| permission |");
+    off = w > 0 ? (size_t)w : 0;
+    for (int r = 0; r < ROLE__COUNT && off < n; r++) {
+        w = snprintf(buf + off, n - off, " %s |", role_name((user_role)r));
+        off += w > 0 ? (size_t)w : 0;
+    }
+    if (off < n) { w = snprintf(buf + off, n - off, "\n|---|"); off += w > 0 ? (size_t)w : 0; }
+    for (int r = 0; r < ROLE__COUNT && off < n; r++) {
+        w = snprintf(buf + off, n - off, "---|");
+        off += w > 0 ? (size_t)w : 0;
+    }
+    for (int p = PERM_SESSION; p < PERM__COUNT && off < n; p++) {
+        w = snprintf(buf + off, n - off, "\n| %s |", perm_names[p]);
+        off += w > 0 ? (size_t)w : 0;
+        for (int r = 0; r < ROLE__COUNT && off < n; r++) {
+            w = snprintf(buf + off, n - off, " %s |", table[p][r] ? "yes" : "-");
+            off += w > 0 ? (size_t)w : 0;
+        }
+    }
+    if (off < n) snprintf(buf + off, n - off, "\n");
+    return buf;
+}
+
+int64_t policy_authority_fen(user_role role)
+{
+    return (role >= 0 && role < ROLE__COUNT) ? authority_fen[role] : 0;
+}
+
+static int same(const char *a, const char *b)
+{
+    return a && b && *a && !strcmp(a, b);
+}
+
+const char *policy_check_line(const policy_case *c, int line, const char *actor)
+{
+    const char *users[4] = { NULL, c->l1_user, c->l2_user, c->l3_user };
+    if (line < 1 || line > 3 || !actor || !*actor) return POLICY_FORBIDDEN_ROLE;
+    /* The maker of a change never checks it, on any line. */
+    if (same(c->maker, actor)) return POLICY_MAKER_CHECKER;
+    for (int l = 1; l <= 3; l++)
+        if (l != line && same(users[l], actor)) return POLICY_TWO_LINES;
+    return NULL;
+}
+
+int policy_sample_permille(void)
+{
+    return 20;
+}

@@ -1,0 +1,73 @@
+/* Who may do what: the one permission table of Yixiang (role x endpoint or
+ * action), the separation-of-duties rules of the three lines of defense and
+ * the authority limits by role and amount. The server asks here before
+ * every route and every action; the console asks here to grey out what the
+ * server would refuse. The table is printed in README.md
+ * (`policy_table_markdown()` produces it). */
+#ifndef YX_POLICY_H
+#define YX_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/domain.h"
+
+typedef enum {
+    PERM_PUBLIC,            /* no login: healthz, metrics, checkpoints */
+    PERM_CHANNEL,           /* a channel key, not a staff role: intake */
+    PERM_SESSION,           /* any logged-in user: logout, own session */
+    PERM_APP_READ,          /* application lists and records (masked) */
+    PERM_CHANGES,           /* change feed */
+    PERM_ACT_LINE1,         /* line-1 review: approve / decline / escalate */
+    PERM_ACT_LINE2,         /* line-2 decision: approve / reject / return */
+    PERM_ACT_LINE3,         /* line-3 audit: sample / pass / finding */
+    PERM_ACT_LIMIT,         /* credit limit adjustment */
+    PERM_DISPUTE_READ,
+    PERM_DISPUTE_WRITE,     /* open, message, assign, resolve, reject */
+    PERM_REVEAL,            /* ask to see personal data in clear */
+    PERM_AUDIT_READ,        /* the audit trail */
+    PERM_ALERTS,
+    PERM__COUNT
+} permission;
+
+const char *permission_name(permission p);
+int permission_parse(const char *name, permission *out);
+
+/* 1 when role may use the permission. PERM_PUBLIC is always allowed and
+ * PERM_CHANNEL never (channels are not staff). */
+int policy_allows(user_role role, permission p);
+
+/* The table as Markdown (for README.md and `yxd policy`); writes at most n
+ * bytes into buf and returns buf. */
+char *policy_table_markdown(char *buf, size_t n);
+
+/* ---- authority and separation of duties ---------------------------- */
+
+/* Largest credit limit (fen) a role may grant or set without line 2;
+ * 0 when the role cannot grant at all. */
+int64_t policy_authority_fen(user_role role);
+
+/* Defense-line state of one case, as the rules need it. Users are names;
+ * empty when nobody acted yet. */
+typedef struct {
+    const char *maker;       /* who made the change under review, if a person */
+    const char *l1_user, *l2_user, *l3_user;
+} policy_case;
+
+/* Error codes the server sends with 403 (stable wire names). */
+#define POLICY_FORBIDDEN_ROLE      "forbidden_role"
+#define POLICY_TWO_LINES           "separation_two_lines"
+#define POLICY_MAKER_CHECKER       "separation_maker_checker"
+#define POLICY_AUTHORITY           "limit_exceeds_authority"
+#define POLICY_OVERRIDE_NEEDS_L2   "override_needs_line2"
+#define POLICY_READ_ONLY           "read_only_role"
+
+/* Checks that `actor` may act on line `line` (1..3) of the case: nobody acts
+ * on two lines of one case, the maker is never the checker. Returns NULL
+ * when allowed, else one of the POLICY_* codes. */
+const char *policy_check_line(const policy_case *c, int line, const char *actor);
+
+/* Share of automatic decisions line 3 samples, in per mille (default 20). */
+int policy_sample_permille(void);
+
+#endif

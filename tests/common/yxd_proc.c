@@ -1,0 +1,294 @@
+/* Starting and stopping a real yxd for tests, and a libcurl request
+ * helper. See yxd_proc.h. */
+#include "tests/common/yxd_proc.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *yxd_test_bin(void)
+{
+    const char *b = getenv("YX_TEST_BIN");
+    return b && *b ? b : "build/t";
+}
+
+static void yxd_path(char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/yxd", yxd_test_bin());
+}
+
+/* Reads fd until EOF into buf (truncating); returns bytes kept. */
+static size_t drain(int fd, char *buf, size_t n)
+{
+    size_t len = 0;
+    char tmp[4096];
+    ssize_t r;
+    while ((r = read(fd, tmp, sizeof tmp)) != 0) {
+        if (r < 0) { if (errno == EINTR) continue; break; }
+        if (buf && len + 1 < n) {
+            size_t k = (size_t)r < n - 1 - len ? (size_t)r : n - 1 - len;
+            memcpy(buf + len, tmp, k);
+            len += k;
+        }
+    }
+    if (buf && n) buf[len] = '\0';
+    return len;
+}
+
+int yxd_run(const char *const *args, const char *stdin_text, char *out, size_t n,
+            char *err, size_t errn)
+{
+    int in[2], o[2], e[2], status;
+    char bin[512], errfile[64];
+    const char *argv[64];
+    int argc = 0;
+    pid_t pid;
+    FILE *ef;
+    yxd_path(bin, sizeof bin);
+    argv[argc++] = bin;
+    for (int i = 0; args[i] && argc < 63; i++) argv[argc++] = args[i];
+    argv[argc] = NULL;
+    /* stderr goes to a temp file so a chatty child cannot fill a pipe we
+     * are not reading yet. */
+    snprintf(errfile, sizeof errfile, "/tmp/yxd-run-err-XXXXXX");
+    int efd = mkstemp(errfile);
+    if (efd < 0) return -1;
+    unlink(errfile);
+    if (pipe(in) || pipe(o)) { close(efd); return -1; }
+    e[0] = efd;
+    e[1] = efd;
+    pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        close(in[0]); close(in[1]); close(o[0]); close(o[1]); close(efd);
+        execv(bin, (char *const *)(void *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", bin, strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(o[1]);
+    if (stdin_text) {
+        signal(SIGPIPE, SIG_IGN);
+        if (write(in[1], stdin_text, strlen(stdin_text)) < 0) { /* the child may not read it */ }
+    }
+    close(in[1]);
+    drain(o[0], out, n);
+    close(o[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+    lseek(efd, 0, SEEK_SET);
+    ef = fdopen(efd, "r");
+    if (ef) {
+        size_t k = err && errn ? fread(err, 1, errn - 1, ef) : 0;
+        if (err && errn) err[k] = '\0';
+        fclose(ef);
+    } else {
+        close(efd);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int yxd_proc_tempdir(yxd_proc *p)
+{
+    memset(p, 0, sizeof *p);
+    p->out_fd = -1;
+    snprintf(p->dir, sizeof p->dir, "/tmp/yxd-test-XXXXXX");
+    if (!mkdtemp(p->dir)) return -1;
+    snprintf(p->db, sizeof p->db, "%s/yx.db", p->dir);
+    snprintf(p->log, sizeof p->log, "%s/yxd.log", p->dir);
+    return 0;
+}
+
+int yxd_proc_init_demo(yxd_proc *p, int n)
+{
+    char num[24], err[2048];
+    const char *args[] = { "init", "--db", p->db, "--demo", num, "--seed", "7", NULL };
+    int rc;
+    snprintf(num, sizeof num, "%d", n);
+    rc = yxd_run(args, NULL, NULL, 0, err, sizeof err);
+    if (rc != 0) fprintf(stderr, "yxd init failed (%d): %s\n", rc, err);
+    return rc == 0 ? 0 : -1;
+}
+
+int yxd_proc_start(yxd_proc *p, const char *const *extra)
+{
+    char bin[512], line[256];
+    const char *argv[64];
+    int argc = 0, o[2], logfd;
+    size_t len = 0;
+    yxd_path(bin, sizeof bin);
+    argv[argc++] = bin;
+    argv[argc++] = "serve";
+    argv[argc++] = "--db";
+    argv[argc++] = p->db;
+    argv[argc++] = "--listen";
+    argv[argc++] = "127.0.0.1:0";
+    for (int i = 0; extra && extra[i] && argc < 63; i++) argv[argc++] = extra[i];
+    argv[argc] = NULL;
+    logfd = open(p->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (logfd < 0 || pipe(o)) return -1;
+    p->pid = fork();
+    if (p->pid < 0) { p->pid = 0; return -1; }
+    if (p->pid == 0) {
+        dup2(o[1], 1);
+        dup2(logfd, 2);
+        close(o[0]);
+        close(o[1]);
+        execv(bin, (char *const *)(void *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", bin, strerror(errno));
+        _exit(127);
+    }
+    close(o[1]);
+    close(logfd);
+    p->out_fd = o[0];
+    /* Read the first line byte by byte, waiting with poll (no sleeps). */
+    while (len + 1 < sizeof line) {
+        struct pollfd pf = { p->out_fd, POLLIN, 0 };
+        char c;
+        ssize_t r;
+        if (poll(&pf, 1, 60000) <= 0) break;
+        r = read(p->out_fd, &c, 1);
+        if (r <= 0) break;
+        if (c == '\n') break;
+        line[len++] = c;
+    }
+    line[len] = '\0';
+    if (strncmp(line, "listening on ", 13)) {
+        fprintf(stderr, "yxd did not start (first line: '%s'); see %s\n", line, p->log);
+        yxd_proc_stop(p);
+        return -1;
+    }
+    if (strlen(line + 13) >= sizeof p->addr) { yxd_proc_stop(p); return -1; }
+    memcpy(p->addr, line + 13, strlen(line + 13) + 1);
+    snprintf(p->url, sizeof p->url, "http://%.80s", p->addr);
+    return 0;
+}
+
+int yxd_proc_stop(yxd_proc *p)
+{
+    int status;
+    if (!p->pid) return -1;
+    kill(p->pid, SIGTERM);
+    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) { }
+    p->pid = 0;
+    if (p->out_fd >= 0) { close(p->out_fd); p->out_fd = -1; }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+void yxd_proc_cleanup(yxd_proc *p)
+{
+    if (p->pid) yxd_proc_stop(p);
+    if (p->dir[0] && !getenv("YX_KEEP_TEST_DIR")) nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- HTTP ------------------------------------------------------------ */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    yx_resp *r = ud;
+    size_t n = size * nmemb;
+    char *nb = realloc(r->body, r->len + n + 1);
+    if (!nb) return 0;
+    r->body = nb;
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return n;
+}
+
+int yx_http_n(const char *method, const yxd_proc *p, const char *path, const char *token,
+              const char *body, size_t body_len, const char *const *headers, yx_resp *out)
+{
+    static int inited;
+    CURL *c;
+    struct curl_slist *h = NULL;
+    char url[1024], auth[256];
+    CURLcode rc;
+    if (!inited) { curl_global_init(CURL_GLOBAL_DEFAULT); inited = 1; }
+    memset(out, 0, sizeof *out);
+    c = curl_easy_init();
+    if (!c) return -1;
+    snprintf(url, sizeof url, "%s%s", p->url, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (!strcmp(method, "HEAD")) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (token) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+        h = curl_slist_append(h, auth);
+    }
+    if (body) {
+        h = curl_slist_append(h, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    }
+    for (int i = 0; headers && headers[i]; i++) h = curl_slist_append(h, headers[i]);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    rc = curl_easy_perform(c);
+    if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK) {
+        fprintf(stderr, "%s %s: %s\n", method, url, curl_easy_strerror(rc));
+        return -1;
+    }
+    if (out->body) out->json = cJSON_ParseWithLength(out->body, out->len);
+    return 0;
+}
+
+int yx_http(const char *method, const yxd_proc *p, const char *path, const char *token,
+            const char *body, const char *const *headers, yx_resp *out)
+{
+    return yx_http_n(method, p, path, token, body, body ? strlen(body) : 0, headers, out);
+}
+
+void yx_resp_free(yx_resp *r)
+{
+    free(r->body);
+    cJSON_Delete(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+char *yx_login(const yxd_proc *p, const char *user, const char *password)
+{
+    cJSON *b = cJSON_CreateObject();
+    char *body, *tok = NULL;
+    yx_resp r;
+    cJSON_AddStringToObject(b, "username", user);
+    cJSON_AddStringToObject(b, "password", password);
+    body = cJSON_PrintUnformatted(b);
+    cJSON_Delete(b);
+    if (yx_http("POST", p, "/v1/session", NULL, body, NULL, &r) == 0 && r.status == 200) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(r.json, "token");
+        if (cJSON_IsString(t)) tok = strdup(t->valuestring);
+    }
+    free(body);
+    yx_resp_free(&r);
+    return tok;
+}
+
+const char *yx_error_code(const yx_resp *r)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+    return cJSON_IsString(c) ? c->valuestring : "";
+}
