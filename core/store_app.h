@@ -55,7 +55,9 @@ typedef struct {
  * is an error (-1). Uses the app_* indexes: cost is the page, not the table. */
 int store_app_list(store *s, const app_query *q, app_row *rows, int max, int *n,
                    app_cursor *next, int *has_next);
-/* 0 found, 1 not found, -1 error. */
+/* The SQL text store_app_list runs for q (for query-plan checks). */
+const char *store_app_list_sql(const app_query *q);
+/* 0 found, 1 not found, -1 error. app.feat is filled. */
 int store_app_get(store *s, int64_t id, app_row *out);
 
 /* Cursor <-> opaque text for the wire ("CREATEDAT.ID", decimal). buf needs 48
