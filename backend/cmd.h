@@ -7,9 +7,15 @@
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_channel(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #define YXD_COMMANDS \
     { "init", cmd_init, "init --db FILE [--demo N] [--seed S]" }, \
-    { "serve", cmd_serve, "serve --db FILE --listen ADDR:PORT [--tls-cert F --tls-key F] [--key-file F]" },
+    { "serve", cmd_serve, "serve --db FILE --listen ADDR:PORT [--tls-cert F --tls-key F] [--key-file F]" }, \
+    { "user", cmd_user, "user add|reset|disable|enable NAME [--role ROLE] --db FILE  (password on stdin)" }, \
+    { "channel", cmd_channel, "channel add NAME --kind api|semi_api|h5|own --db FILE | revoke NAME | list" }, \
+    { "audit", cmd_audit, "audit verify --db FILE" },
 
 #endif
