@@ -1,0 +1,407 @@
+/* XGBoost JSON model loader and native evaluator (see gbdt.h).
+ *
+ * Layout: all trees' nodes live in one array; each tree is a contiguous run
+ * starting at root[t], and child indices are relative to that start, so a
+ * traversal touches one 16-byte node per level. Leaves carry their value in
+ * `value` (XGBoost keeps leaf values in split_conditions). Per-node mean
+ * values for contributions are computed once at load, the way XGBoost's
+ * FillNodeMeanValues does (cover-weighted, in float). */
+#include "core/gbdt.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+typedef struct {
+    float   value;   /* threshold, or the leaf value */
+    int16_t feat;    /* split feature; -1 for a leaf */
+    uint16_t dleft;  /* missing goes left */
+    int32_t left, right;
+} gbdt_node;
+
+struct gbdt {
+    gbdt_objective obj;
+    int        nfeat, ntrees;
+    float      base_margin;   /* base_score on the margin scale */
+    gbdt_node *nodes;
+    float     *mean;          /* node mean values, parallel to nodes */
+    int32_t   *root;          /* first node of each tree */
+    char     **names;         /* nfeat names, or NULL */
+    char       version[64];
+};
+
+#define GBDT_MAX_FEATURES 4096
+#define GBDT_MAX_NODES    (1 << 24)
+#define GBDT_MAX_FILE     ((size_t)512 << 20)
+
+static int fail(char *err, size_t n, const char *name, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(err, n, "%s: %s", name, msg);
+    return -1;
+}
+
+static const cJSON *member(const cJSON *o, const char *key)
+{
+    return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+/* A numeric parameter XGBoost stores as a string ("5E-1", "[5E-1]", "13"). */
+static int param_number(const cJSON *o, const char *key, double *out)
+{
+    const cJSON *v = member(o, key);
+    if (cJSON_IsNumber(v)) { *out = v->valuedouble; return 0; }
+    if (!cJSON_IsString(v)) return -1;
+    char buf[64];
+    const char *s = v->valuestring;
+    size_t len = strlen(s);
+    if (len >= sizeof buf) return -1;
+    if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+        memcpy(buf, s + 1, len - 2);
+        buf[len - 2] = '\0';
+    } else {
+        memcpy(buf, s, len + 1);
+    }
+    return yx_parse_double(buf, -HUGE_VAL, HUGE_VAL, out);
+}
+
+static int array_len(const cJSON *tree, const char *key, int want)
+{
+    const cJSON *a = member(tree, key);
+    if (!cJSON_IsArray(a)) return -1;
+    return cJSON_GetArraySize(a) == want ? 0 : -1;
+}
+
+#define GBDT_MAX_DEPTH 512
+
+/* Mean value of node k of one tree, weighted by cover (sum_hessian).
+ * *deep is set when the tree is deeper than GBDT_MAX_DEPTH. */
+static float fill_mean(gbdt_node *t, float *mean, const float *hess, int k, int depth, int *deep)
+{
+    float r;
+    if (t[k].feat < 0) {
+        r = t[k].value;
+    } else if (depth >= GBDT_MAX_DEPTH) {
+        *deep = 1;
+        r = 0;
+    } else {
+        int l = t[k].left, rt = t[k].right;
+        r = fill_mean(t, mean, hess, l, depth + 1, deep) * hess[l];
+        r += fill_mean(t, mean, hess, rt, depth + 1, deep) * hess[rt];
+        r /= hess[k];
+    }
+    mean[k] = r;
+    return r;
+}
+
+static int load_tree(gbdt *m, const cJSON *tree, int ti, int32_t start, float *hess,
+                     const char *name, char *err, size_t n)
+{
+    int nn = cJSON_GetArraySize(member(tree, "left_children"));
+    static const char *const keys[] = { "right_children", "split_indices",
+        "split_conditions", "default_left", "sum_hessian" };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (array_len(tree, keys[i], nn))
+            return fail(err, n, name, "trees[%d]: %s missing or not of %d entries", ti, keys[i], nn);
+    const cJSON *st = member(tree, "split_type");
+    const cJSON *l = member(tree, "left_children")->child;
+    const cJSON *r = member(tree, "right_children")->child;
+    const cJSON *f = member(tree, "split_indices")->child;
+    const cJSON *c = member(tree, "split_conditions")->child;
+    const cJSON *d = member(tree, "default_left")->child;
+    const cJSON *h = member(tree, "sum_hessian")->child;
+    const cJSON *s = cJSON_IsArray(st) ? st->child : NULL;
+    gbdt_node *t = m->nodes + start;
+    for (int k = 0; k < nn; k++) {
+        if (!cJSON_IsNumber(l) || !cJSON_IsNumber(r) || !cJSON_IsNumber(f) ||
+            !cJSON_IsNumber(c) || !cJSON_IsNumber(d) || !cJSON_IsNumber(h))
+            return fail(err, n, name, "trees[%d] node %d: non-numeric entry", ti, k);
+        if (s && cJSON_IsNumber(s) && s->valuedouble != 0)
+            return fail(err, n, name, "trees[%d] node %d: categorical splits are not supported", ti, k);
+        double lv = l->valuedouble, rv = r->valuedouble;
+        t[k].value = (float)c->valuedouble;
+        t[k].dleft = d->valuedouble != 0;
+        hess[k] = (float)h->valuedouble;
+        if (lv == -1) {
+            t[k].feat = -1;
+            t[k].left = t[k].right = 0;
+        } else {
+            /* children after their parent: guarantees every walk ends */
+            if (!(lv > k && lv < nn && rv > k && rv < nn))
+                return fail(err, n, name, "trees[%d] node %d: bad child index", ti, k);
+            if (!(f->valuedouble >= 0 && f->valuedouble < m->nfeat))
+                return fail(err, n, name, "trees[%d] node %d: split feature %g out of range "
+                            "(model has %d features)", ti, k, f->valuedouble, m->nfeat);
+            if (!(hess[k] > 0))
+                return fail(err, n, name, "trees[%d] node %d: sum_hessian must be positive", ti, k);
+            t[k].feat = (int16_t)f->valuedouble;
+            t[k].left = (int32_t)lv;
+            t[k].right = (int32_t)rv;
+        }
+        l = l->next; r = r->next; f = f->next; c = c->next; d = d->next; h = h->next;
+        if (s) s = s->next;
+    }
+    int deep = 0;
+    fill_mean(t, m->mean + start, hess, 0, 0, &deep);
+    if (deep) return fail(err, n, name, "trees[%d]: deeper than %d levels", ti, GBDT_MAX_DEPTH);
+    return 0;
+}
+
+static int load_objective(gbdt *m, const cJSON *learner, const char *name, char *err, size_t n)
+{
+    static const struct { const char *name; gbdt_objective obj; } objs[] = {
+        { "binary:logistic", GBDT_BINARY_LOGISTIC }, { "binary:logitraw", GBDT_BINARY_LOGITRAW },
+        { "reg:logistic", GBDT_REG_LOGISTIC }, { "reg:squarederror", GBDT_REG_SQUAREDERROR },
+    };
+    const cJSON *on = member(member(learner, "objective"), "name");
+    if (!cJSON_IsString(on)) return fail(err, n, name, "learner.objective.name missing");
+    size_t i;
+    for (i = 0; i < sizeof objs / sizeof objs[0]; i++)
+        if (!strcmp(on->valuestring, objs[i].name)) break;
+    if (i == sizeof objs / sizeof objs[0])
+        return fail(err, n, name, "objective %.40s is not supported", on->valuestring);
+    m->obj = objs[i].obj;
+
+    const cJSON *mp = member(learner, "learner_model_param");
+    double bs, nf, nc = 0;
+    if (param_number(mp, "base_score", &bs))
+        return fail(err, n, name, "learner_model_param.base_score missing or not a number");
+    if (param_number(mp, "num_feature", &nf) || nf < 1 || nf > GBDT_MAX_FEATURES || nf != floor(nf))
+        return fail(err, n, name, "learner_model_param.num_feature missing or out of range");
+    if (!param_number(mp, "num_class", &nc) && nc > 1)
+        return fail(err, n, name, "multi-class models are not supported");
+    m->nfeat = (int)nf;
+    if (m->obj == GBDT_REG_SQUAREDERROR || m->obj == GBDT_BINARY_LOGITRAW) {
+        /* binary:logitraw keeps base_score on the margin scale in XGBoost
+         * (checked against its predictions in tests/fixtures) */
+        m->base_margin = (float)bs;
+    } else {
+        /* logistic objectives store base_score as a probability */
+        float p = (float)bs;
+        if (!(p > 0.0f && p < 1.0f))
+            return fail(err, n, name, "base_score %g must be in (0, 1) for %s", bs, on->valuestring);
+        m->base_margin = -logf(1.0f / p - 1.0f);
+    }
+    return 0;
+}
+
+static int load_names(gbdt *m, const cJSON *learner, const char *name, char *err, size_t n)
+{
+    const cJSON *fn = member(learner, "feature_names");
+    int cnt = cJSON_IsArray(fn) ? cJSON_GetArraySize(fn) : 0;
+    if (cnt == 0) return 0;
+    if (cnt != m->nfeat)
+        return fail(err, n, name, "%d feature names for %d features", cnt, m->nfeat);
+    m->names = calloc((size_t)cnt, sizeof *m->names);
+    if (!m->names) return fail(err, n, name, "out of memory");
+    int i = 0;
+    for (const cJSON *e = fn->child; e; e = e->next, i++) {
+        if (!cJSON_IsString(e)) return fail(err, n, name, "feature_names[%d] is not a string", i);
+        if (!(m->names[i] = strdup(e->valuestring))) return fail(err, n, name, "out of memory");
+    }
+    return 0;
+}
+
+static int load_trees(gbdt *m, const cJSON *model, const char *name, char *err, size_t n)
+{
+    const cJSON *trees = member(model, "trees");
+    if (!cJSON_IsArray(trees)) return fail(err, n, name, "gradient_booster.model.trees missing");
+    int nt = cJSON_GetArraySize(trees);
+    const cJSON *info = member(model, "tree_info");
+    if (cJSON_IsArray(info)) {
+        for (const cJSON *e = info->child; e; e = e->next)
+            if (!cJSON_IsNumber(e) || e->valuedouble != 0)
+                return fail(err, n, name, "tree_info: only one output group is supported");
+    }
+    long total = 0;
+    int ti = 0;
+    for (const cJSON *t = trees->child; t; t = t->next, ti++) {
+        const cJSON *lc = member(t, "left_children");
+        int nn = cJSON_IsArray(lc) ? cJSON_GetArraySize(lc) : 0;
+        if (nn < 1) return fail(err, n, name, "trees[%d]: left_children missing or empty", ti);
+        total += nn;
+        if (total > GBDT_MAX_NODES) return fail(err, n, name, "too many nodes");
+    }
+    m->ntrees = nt;
+    m->nodes = calloc((size_t)total + 1, sizeof *m->nodes);
+    m->mean = calloc((size_t)total + 1, sizeof *m->mean);
+    m->root = calloc((size_t)nt + 1, sizeof *m->root);
+    float *hess = calloc((size_t)total + 1, sizeof *hess);
+    if (!m->nodes || !m->mean || !m->root || !hess) {
+        free(hess);
+        return fail(err, n, name, "out of memory");
+    }
+    int32_t start = 0;
+    int rc = 0;
+    ti = 0;
+    for (const cJSON *t = trees->child; t && !rc; t = t->next, ti++) {
+        m->root[ti] = start;
+        rc = load_tree(m, t, ti, start, hess + start, name, err, n);
+        start += cJSON_GetArraySize(member(t, "left_children"));
+    }
+    free(hess);
+    return rc;
+}
+
+int gbdt_load_json(gbdt **out, const char *json, size_t len, const char *name,
+                   char *err, size_t n)
+{
+    *out = NULL;
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    if (!root) return fail(err, n, name, "not valid JSON");
+    gbdt *m = calloc(1, sizeof *m);
+    int rc = -1;
+    if (!m) { fail(err, n, name, "out of memory"); goto done; }
+    const cJSON *learner = member(root, "learner");
+    if (!learner) { fail(err, n, name, "no \"learner\" object: not an XGBoost JSON model"); goto done; }
+    const cJSON *gb = member(learner, "gradient_booster");
+    const cJSON *gname = member(gb, "name");
+    if (!cJSON_IsString(gname) || strcmp(gname->valuestring, "gbtree")) {
+        fail(err, n, name, "only the gbtree booster is supported");
+        goto done;
+    }
+    if (load_objective(m, learner, name, err, n) || load_names(m, learner, name, err, n) ||
+        load_trees(m, member(gb, "model"), name, err, n))
+        goto done;
+    const cJSON *ver = member(member(learner, "attributes"), "model_version");
+    if (cJSON_IsString(ver)) yx_strlcpy(m->version, ver->valuestring, sizeof m->version);
+    rc = 0;
+done:
+    cJSON_Delete(root);
+    if (rc) gbdt_free(m);
+    else *out = m;
+    return rc;
+}
+
+int gbdt_load_file(gbdt **out, const char *path, char *err, size_t n)
+{
+    size_t len;
+    *out = NULL;
+    char *buf = yx_read_file(path, &len, GBDT_MAX_FILE);
+    if (!buf) return fail(err, n, path, "cannot read: %s", strerror(errno));
+    int rc = gbdt_load_json(out, buf, len, path, err, n);
+    free(buf);
+    return rc;
+}
+
+void gbdt_free(gbdt *m)
+{
+    if (!m) return;
+    if (m->names)
+        for (int i = 0; i < m->nfeat; i++) free(m->names[i]);
+    free(m->names);
+    free(m->nodes);
+    free(m->mean);
+    free(m->root);
+    free(m);
+}
+
+int gbdt_num_features(const gbdt *m) { return m->nfeat; }
+int gbdt_num_trees(const gbdt *m) { return m->ntrees; }
+gbdt_objective gbdt_get_objective(const gbdt *m) { return m->obj; }
+const char *gbdt_version(const gbdt *m) { return m->version; }
+
+const char *gbdt_feature_name(const gbdt *m, int i)
+{
+    return m->names && i >= 0 && i < m->nfeat ? m->names[i] : NULL;
+}
+
+int gbdt_check_features(const gbdt *m, const char *const *names, int count, char *err, size_t n)
+{
+    if (count != m->nfeat) {
+        snprintf(err, n, "model has %d features, input has %d", m->nfeat, count);
+        return -1;
+    }
+    for (int i = 0; m->names && i < count; i++)
+        if (strcmp(m->names[i], names[i])) {
+            snprintf(err, n, "feature %d is \"%s\" in the model but \"%s\" in the input",
+                     i + 1, m->names[i], names[i]);
+            return -1;
+        }
+    return 0;
+}
+
+/* ---- evaluation ---- */
+
+/* Index (relative to the tree) of the leaf x reaches. */
+static inline int32_t leaf_of(const gbdt_node *t, const double *x)
+{
+    int32_t k = 0;
+    while (t[k].feat >= 0) {
+        float v = (float)x[t[k].feat];
+        if (isnan(v)) k = t[k].dleft ? t[k].left : t[k].right;
+        else k = v < t[k].value ? t[k].left : t[k].right;
+    }
+    return k;
+}
+
+float gbdt_margin(const gbdt *m, const double *x)
+{
+    float acc = m->base_margin;
+    for (int i = 0; i < m->ntrees; i++) {
+        const gbdt_node *t = m->nodes + m->root[i];
+        acc += t[leaf_of(t, x)].value;
+    }
+    return acc;
+}
+
+double gbdt_transform(const gbdt *m, float margin)
+{
+    switch (m->obj) {
+    case GBDT_BINARY_LOGISTIC:
+    case GBDT_REG_LOGISTIC:
+        return 1.0f / (1.0f + expf(-margin));
+    default:
+        return margin;
+    }
+}
+
+double gbdt_predict(const gbdt *m, const double *x)
+{
+    return gbdt_transform(m, gbdt_margin(m, x));
+}
+
+void gbdt_contribs(const gbdt *m, const double *x, double *out)
+{
+    enum { STACK = 64 };
+    float stack_acc[STACK + 1];
+    float *acc = m->nfeat < STACK ? stack_acc : calloc((size_t)m->nfeat + 1, sizeof *acc);
+    if (!acc) {
+        for (int i = 0; i <= m->nfeat; i++) out[i] = NAN;
+        return;
+    }
+    memset(acc, 0, ((size_t)m->nfeat + 1) * sizeof *acc);
+    for (int i = 0; i < m->ntrees; i++) {
+        const gbdt_node *t = m->nodes + m->root[i];
+        const float *mean = m->mean + m->root[i];
+        /* Saabas: each split on the path is credited with the change of the
+         * node mean it causes; the root mean goes to the bias. XGBoost sums
+         * each tree's contributions in float, so do we. */
+        acc[m->nfeat] += mean[0];
+        int32_t k = 0;
+        float node = mean[0];
+        while (t[k].feat >= 0) {
+            int f = t[k].feat;
+            float v = (float)x[f];
+            if (isnan(v)) k = t[k].dleft ? t[k].left : t[k].right;
+            else k = v < t[k].value ? t[k].left : t[k].right;
+            float next = mean[k];   /* a leaf's mean is its value */
+            acc[f] += next - node;
+            node = next;
+        }
+    }
+    acc[m->nfeat] += m->base_margin;
+    for (int i = 0; i <= m->nfeat; i++) out[i] = acc[i];
+    if (acc != stack_acc) free(acc);
+}
