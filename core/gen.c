@@ -1,0 +1,265 @@
+/* Demo data generator (see gen.h).
+ *
+ * Each application samples one row of the real credit data set and
+ * perturbs its numbers a little (missing stays missing, categorical levels
+ * stay valid), so the models see realistic applicants; the person behind it
+ * is synthetic (core/person) with an age matching the Age feature. Channel,
+ * product, scene, completeness, amount and term follow plausible shares.
+ * Everything is drawn from one seeded rng in a fixed order, so a seed fixes
+ * the data; rows go in through prepared statements in large transactions. */
+#include "core/gen.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/person.h"
+#include "core/store_app.h"
+#include "core/store_user.h"
+#include "core/util.h"
+
+#define GEN_BATCH 20000               /* rows per transaction */
+#define DAY_MS (24LL * 3600 * 1000)
+#define SPREAD_DAYS 90
+
+/* ---- demo principals ----------------------------------------------- */
+
+static const struct { const char *name; user_role role; } demo_users[] = {
+    { "officer", ROLE_OFFICER }, { "risk", ROLE_RISK }, { "auditor", ROLE_AUDITOR },
+    { "support", ROLE_SUPPORT }, { "admin", ROLE_ADMIN },
+};
+
+/* One demo channel per kind (they have no key: `yxd channel add` issues
+ * keys), and the partners that send through each kind. */
+static const char *const channel_names[CH__COUNT] = {
+    "tulv-api", "xinyi-semi", "kanbo-h5", "yixiang-app",
+};
+static const char *const partners[CH__COUNT][3] = {
+    { "途旅网", "乐购商城", "星驰出行" },
+    { "鑫易贷超", "安居家装", "学途教育" },
+    { "看播直播", "悦享生活", "微点优选" },
+    { "易享App", "易享App", "易享小程序" },
+};
+
+static int ensure_channels(store *s, int64_t ids[CH__COUNT])
+{
+    for (int k = 0; k < CH__COUNT; k++) {
+        sqlite3_stmt *st = store_stmt(s,
+            "INSERT OR IGNORE INTO channels(name, kind, created_at) VALUES (?1, ?2, ?3)");
+        int rc;
+        if (!st) return -1;
+        sqlite3_bind_text(st, 1, channel_names[k], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, channel_kind_name((channel_kind)k), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, store_now_ms());
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return store_fail(s, "cannot add channel: %s", sqlite3_errmsg(store_db(s)));
+        st = store_stmt(s, "SELECT id FROM channels WHERE name = ?1");
+        if (!st) return -1;
+        sqlite3_bind_text(st, 1, channel_names[k], -1, SQLITE_STATIC);
+        ids[k] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+    }
+    return 0;
+}
+
+int gen_demo_principals(store *s, char *err, size_t errlen)
+{
+    int64_t ids[CH__COUNT];
+    for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++)
+        if (store_user_add(s, demo_users[i].name, demo_users[i].role, GEN_DEMO_PASSWORD, NULL) < 0) {
+            snprintf(err, errlen, "cannot add demo user %s: %s", demo_users[i].name, store_errmsg(s));
+            return -1;
+        }
+    if (ensure_channels(s, ids)) {
+        snprintf(err, errlen, "%s", store_errmsg(s));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- one application ----------------------------------------------- */
+
+static const int channel_w[CH__COUNT] = { 35, 20, 25, 20 };
+/* product shares per channel kind: mall, cash, smb */
+static const int product_w[CH__COUNT][PROD__COUNT] = {
+    { 60, 30, 10 }, { 30, 50, 20 }, { 70, 30, 0 }, { 35, 50, 15 },
+};
+static const char *const mall_items[] = {
+    "数码3C", "家电", "美妆", "母婴", "家居", "服饰", "旅游度假", "教育培训",
+};
+static const int mall_item_w[] = { 28, 18, 14, 10, 10, 10, 6, 4 };
+static const char *const scenes[] = {
+    "travel", "shopping", "social", "entertainment", "live_streaming",
+};
+/* scene shares for mall goods, for cash loans, for small-business loans */
+static const int scene_w[PROD__COUNT][5] = {
+    { 6, 54, 8, 10, 22 }, { 15, 35, 20, 25, 5 }, { 5, 60, 20, 5, 10 },
+};
+static const int completeness_w[CPL__COUNT] = { 30, 28, 20, 13, 9 };
+static const int mall_terms[] = { 3, 6, 12, 24 }, mall_term_w[] = { 25, 30, 35, 10 };
+static const int cash_terms[] = { 3, 6, 12, 24, 36 }, cash_term_w[] = { 10, 20, 40, 20, 10 };
+static const int smb_terms[] = { 6, 12, 24, 36 }, smb_term_w[] = { 15, 40, 30, 15 };
+
+#define NELEM(a) (int)(sizeof(a) / sizeof((a)[0]))
+
+/* Multiplies v by a normal factor around 1 of relative spread sd, rounds to
+ * a multiple of step, and keeps it at least lo. Missing stays missing. */
+static double jiggle(rng *r, double v, double sd, double step, double lo)
+{
+    double x;
+    if (isnan(v)) return v;
+    x = v * (1.0 + sd * rng_normal(r));
+    x = round(x / step) * step;
+    return x < lo ? lo : x;
+}
+
+static void perturb(rng *r, features *f)
+{
+    double age = f->v[F_AGE];
+    /* Counting features move by at most a year; money by a few percent. */
+    if (!isnan(f->v[F_SENIORITY]))
+        f->v[F_SENIORITY] = fmax(0, f->v[F_SENIORITY] + (double)rng_range(r, -1, 1));
+    if (!isnan(age)) f->v[F_AGE] = fmin(75, fmax(18, age + (double)rng_range(r, -1, 1)));
+    if (!isnan(f->v[F_SENIORITY]) && !isnan(f->v[F_AGE]))
+        f->v[F_SENIORITY] = fmin(f->v[F_SENIORITY], f->v[F_AGE] - 16);
+    f->v[F_EXPENSES] = jiggle(r, f->v[F_EXPENSES], 0.05, 1, 35);
+    f->v[F_INCOME] = jiggle(r, f->v[F_INCOME], 0.08, 1, 0);
+    f->v[F_ASSETS] = jiggle(r, f->v[F_ASSETS], 0.08, 100, 0);
+    f->v[F_DEBT] = jiggle(r, f->v[F_DEBT], 0.08, 50, 0);
+    f->v[F_AMOUNT] = jiggle(r, f->v[F_AMOUNT], 0.08, 50, 100);
+    f->v[F_PRICE] = jiggle(r, f->v[F_PRICE], 0.06, 1, 100);
+    if (!isnan(f->v[F_PRICE]) && !isnan(f->v[F_AMOUNT]) && f->v[F_PRICE] < f->v[F_AMOUNT])
+        f->v[F_PRICE] = f->v[F_AMOUNT];
+}
+
+static int pick_term(rng *r, const int *terms, const int *w, int n)
+{
+    return terms[rng_weighted(r, w, n)];
+}
+
+void gen_application(rng *r, const dataset *ds, int64_t now_ms, application *a, customer *c)
+{
+    int ch, prod, age;
+    double scale;
+    memset(a, 0, sizeof *a);
+    a->feat = ds->rows[rng_below(r, (uint64_t)ds->n)];
+    perturb(r, &a->feat);
+    ch = rng_weighted(r, channel_w, CH__COUNT);
+    a->channel = (channel_kind)ch;
+    yx_strlcpy(a->partner, partners[ch][rng_below(r, 3)], sizeof a->partner);
+    prod = rng_weighted(r, product_w[ch], PROD__COUNT);
+    a->product = (product_kind)prod;
+    /* The data set's Amount sets the applicant's scale; each product turns it
+     * into a typical amount of its own (yuan, rounded like real requests). */
+    scale = isnan(a->feat.v[F_AMOUNT]) ? 1000 : a->feat.v[F_AMOUNT];
+    switch (a->product) {
+    case PROD_MALL:
+        yx_strlcpy(a->product_item, mall_items[rng_weighted(r, mall_item_w, NELEM(mall_item_w))],
+                   sizeof a->product_item);
+        a->amount_fen = (int64_t)(fmax(1, round(scale * 2 / 100)) * 100) * YX_FEN_PER_YUAN;
+        a->term_months = pick_term(r, mall_terms, mall_term_w, NELEM(mall_terms));
+        break;
+    case PROD_CASH:
+        yx_strlcpy(a->product_item, "现金贷", sizeof a->product_item);
+        a->amount_fen = (int64_t)(fmax(1, round(scale * 5 / 500)) * 500) * YX_FEN_PER_YUAN;
+        a->term_months = pick_term(r, cash_terms, cash_term_w, NELEM(cash_terms));
+        break;
+    default:
+        yx_strlcpy(a->product_item, "经营贷", sizeof a->product_item);
+        a->amount_fen = (int64_t)(fmax(10, round(scale * 40 / 1000)) * 1000) * YX_FEN_PER_YUAN;
+        a->term_months = pick_term(r, smb_terms, smb_term_w, NELEM(smb_terms));
+        break;
+    }
+    if (a->product == PROD_MALL && !strcmp(a->product_item, "旅游度假"))
+        yx_strlcpy(a->scene, "travel", sizeof a->scene);
+    else
+        yx_strlcpy(a->scene, scenes[rng_weighted(r, scene_w[prod], 5)], sizeof a->scene);
+    a->completeness = (completeness_level)rng_weighted(r, completeness_w, CPL__COUNT);
+    /* The platform's own app collects more data: one level up, half the time. */
+    if (a->channel == CH_OWN && a->completeness < CPL_BUREAU && rng_below(r, 2))
+        a->completeness++;
+    a->status = APP_SUBMITTED;
+    a->created_at = now_ms - (int64_t)rng_below(r, SPREAD_DAYS * DAY_MS);
+    a->updated_at = a->created_at;
+    age = isnan(a->feat.v[F_AGE]) ? 35 : (int)a->feat.v[F_AGE];
+    person_gen(r, age, a->created_at, c);
+}
+
+/* ---- the load ------------------------------------------------------ */
+
+/* Stores a's decision, its status and its defense row. Automatic outcomes
+ * are settled on line 1; a referral waits there; line 3 samples 2% of the
+ * automatic ones. */
+static int store_decided(store *s, rng *r, application *a, decision *d, const char *ch_name)
+{
+    defense_state df;
+    int rc;
+    d->application_id = a->id;
+    if (d->decided_at == 0) d->decided_at = a->created_at + 40 + (int64_t)rng_below(r, 400);
+    rc = store_decision_put(s, d, NULL);
+    if (rc) return rc < 0 ? -1 : store_fail(s, "application %lld vanished", (long long)a->id);
+    memset(&df, 0, sizeof df);
+    df.application_id = a->id;
+    df.l1 = d->outcome == OUT_REFER ? L1_PENDING : d->outcome == OUT_APPROVE ? L1_APPROVED : L1_REJECTED;
+    df.l2 = L2_NOT_REQUIRED;
+    df.l3 = d->outcome != OUT_REFER && rng_below(r, 50) == 0 ? L3_SAMPLED : L3_NOT_SAMPLED;
+    if (d->outcome != OUT_REFER) yx_strlcpy(df.l1_user, "auto", sizeof df.l1_user);
+    return store_defense_put(s, &df, ch_name);
+}
+
+int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
+                int64_t now_ms, gen_decide_fn decide, void *ctx, char *err, size_t errlen)
+{
+    int64_t ch_ids[CH__COUNT];
+    rng r;
+    int in_tx = 0;
+    if (!ds || ds->n <= 0) { snprintf(err, errlen, "the data set is empty"); return -1; }
+    if (n < 0) { snprintf(err, errlen, "negative number of applications"); return -1; }
+    if (now_ms <= 0) now_ms = store_now_ms();
+    rng_seed(&r, seed);
+    if (ensure_channels(s, ch_ids)) goto fail;
+    for (int64_t i = 0; i < n; i++) {
+        application a;
+        customer c;
+        decision d;
+        if (!in_tx) {
+            if (store_begin(s)) goto fail;
+            in_tx = 1;
+        }
+        gen_application(&r, ds, now_ms, &a, &c);
+        memset(&d, 0, sizeof d);
+        if (decide) {
+            if (decide(ctx, &a, &c, &d)) {
+                free(d.trace_json);
+                store_fail(s, "the decision hook stopped the load at application %lld", (long long)i + 1);
+                goto fail;
+            }
+            a.status = store_status_for_outcome(d.outcome);
+        }
+        if (store_customer_insert(s, &c, k, &a.customer_id) ||
+            store_app_insert_from(s, &a, ch_ids[a.channel], NULL, NULL) < 0 ||
+            (decide && store_decided(s, &r, &a, &d, channel_names[a.channel]))) {
+            free(d.trace_json);
+            goto fail;
+        }
+        free(d.trace_json);
+        if ((i + 1) % GEN_BATCH == 0) {
+            if (store_commit(s)) goto fail;
+            in_tx = 0;
+        }
+    }
+    if (in_tx && store_commit(s)) goto fail;
+    return 0;
+fail:
+    snprintf(err, errlen, "demo data: %s", store_errmsg(s));
+    store_rollback(s);
+    return -1;
+}
+
+int gen_demo(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
+             gen_decide_fn decide, void *ctx, char *err, size_t errlen)
+{
+    return gen_demo_at(s, k, ds, n, seed, 0, decide, ctx, err, errlen);
+}
