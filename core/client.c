@@ -1,0 +1,526 @@
+/* The console's HTTP client: requests to yxd through libcurl, blocking
+ * (curl easy) or driven by the caller's event loop (curl multi, socket
+ * interface). Both share the request set-up and the reading of answers, so a
+ * page parsed at start-up and a page parsed while the officer types are the
+ * same code. */
+#include "core/client.h"
+
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "core/wire.h"
+
+#define RESP_MAX (64u << 20)   /* a page of 500 rows is ~400 KB; refuse absurd bodies */
+
+typedef enum { REQ_LOGIN, REQ_LOGOUT, REQ_LIST, REQ_GET } req_kind;
+
+struct req {
+    CURL *easy;
+    struct curl_slist *hdrs;
+    char *buf;           /* response body, NUL-terminated */
+    size_t len, cap;
+    int too_big;
+    req_kind kind;
+    client_list_cb list_cb;
+    client_get_cb get_cb;
+    void *ctx;
+    struct req *next;    /* in-flight list */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+struct client {
+    char url[512];
+    char token[160];
+    long connect_ms, total_ms;
+    CURLM *multi;
+    client_loop loop;
+    struct req *inflight;
+    int npending;
+};
+
+static void err_set(client_error *e, long status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void err_set(client_error *e, long status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    if (!e) return;
+    e->status = status;
+    yx_strlcpy(e->code, code ? code : "", sizeof e->code);
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+}
+
+void client_page_free(client_page *p)
+{
+    if (!p) return;
+    free(p->rows);
+    memset(p, 0, sizeof *p);
+}
+
+int client_new(client **out, const char *base_url, char *err, size_t errlen)
+{
+    client *c;
+    size_t n;
+    *out = NULL;
+    if (!base_url || (strncmp(base_url, "http://", 7) && strncmp(base_url, "https://", 8)) ||
+        strlen(base_url) >= sizeof c->url || strchr(base_url, ' ') ||
+        !base_url[strncmp(base_url, "http://", 7) ? 8 : 7]) {
+        snprintf(err, errlen, "server URL must look like http://HOST:PORT, not '%.200s'",
+                 base_url ? base_url : "");
+        return -1;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || sodium_init() < 0 ||
+        !(c = calloc(1, sizeof *c))) {
+        snprintf(err, errlen, "cannot start the HTTP client (out of memory)");
+        return -1;
+    }
+    yx_strlcpy(c->url, base_url, sizeof c->url);
+    n = strlen(c->url);
+    while (n > 0 && c->url[n - 1] == '/') c->url[--n] = '\0';
+    c->connect_ms = 5000;
+    c->total_ms = 30000;
+    *out = c;
+    return 0;
+}
+
+static void req_free(struct req *r)
+{
+    if (!r) return;
+    if (r->easy) curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->hdrs);
+    free(r->buf);
+    free(r);
+}
+
+void client_free(client *c)
+{
+    if (!c) return;
+    while (c->inflight) {
+        struct req *r = c->inflight;
+        c->inflight = r->next;
+        curl_multi_remove_handle(c->multi, r->easy);  /* closes its sockets through the callback */
+        req_free(r);
+    }
+    if (c->multi) curl_multi_cleanup(c->multi);
+    sodium_memzero(c->token, sizeof c->token);
+    free(c);
+    curl_global_cleanup();
+}
+
+const char *client_url(const client *c) { return c->url; }
+int client_logged_in(const client *c) { return c->token[0] != '\0'; }
+int client_pending(const client *c) { return c->npending; }
+
+void client_set_timeouts(client *c, long connect_ms, long total_ms)
+{
+    c->connect_ms = connect_ms;
+    c->total_ms = total_ms;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    struct req *r = ud;
+    size_t n = size * nmemb;
+    if (r->len + n + 1 > RESP_MAX) { r->too_big = 1; return 0; }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 16384;
+        char *nb;
+        while (cap < r->len + n + 1) cap *= 2;
+        if (!(nb = realloc(r->buf, cap))) return 0;
+        r->buf = nb;
+        r->cap = cap;
+    }
+    memcpy(r->buf + r->len, data, n);
+    r->len += n;
+    r->buf[r->len] = '\0';
+    return n;
+}
+
+/* A request ready to perform: method, c->url + path, the bearer token when
+ * logged in, body (copied) as JSON. NULL on no memory. */
+static struct req *req_new(client *c, req_kind kind, const char *method, const char *path,
+                           const char *body)
+{
+    struct req *r = calloc(1, sizeof *r);
+    char url[1024], auth[200];
+    if (!r || !(r->easy = curl_easy_init())) { free(r); return NULL; }
+    r->kind = kind;
+    snprintf(url, sizeof url, "%s%s", c->url, path);
+    r->hdrs = curl_slist_append(NULL, "Accept: application/json");
+    if (body) r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
+    if (c->token[0]) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->token);
+        r->hdrs = curl_slist_append(r->hdrs, auth);
+        sodium_memzero(auth, sizeof auth);
+    }
+    if (!r->hdrs) { req_free(r); return NULL; }
+    curl_easy_setopt(r->easy, CURLOPT_URL, url);
+    curl_easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
+    curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
+    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, c->total_ms);
+    curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    /* A proxy from the environment must never see the console's traffic to
+     * a loopback yxd (the demo and the tests). */
+    curl_easy_setopt(r->easy, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+    curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+    if (body) curl_easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS, body);
+    return r;
+}
+
+/* Turns a finished transfer into 0 / 1 / -1 and, on 0, the parsed JSON
+ * body (*json, caller deletes; NULL for an empty 2xx answer). */
+static int req_result(client *c, struct req *r, CURLcode cc, cJSON **json, client_error *e)
+{
+    long status = 0;
+    cJSON *j;
+    *json = NULL;
+    if (cc != CURLE_OK) {
+        if (r->too_big) {
+            err_set(e, 0, "", "answer from %s is larger than %u MB", c->url, RESP_MAX >> 20);
+        } else {
+            err_set(e, 0, "", "cannot reach the server at %s: %s", c->url,
+                    r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc));
+        }
+        return -1;
+    }
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    j = r->len ? cJSON_ParseWithLength(r->buf, r->len) : NULL;
+    if (status >= 400) {
+        const cJSON *eo = cJSON_GetObjectItemCaseSensitive(j, "error");
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(eo, "code");
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(eo, "message");
+        err_set(e, status, cJSON_IsString(code) ? code->valuestring : "", "%s (HTTP %ld from %s)",
+                cJSON_IsString(msg) ? msg->valuestring : "request refused", status, c->url);
+        cJSON_Delete(j);
+        return 1;
+    }
+    if (status < 200 || status >= 300 || (r->len && !j)) {
+        err_set(e, status, "", "unexpected answer from %s (HTTP %ld%s)", c->url, status,
+                r->len && !j ? ", not JSON" : "");
+        cJSON_Delete(j);
+        return -1;
+    }
+    *json = j;
+    return 0;
+}
+
+static int bad_answer(const client *c, client_error *e, const char *what)
+{
+    err_set(e, 200, "", "unexpected answer from %s: %s", c->url, what);
+    return -1;
+}
+
+static int parse_page(const client *c, const cJSON *j, client_page *out, client_error *e)
+{
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
+    const cJSON *it;
+    int n = cJSON_GetArraySize(items), i = 0;
+    char why[200];
+    memset(out, 0, sizeof *out);
+    if (!cJSON_IsArray(items) || !(cJSON_IsNull(next) || cJSON_IsString(next)))
+        return bad_answer(c, e, "a page needs \"items\" (array) and \"next\" (string or null)");
+    if (cJSON_IsString(next)) {
+        app_cursor cur;
+        if (app_cursor_parse(next->valuestring, &cur))
+            return bad_answer(c, e, "\"next\" is not a cursor");
+        yx_strlcpy(out->next, next->valuestring, sizeof out->next);
+        out->has_next = 1;
+    }
+    if (n > 0 && !(out->rows = malloc(sizeof *out->rows * (size_t)n))) {
+        err_set(e, 0, "", "out of memory reading a page from %s", c->url);
+        return -1;
+    }
+    cJSON_ArrayForEach(it, items) {
+        if (wire_app_row_from_json(it, &out->rows[i], why, sizeof why)) {
+            char m[260];
+            snprintf(m, sizeof m, "row %d: %s", i + 1, why);
+            client_page_free(out);
+            return bad_answer(c, e, m);
+        }
+        i++;
+    }
+    out->n = i;
+    return 0;
+}
+
+static int parse_row(const client *c, const cJSON *j, app_row *out, client_error *e)
+{
+    char why[200];
+    if (wire_app_row_from_json(j, out, why, sizeof why)) return bad_answer(c, e, why);
+    return 0;
+}
+
+/* "/v1/applications?limit=..&status=.." with escaped values; -1 on no memory. */
+static int list_path(const client_query *q, char *buf, size_t n)
+{
+    const char *names[] = { "status", "channel", "grade", "after" };
+    const char *vals[4];
+    size_t len;
+    int first = 1;
+    vals[0] = q ? q->status : NULL;
+    vals[1] = q ? q->channel : NULL;
+    vals[2] = q ? q->grade : NULL;
+    vals[3] = q ? q->after : NULL;
+    len = (size_t)snprintf(buf, n, "/v1/applications");
+    if (q && q->limit > 0) {
+        len += (size_t)snprintf(buf + len, n - len, "?limit=%d", q->limit);
+        first = 0;
+    }
+    for (int i = 0; i < 4 && len < n; i++) {
+        char *v;
+        if (!vals[i] || !*vals[i]) continue;
+        if (!(v = curl_easy_escape(NULL, vals[i], 0))) return -1;
+        len += (size_t)snprintf(buf + len, n - len, "%c%s=%s", first ? '?' : '&', names[i], v);
+        first = 0;
+        curl_free(v);
+    }
+    return len < n ? 0 : -1;
+}
+
+/* ---- blocking ------------------------------------------------------- */
+
+static int perform(client *c, req_kind kind, const char *method, const char *path,
+                   const char *body, cJSON **json, client_error *e)
+{
+    struct req *r = req_new(c, kind, method, path, body);
+    int rc;
+    if (!r) { err_set(e, 0, "", "out of memory"); return -1; }
+    rc = req_result(c, r, curl_easy_perform(r->easy), json, e);
+    req_free(r);
+    return rc;
+}
+
+int client_login(client *c, const char *name, const char *password, client_session *out,
+                 client_error *e)
+{
+    cJSON *body = cJSON_CreateObject(), *j = NULL;
+    const cJSON *tok, *role, *who, *exp;
+    char *text;
+    user_role rl;
+    int rc;
+    if (!body || !cJSON_AddStringToObject(body, "username", name) ||
+        !cJSON_AddStringToObject(body, "password", password) ||
+        !(text = cJSON_PrintUnformatted(body))) {
+        cJSON_Delete(body);
+        err_set(e, 0, "", "out of memory");
+        return -1;
+    }
+    /* The password must not linger in freed memory. */
+    sodium_memzero(cJSON_GetObjectItemCaseSensitive(body, "password")->valuestring,
+                   strlen(password));
+    cJSON_Delete(body);
+    sodium_memzero(c->token, sizeof c->token);
+    rc = perform(c, REQ_LOGIN, "POST", "/v1/session", text, &j, e);
+    sodium_memzero(text, strlen(text));
+    cJSON_free(text);
+    if (rc) return rc;
+    tok = cJSON_GetObjectItemCaseSensitive(j, "token");
+    role = cJSON_GetObjectItemCaseSensitive(j, "role");
+    who = cJSON_GetObjectItemCaseSensitive(j, "user");
+    exp = cJSON_GetObjectItemCaseSensitive(j, "expires_at");
+    if (!cJSON_IsString(tok) || !tok->valuestring[0] ||
+        strlen(tok->valuestring) >= sizeof c->token || strpbrk(tok->valuestring, "\r\n ") ||
+        !cJSON_IsString(role) || role_parse(role->valuestring, &rl) ||
+        !cJSON_IsString(who) || !cJSON_IsNumber(exp)) {
+        cJSON_Delete(j);
+        return bad_answer(c, e, "a session needs token, role, user and expires_at");
+    }
+    yx_strlcpy(c->token, tok->valuestring, sizeof c->token);
+    sodium_memzero(tok->valuestring, strlen(tok->valuestring));
+    if (out) {
+        memset(out, 0, sizeof *out);
+        yx_strlcpy(out->user, who->valuestring, sizeof out->user);
+        yx_strlcpy(out->role, role_name(rl), sizeof out->role);
+        out->expires_at = (int64_t)exp->valuedouble;
+    }
+    cJSON_Delete(j);
+    return 0;
+}
+
+int client_logout(client *c, client_error *e)
+{
+    cJSON *j = NULL;
+    int rc;
+    if (!c->token[0]) { err_set(e, 0, "", "not logged in to %s", c->url); return -1; }
+    rc = perform(c, REQ_LOGOUT, "DELETE", "/v1/session", NULL, &j, e);
+    cJSON_Delete(j);
+    sodium_memzero(c->token, sizeof c->token);
+    return rc;
+}
+
+int client_list(client *c, const client_query *q, client_page *out, client_error *e)
+{
+    char path[768];
+    cJSON *j = NULL;
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (list_path(q, path, sizeof path)) { err_set(e, 0, "", "list filter too long"); return -1; }
+    if ((rc = perform(c, REQ_LIST, "GET", path, NULL, &j, e))) return rc;
+    rc = parse_page(c, j, out, e);
+    cJSON_Delete(j);
+    return rc;
+}
+
+int client_get(client *c, int64_t id, app_row *out, client_error *e)
+{
+    char path[64];
+    cJSON *j = NULL;
+    int rc;
+    snprintf(path, sizeof path, "/v1/applications/%lld", (long long)id);
+    if ((rc = perform(c, REQ_GET, "GET", path, NULL, &j, e))) return rc;
+    rc = parse_row(c, j, out, e);
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* ---- asynchronous --------------------------------------------------- */
+
+static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *ud, void *sockp)
+{
+    client *c = ud;
+    int w = 0;
+    (void)easy;
+    (void)sockp;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) w |= CLIENT_IO_IN;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) w |= CLIENT_IO_OUT;
+    /* CURL_POLL_REMOVE gives w == 0: stop watching. */
+    return c->loop.watch && c->loop.watch(c->loop.ctx, (int)fd, w) < 0 && w ? -1 : 0;
+}
+
+static int on_curl_timer(CURLM *m, long ms, void *ud)
+{
+    client *c = ud;
+    (void)m;
+    if (c->loop.timer) c->loop.timer(c->loop.ctx, ms);
+    return 0;
+}
+
+void client_attach(client *c, const client_loop *loop)
+{
+    c->loop = *loop;
+}
+
+static void finish(client *c, struct req *r, CURLcode cc)
+{
+    client_error e = { 0 };
+    cJSON *j = NULL;
+    int rc = req_result(c, r, cc, &j, &e);
+    if (r->kind == REQ_LIST) {
+        client_page page = { 0 };
+        if (rc == 0) rc = parse_page(c, j, &page, &e);
+        r->list_cb(r->ctx, rc, &page, &e);
+    } else {
+        app_row row;
+        memset(&row, 0, sizeof row);
+        if (rc == 0) rc = parse_row(c, j, &row, &e);
+        r->get_cb(r->ctx, rc, rc == 0 ? &row : NULL, &e);
+    }
+    cJSON_Delete(j);
+}
+
+/* Hands every finished transfer to its callback. Each request is unlinked
+ * before its callback runs, so a callback may start the next request. */
+static void reap(client *c)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->multi, &left))) {
+        struct req *r = NULL, **pp;
+        CURLcode cc = m->data.result;
+        if (m->msg != CURLMSG_DONE) continue;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+        curl_multi_remove_handle(c->multi, m->easy_handle);
+        for (pp = &c->inflight; *pp; pp = &(*pp)->next) {
+            if (*pp == r) { *pp = r->next; break; }
+        }
+        c->npending--;
+        finish(c, r, cc);
+        req_free(r);
+    }
+}
+
+void client_on_socket(client *c, int fd, int what)
+{
+    int running, ev = 0;
+    if (!c->multi) return;
+    if (what & CLIENT_IO_IN) ev |= CURL_CSELECT_IN;
+    if (what & CLIENT_IO_OUT) ev |= CURL_CSELECT_OUT;
+    if (what & CLIENT_IO_ERR) ev |= CURL_CSELECT_ERR;
+    curl_multi_socket_action(c->multi, (curl_socket_t)fd, ev, &running);
+    reap(c);
+}
+
+void client_on_timeout(client *c)
+{
+    int running;
+    if (!c->multi) return;
+    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    reap(c);
+}
+
+static int start(client *c, struct req *r, client_error *e)
+{
+    if (!c->multi) {
+        if (!(c->multi = curl_multi_init())) goto nomem;
+        curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+        curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+        curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+        curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+    }
+    r->next = c->inflight;
+    c->inflight = r;
+    c->npending++;
+    if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+        c->inflight = r->next;
+        c->npending--;
+        goto nomem;
+    }
+    return 0;
+nomem:
+    req_free(r);
+    err_set(e, 0, "", "cannot start a request to %s", c->url);
+    return -1;
+}
+
+int client_list_async(client *c, const client_query *q, client_list_cb cb, void *ctx,
+                      client_error *e)
+{
+    char path[768];
+    struct req *r;
+    if (list_path(q, path, sizeof path)) { err_set(e, 0, "", "list filter too long"); return -1; }
+    if (!(r = req_new(c, REQ_LIST, "GET", path, NULL))) {
+        err_set(e, 0, "", "out of memory");
+        return -1;
+    }
+    r->list_cb = cb;
+    r->ctx = ctx;
+    return start(c, r, e);
+}
+
+int client_get_async(client *c, int64_t id, client_get_cb cb, void *ctx, client_error *e)
+{
+    char path[64];
+    struct req *r;
+    snprintf(path, sizeof path, "/v1/applications/%lld", (long long)id);
+    if (!(r = req_new(c, REQ_GET, "GET", path, NULL))) {
+        err_set(e, 0, "", "out of memory");
+        return -1;
+    }
+    r->get_cb = cb;
+    r->ctx = ctx;
+    return start(c, r, e);
+}
