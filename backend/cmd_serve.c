@@ -20,7 +20,7 @@ static const char usage_text[] =
     "  --tls-cert FILE        PEM certificate; serve HTTPS (with --tls-key)\n"
     "  --tls-key FILE         PEM private key\n"
     "  --key-file FILE        Ed25519 audit signing key, created 0600 if missing\n"
-    "                         (default: FILE.key beside the database)\n"
+    "                         (default: FILE.audit.key beside the database)\n"
     "  --checkpoint-every N   sign the audit chain head every N entries (1000)\n"
     "  --max-connections N    concurrent connections (256)\n"
     "  --timeout S            close idle connections after S seconds (60)\n"

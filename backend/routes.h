@@ -34,6 +34,18 @@ int route_session_get(srv_req *r, srv_resp *out);
 int route_app_list(srv_req *r, srv_resp *out);
 int route_app_get(srv_req *r, srv_resp *out);
 
+/* routes_changes.c */
+int route_changes(srv_req *r, srv_resp *out);
+
+/* routes_actions.c (each action type checks its own permission) */
+int route_actions(srv_req *r, srv_resp *out);
+
+/* routes_disputes.c */
+int route_dispute_list(srv_req *r, srv_resp *out);
+int route_dispute_get(srv_req *r, srv_resp *out);
+/* The dispute as JSON into *out (caller deletes). 0 / 1 not found / -1. */
+int dispute_to_json(store *s, int64_t id, cJSON **out);
+
 /* routes_audit.c */
 int route_audit_checkpoints(srv_req *r, srv_resp *out);
 int route_audit_list(srv_req *r, srv_resp *out);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/actions.h"
 #include "backend/routes.h"
 #include "core/store_app.h"
 #include "core/util.h"
@@ -84,6 +85,7 @@ int route_app_list(srv_req *r, srv_resp *out)
 int route_app_get(srv_req *r, srv_resp *out)
 {
     app_row row;
+    defense_state d;
     char record[48];
     int rc = store_app_get(r->st, r->path_id, &row);
     if (rc < 0) return -1;
@@ -91,5 +93,11 @@ int route_app_get(srv_req *r, srv_resp *out)
     snprintf(record, sizeof record, "application:%lld", (long long)r->path_id);
     /* Masked, but still personal data of level 3: every read is audited. */
     if (srv_audit(r, "read", record, NULL)) return -1;
-    return srv_json(out, 200, wire_app_row_to_json(&row));
+    rc = store_defense_get(r->st, r->path_id, &d);
+    if (rc < 0) return -1;
+    if (rc == 1) {
+        memset(&d, 0, sizeof d);   /* no case yet: line 1 pending, nothing else */
+        d.application_id = r->path_id;
+    }
+    return srv_json(out, 200, case_json(&row, &d));
 }

@@ -15,6 +15,10 @@ const route routes[] = {
     { "DELETE", "/v1/session",             route_session_delete,   PERM_SESSION,  "session_delete" },
     { "GET",    "/v1/applications",        route_app_list,         PERM_APP_READ, "applications_list" },
     { "GET",    "/v1/applications/{id}",   route_app_get,          PERM_APP_READ, "applications_get" },
+    { "GET",    "/v1/changes",             route_changes,          PERM_CHANGES,  "changes" },
+    { "POST",   "/v1/actions",             route_actions,          PERM_SESSION,  "actions" },
+    { "GET",    "/v1/disputes",            route_dispute_list,     PERM_DISPUTE_READ, "disputes_list" },
+    { "GET",    "/v1/disputes/{id}",       route_dispute_get,      PERM_DISPUTE_READ, "disputes_get" },
     { "GET",    "/v1/audit",               route_audit_list,       PERM_AUDIT_READ, "audit_list" },
     { "GET",    "/v1/audit/checkpoints",   route_audit_checkpoints, PERM_PUBLIC,  "audit_checkpoints" },
 };

@@ -259,8 +259,10 @@ static void handle(server *s, struct MHD_Connection *c, const char *method,
     if (!r.st) { srv_store_error(&r, out); return; }
     if (authorize(&r, rt, out) == 0) {
         if (rt->fn(&r, out) != 0 && !out->body) srv_store_error(&r, out);
-        store_rollback(r.st);   /* a handler that failed mid-transaction */
-        server_checkpoint_if_due(s, r.st);
+        if (r.st) {
+            store_rollback(r.st);   /* a handler that failed mid-transaction */
+            server_checkpoint_if_due(s, r.st);
+        }
     }
     if (r.who.user[0]) yx_strlcpy(who, r.who.user, whon);
     else if (r.chan.name[0]) yx_strlcpy(who, r.chan.name, whon);
@@ -383,12 +385,12 @@ int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
     if (server_listen(s, err, errlen)) { server_state_free(s); return -1; }
     if (s->tls_cert) flags |= MHD_USE_TLS;
     s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
         MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
         s->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
         MHD_OPTION_HTTPS_MEM_KEY, s->tls_key,
         MHD_OPTION_END);

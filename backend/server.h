@@ -92,6 +92,11 @@ void srv_changed(server *s, int64_t seq);
 /* Waits until the change feed may hold something after `since`, or until
  * deadline_ms (unix ms), or shutdown. Returns 1 when woken by a change. */
 int  srv_wait_change(server *s, int64_t since, int64_t deadline_ms);
+/* A long wait gives its database connection back to the pool meanwhile
+ * and takes one again after; reacquire returns -1 when none opens. */
+void srv_release_store(srv_req *r);
+int  srv_reacquire_store(srv_req *r);
+
 /* The newest change sequence the server has seen committed. */
 int64_t srv_last_change(server *s);
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/changes.h"
 #include "core/util.h"
 
 /* ---- pool ---------------------------------------------------------- */
@@ -68,7 +69,6 @@ static char *read_pem(const char *path, char *err, size_t errlen)
 int server_state_init(server *s, char *err, size_t errlen)
 {
     store *first = NULL;
-    sqlite3_stmt *st;
     char keypath[4096];
     s->listen_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
@@ -90,14 +90,12 @@ int server_state_init(server *s, char *err, size_t errlen)
         store_close(first);
         return -1;
     }
-    st = store_stmt(first, "SELECT coalesce(max(seq), 0) FROM changes");
-    if (st && sqlite3_step(st) == SQLITE_ROW) s->last_seq = sqlite3_column_int64(st, 0);
-    if (st) sqlite3_reset(st);
+    s->last_seq = changes_last(first);
     s->pool.idle[s->pool.nidle++] = first;
     s->pool.open = 1;
 
     if (s->cfg.key_file) yx_strlcpy(keypath, s->cfg.key_file, sizeof keypath);
-    else snprintf(keypath, sizeof keypath, "%s.key", s->cfg.db_path);
+    else snprintf(keypath, sizeof keypath, "%s.audit.key", s->cfg.db_path);
     if (audit_key_load(keypath, &s->key, err, errlen)) return -1;
 
     if (!s->cfg.tls_cert != !s->cfg.tls_key) {
@@ -213,6 +211,18 @@ void server_drain(server *s, int max_ms)
 }
 
 /* ---- change feed ---------------------------------------------------- */
+
+void srv_release_store(srv_req *r)
+{
+    pool_put(&r->srv->pool, r->st);
+    r->st = NULL;
+}
+
+int srv_reacquire_store(srv_req *r)
+{
+    if (!r->st) r->st = pool_get(&r->srv->pool);
+    return r->st ? 0 : -1;
+}
 
 void srv_changed(server *s, int64_t seq)
 {

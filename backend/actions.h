@@ -1,0 +1,48 @@
+/* Typed staff actions behind POST /v1/actions. routes_actions.c runs every
+ * action the same way (role check, Idempotency-Key, one transaction, audit,
+ * change feed); the handlers only check their rules and write:
+ * routes_cases.c for the three lines of defense and limit changes,
+ * routes_disputes.c for disputes. */
+#ifndef YXD_ACTIONS_H
+#define YXD_ACTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend/server.h"
+#include "core/store_app.h"
+
+typedef struct act_ctx {
+    srv_req     *r;
+    const char  *type;
+    const cJSON *body;
+    char         record[48];     /* set by the handler: "application:12" */
+    char         detail[600];    /* set by the handler: what the audit keeps */
+    int64_t      seq;            /* set by the handler: change-feed sequence */
+} act_ctx;
+
+/* A handler runs inside the action's transaction. It either fills out with
+ * an error (the transaction is rolled back: nothing changes) or with its
+ * 2xx answer; returns -1 only for store failures. */
+typedef int (*act_fn)(act_ctx *a, srv_resp *out);
+
+int act_review(act_ctx *a, srv_resp *out);
+int act_line2(act_ctx *a, srv_resp *out);
+int act_audit(act_ctx *a, srv_resp *out);
+int act_adjust_limit(act_ctx *a, srv_resp *out);
+int act_dispute(act_ctx *a, srv_resp *out);
+
+/* Body field readers. On a missing or bad field they fill out with a 400
+ * naming the field and return -1. */
+int act_int(act_ctx *a, const char *name, int64_t min, int64_t max, int64_t *v, srv_resp *out);
+/* A required (or optional: NULL when absent) UTF-8 string of at most maxlen
+ * bytes without control characters. */
+int act_str(act_ctx *a, const char *name, size_t maxlen, int required, const char **v, srv_resp *out);
+/* One of the NULL-terminated choices; returns its index. */
+int act_choice(act_ctx *a, const char *name, const char *const *choices, int *idx, srv_resp *out);
+
+/* An application with its defense-line states as the API shows it (row
+ * from store_app_get, masked). NULL when out of memory. */
+cJSON *case_json(const app_row *row, const defense_state *d);
+
+#endif
