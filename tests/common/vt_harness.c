@@ -1,0 +1,498 @@
+/* Terminal test harness on libvterm: a program on a pseudo-terminal, its
+ * output parsed into a screen we can read back cell by cell. See
+ * vt_harness.h. The state is one static terminal: tests drive one program
+ * at a time, and the helpers stay as short to call as the keys they send. */
+#include "tests/common/vt_harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <vterm.h>
+
+static struct {
+    pid_t pid;
+    int fd;
+    VTerm *vt;
+    VTermScreen *scr;
+    int rows, cols;
+    char *out;                 /* everything the program wrote */
+    size_t outlen, outcap;
+    size_t bytes_since;
+    double t_send, t_last;
+    int timeout_ms;
+    int eof;
+    int reaped, status;
+    int altscreen, alt_entered, cursor_visible, mouse;
+} V = {.pid = -1, .fd = -1, .timeout_ms = 10000};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static void on_output(const char *s, size_t len, void *user)
+{
+    (void)user;
+    /* The terminal's answers to queries go back to the program. */
+    while (len > 0 && V.fd >= 0) {
+        ssize_t w = write(V.fd, s, len);
+        if (w <= 0) break;
+        s += w;
+        len -= (size_t)w;
+    }
+}
+
+static int on_termprop(VTermProp prop, VTermValue *val, void *user)
+{
+    (void)user;
+    switch (prop) {
+    case VTERM_PROP_ALTSCREEN:
+        V.altscreen = val->boolean;
+        if (val->boolean) V.alt_entered = 1;
+        break;
+    case VTERM_PROP_CURSORVISIBLE: V.cursor_visible = val->boolean; break;
+    case VTERM_PROP_MOUSE: V.mouse = val->number; break;
+    default: break;
+    }
+    return 1;
+}
+
+static VTermScreenCallbacks screen_cbs = {.settermprop = on_termprop};
+
+void vt_set_timeout(int ms) { V.timeout_ms = ms; }
+pid_t vt_pid(void) { return V.pid; }
+size_t vt_bytes_since_send(void) { return V.bytes_since; }
+size_t vt_bytes_total(void) { return V.outlen; }
+
+double vt_latency_ms(void)
+{
+    return V.t_last > V.t_send ? V.t_last - V.t_send : 0;
+}
+
+void vt_size(int *rows, int *cols)
+{
+    *rows = V.rows;
+    *cols = V.cols;
+}
+
+void vt_close(void)
+{
+    if (V.pid > 0 && !V.reaped) {
+        kill(V.pid, SIGKILL);
+        waitpid(V.pid, &V.status, 0);
+    }
+    if (V.fd >= 0) close(V.fd);
+    if (V.vt) vterm_free(V.vt);
+    free(V.out);
+    memset(&V, 0, sizeof V);
+    V.pid = -1;
+    V.fd = -1;
+    V.timeout_ms = 10000;
+}
+
+int vt_spawn(char *const argv[], char *const env[], int rows, int cols)
+{
+    struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+    int timeout = V.timeout_ms;
+    vt_close();
+    V.timeout_ms = timeout;
+    V.rows = rows;
+    V.cols = cols;
+    V.cursor_visible = 1;
+    V.pid = forkpty(&V.fd, NULL, NULL, &ws);
+    if (V.pid < 0) {
+        fprintf(stderr, "vt_spawn: forkpty: %s\n", strerror(errno));
+        return -1;
+    }
+    if (V.pid == 0) {
+        int have_term = 0;
+        for (size_t i = 0; env && env[i]; i++) {
+            const char *eq = strchr(env[i], '=');
+            if (!strncmp(env[i], "TERM=", 5)) have_term = 1;
+            if (eq) {
+                char name[128];
+                size_t n = (size_t)(eq - env[i]);
+                if (n >= sizeof name) continue;
+                memcpy(name, env[i], n);
+                name[n] = '\0';
+                setenv(name, eq + 1, 1);
+            } else {
+                unsetenv(env[i]);
+            }
+        }
+        if (!have_term) setenv("TERM", "xterm-256color", 1);
+        execv(argv[0], argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    fcntl(V.fd, F_SETFL, fcntl(V.fd, F_GETFL) | O_NONBLOCK);
+    V.vt = vterm_new(rows, cols);
+    vterm_set_utf8(V.vt, 1);
+    vterm_output_set_callback(V.vt, on_output, NULL);
+    V.scr = vterm_obtain_screen(V.vt);
+    vterm_screen_set_callbacks(V.scr, &screen_cbs, NULL);
+    vterm_screen_enable_altscreen(V.scr, 1);
+    vterm_screen_reset(V.scr, 1);
+    V.t_send = now_ms();
+    return 0;
+}
+
+/* Reads what is there within wait_ms. Returns bytes read, 0 when nothing
+ * came, -1 when the program closed the terminal. */
+static int pump(int wait_ms)
+{
+    struct pollfd p = {V.fd, POLLIN, 0};
+    char buf[65536];
+    ssize_t n;
+    int total = 0;
+    if (V.eof || V.fd < 0) return -1;
+    if (poll(&p, 1, wait_ms) <= 0) return 0;
+    while ((n = read(V.fd, buf, sizeof buf)) > 0) {
+        if (V.outlen + (size_t)n > V.outcap) {
+            size_t cap = V.outcap ? V.outcap * 2 : 1 << 16;
+            char *no;
+            while (cap < V.outlen + (size_t)n) cap *= 2;
+            if (!(no = realloc(V.out, cap))) abort();
+            V.out = no;
+            V.outcap = cap;
+        }
+        memcpy(V.out + V.outlen, buf, (size_t)n);
+        V.outlen += (size_t)n;
+        V.bytes_since += (size_t)n;
+        total += (int)n;
+        vterm_input_write(V.vt, buf, (size_t)n);
+        V.t_last = now_ms();
+    }
+    if (n == 0 || (n < 0 && errno == EIO)) {
+        V.eof = 1;
+        return total ? total : -1;
+    }
+    return total;
+}
+
+int vt_send(const char *keys)
+{
+    size_t len = strlen(keys);
+    V.bytes_since = 0;
+    V.t_send = now_ms();
+    V.t_last = 0;
+    while (len > 0) {
+        ssize_t w = write(V.fd, keys, len);
+        if (w < 0 && errno == EAGAIN) {
+            pump(10);
+            continue;
+        }
+        if (w <= 0) {
+            fprintf(stderr, "vt_send: %s\n", strerror(errno));
+            return -1;
+        }
+        keys += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int vt_wait_quiet(int quiet_ms)
+{
+    double deadline = now_ms() + V.timeout_ms;
+    for (;;) {
+        int r = pump(quiet_ms);
+        if (r == 0 || r < 0) return 0;
+        if (now_ms() > deadline) {
+            fprintf(stderr, "vt_wait_quiet: still writing after %d ms\n", V.timeout_ms);
+            return -1;
+        }
+    }
+}
+
+static size_t cell_text(int row, int col, char *out, int *width)
+{
+    VTermScreenCell c;
+    VTermPos pos = {row, col};
+    size_t n = 0;
+    *width = 1;
+    if (!vterm_screen_get_cell(V.scr, pos, &c)) { out[0] = ' '; return 1; }
+    if (c.chars[0] == (uint32_t)-1) { *width = 0; return 0; }
+    *width = c.width;
+    if (c.chars[0] == 0) { out[0] = ' '; return 1; }
+    for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && c.chars[i]; i++) {
+        uint32_t cp = c.chars[i];
+        if (cp < 0x80) out[n++] = (char)cp;
+        else if (cp < 0x800) {
+            out[n++] = (char)(0xC0 | (cp >> 6));
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out[n++] = (char)(0xE0 | (cp >> 12));
+            out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            out[n++] = (char)(0xF0 | (cp >> 18));
+            out[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            out[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    return n;
+}
+
+/* One row as text; colmap[byte offset] = screen column, when given. */
+static size_t row_into(int row, char *buf, size_t cap, int *colmap)
+{
+    size_t len = 0, keep = 0;
+    for (int col = 0; col < V.cols; col++) {
+        char cell[32];
+        int w;
+        size_t n = cell_text(row, col, cell, &w);
+        if (len + n + 1 >= cap) break;
+        for (size_t k = 0; k < n && colmap; k++) colmap[len + k] = col;
+        memcpy(buf + len, cell, n);
+        len += n;
+        if (n && !(n == 1 && cell[0] == ' ')) keep = len;
+    }
+    buf[keep] = '\0';
+    return keep;
+}
+
+const char *vt_row_text(int row)
+{
+    static char buf[4096];
+    if (row < 0 || row >= V.rows) return "";
+    row_into(row, buf, sizeof buf, NULL);
+    return buf;
+}
+
+const char *vt_screen_text(void)
+{
+    static char *buf;
+    static size_t cap;
+    size_t need = (size_t)V.rows * ((size_t)V.cols * 8 + 2) + 1, len = 0;
+    if (need > cap) {
+        free(buf);
+        buf = malloc(need);
+        cap = buf ? need : 0;
+        if (!buf) return "";
+    }
+    for (int r = 0; r < V.rows; r++) {
+        len += row_into(r, buf + len, cap - len - 1, NULL);
+        buf[len++] = '\n';
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+int vt_find_col(int row, const char *text)
+{
+    char buf[4096];
+    static int colmap[4096];
+    const char *hit;
+    if (row < 0 || row >= V.rows) return -1;
+    row_into(row, buf, sizeof buf, colmap);
+    hit = strstr(buf, text);
+    return hit ? colmap[hit - buf] : -1;
+}
+
+int vt_wait_text(const char *text, int timeout_ms)
+{
+    double deadline = now_ms() + timeout_ms;
+    for (;;) {
+        int r;
+        if (strstr(vt_screen_text(), text)) return 0;
+        if (now_ms() > deadline) break;
+        r = pump(20);
+        if (r < 0 && !strstr(vt_screen_text(), text)) break;
+    }
+    fprintf(stderr, "vt_wait_text: '%s' not on the screen:\n%s\n", text, vt_screen_text());
+    return -1;
+}
+
+static int colour_index(const VTermColor *c, int fg)
+{
+    if (fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c)) return -1;
+    if (VTERM_COLOR_IS_INDEXED(c)) return c->indexed.idx;
+    return -2;
+}
+
+struct vt_attr vt_cell_attr(int row, int col)
+{
+    struct vt_attr a = {0, 0, 0, 0, 0, -1, -1, 1};
+    VTermScreenCell c;
+    VTermPos pos = {row, col};
+    if (!V.scr || !vterm_screen_get_cell(V.scr, pos, &c)) return a;
+    a.bold = c.attrs.bold;
+    a.underline = c.attrs.underline != 0;
+    a.italic = c.attrs.italic;
+    a.reverse = c.attrs.reverse;
+    a.blink = c.attrs.blink;
+    a.fg = colour_index(&c.fg, 1);
+    a.bg = colour_index(&c.bg, 0);
+    a.width = c.chars[0] == (uint32_t)-1 ? 0 : c.width;
+    return a;
+}
+
+int vt_screen_has_colour(void)
+{
+    for (int r = 0; r < V.rows; r++)
+        for (int c = 0; c < V.cols; c++) {
+            struct vt_attr a = vt_cell_attr(r, c);
+            if (a.fg != -1 || a.bg != -1) return 1;
+        }
+    return 0;
+}
+
+void vt_cursor(int *row, int *col, int *visible)
+{
+    VTermPos pos = {0, 0};
+    if (V.vt) vterm_state_get_cursorpos(vterm_obtain_state(V.vt), &pos);
+    if (row) *row = pos.row;
+    if (col) *col = pos.col;
+    if (visible) *visible = V.cursor_visible;
+}
+
+int vt_resize(int rows, int cols)
+{
+    struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+    if (ioctl(V.fd, TIOCSWINSZ, &ws) < 0) {
+        fprintf(stderr, "vt_resize: %s\n", strerror(errno));
+        return -1;
+    }
+    V.rows = rows;
+    V.cols = cols;
+    vterm_set_size(V.vt, rows, cols);
+    V.bytes_since = 0;
+    V.t_send = now_ms();
+    return 0;
+}
+
+int vt_kill(int sig)
+{
+    return V.pid > 0 && !V.reaped ? kill(V.pid, sig) : -1;
+}
+
+int vt_wait_exit(int *status)
+{
+    double deadline = now_ms() + V.timeout_ms;
+    while (!V.reaped) {
+        pid_t r = waitpid(V.pid, &V.status, WNOHANG);
+        if (r == V.pid) {
+            V.reaped = 1;
+            break;
+        }
+        if (now_ms() > deadline) {
+            fprintf(stderr, "vt_wait_exit: still running after %d ms; killed\n", V.timeout_ms);
+            kill(V.pid, SIGKILL);
+            waitpid(V.pid, &V.status, 0);
+            V.reaped = 1;
+            return -1;
+        }
+        /* Reading keeps the program from blocking on a full terminal. */
+        if (pump(20) < 0) {
+            if (waitpid(V.pid, &V.status, WNOHANG) == V.pid) { V.reaped = 1; break; }
+            poll(NULL, 0, 5);   /* closed its terminal but not yet gone */
+        }
+    }
+    while (pump(0) > 0) {
+    }
+    if (status) *status = V.status;
+    return 0;
+}
+
+/* Offset just after the last occurrence of seq in the output, or 0. */
+static size_t last_of(const char *seq)
+{
+    size_t n = strlen(seq), best = 0;
+    for (size_t i = 0; i + n <= V.outlen; i++)
+        if (V.out[i] == seq[0] && !memcmp(V.out + i, seq, n)) best = i + 1;
+    return best;
+}
+
+int vt_terminal_restored(void)
+{
+    VTermValue v;
+    VTermState *st = V.vt ? vterm_obtain_state(V.vt) : NULL;
+    int ok = 1;
+    if (!st) return 0;
+    if (!V.alt_entered) {
+        fprintf(stderr, "restored? the program never entered the alternate screen\n");
+        ok = 0;
+    }
+    if (V.altscreen) { fprintf(stderr, "restored? still on the alternate screen\n"); ok = 0; }
+    if (!V.cursor_visible) { fprintf(stderr, "restored? cursor left hidden\n"); ok = 0; }
+    if (V.mouse) { fprintf(stderr, "restored? mouse reporting left on\n"); ok = 0; }
+    if (last_of("\033[?1h") > last_of("\033[?1l")) {
+        fprintf(stderr, "restored? application cursor keys left on\n");
+        ok = 0;
+    }
+    if (last_of("\033=") > last_of("\033>")) {
+        fprintf(stderr, "restored? application keypad left on\n");
+        ok = 0;
+    }
+    if (vterm_state_get_penattr(st, VTERM_ATTR_BOLD, &v) && v.boolean) {
+        fprintf(stderr, "restored? bold left on\n");
+        ok = 0;
+    }
+    if (vterm_state_get_penattr(st, VTERM_ATTR_REVERSE, &v) && v.boolean) {
+        fprintf(stderr, "restored? reverse video left on\n");
+        ok = 0;
+    }
+    if (vterm_state_get_penattr(st, VTERM_ATTR_UNDERLINE, &v) && v.number) {
+        fprintf(stderr, "restored? underline left on\n");
+        ok = 0;
+    }
+    if (vterm_state_get_penattr(st, VTERM_ATTR_FOREGROUND, &v) && !VTERM_COLOR_IS_DEFAULT_FG(&v.color)) {
+        fprintf(stderr, "restored? foreground colour left set\n");
+        ok = 0;
+    }
+    if (vterm_state_get_penattr(st, VTERM_ATTR_BACKGROUND, &v) && !VTERM_COLOR_IS_DEFAULT_BG(&v.color)) {
+        fprintf(stderr, "restored? background colour left set\n");
+        ok = 0;
+    }
+    return ok;
+}
+
+int vt_expect_file(const char *path)
+{
+    const char *got = vt_screen_text();
+    const char *upd = getenv("YX_UPDATE_FIXTURES");
+    FILE *f;
+    char want[65536];
+    size_t n;
+    if (upd && !strcmp(upd, "1")) {
+        if (!(f = fopen(path, "w"))) return -1;
+        fputs(got, f);
+        fclose(f);
+        return 0;
+    }
+    if (!(f = fopen(path, "r"))) {
+        fprintf(stderr, "vt_expect_file: %s: %s (YX_UPDATE_FIXTURES=1 writes it)\n", path, strerror(errno));
+        return -1;
+    }
+    n = fread(want, 1, sizeof want - 1, f);
+    want[n] = '\0';
+    fclose(f);
+    if (!strcmp(want, got)) return 0;
+    fprintf(stderr, "screen differs from %s (- expected, + got):\n", path);
+    {
+        const char *a = want, *b = got;
+        int line = 1;
+        while (*a || *b) {
+            size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+            if (la != lb || memcmp(a, b, la))
+                fprintf(stderr, "%3d - %.*s\n%3d + %.*s\n", line, (int)la, a, line, (int)lb, b);
+            a += la + (a[la] ? 1 : 0);
+            b += lb + (b[lb] ? 1 : 0);
+            line++;
+        }
+    }
+    return -1;
+}
