@@ -1,0 +1,44 @@
+/* Inside the decision engine: the engine struct and the small JSON writer
+ * the trace uses. The writer appends to a growing buffer with no other
+ * allocation and formats numbers itself, so writing a trace costs about a
+ * microsecond and the same values always give the same bytes. Not for use
+ * outside core/decide*.c. */
+#ifndef YX_DECIDE_INT_H
+#define YX_DECIDE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/gbdt.h"
+#include "core/rules.h"
+#include "core/scorecard.h"
+#include "core/strategy.h"
+
+struct engine {
+    strategy   st;
+    scorecard *sc;
+    gbdt      *gb;
+    rules     *rl;
+};
+
+typedef struct {
+    char  *p;       /* owned by whoever owns the buffer (decide_result) */
+    size_t len, cap;
+    int    oom;     /* an allocation failed; the text is incomplete */
+} jw;
+
+void jw_reserve(jw *w, size_t more);
+void jw_raw(jw *w, const char *s, size_t n);
+void jw_lit(jw *w, const char *s);        /* raw, NUL-terminated */
+void jw_str(jw *w, const char *s);        /* quoted and escaped */
+void jw_key(jw *w, const char *k);        /* "k": */
+void jw_int(jw *w, int64_t v);
+/* Fixed-point with `decimals` digits (at most 9); NaN and values beyond
+ * +-9e9 are written as null. Integral values need no decimals: use jw_int
+ * or jw_num. */
+void jw_fixed(jw *w, double v, int decimals);
+/* A feature value: integral values as integers, others with 6 decimals,
+ * NaN as null. */
+void jw_num(jw *w, double v);
+
+#endif
