@@ -1,0 +1,168 @@
+/* Identity and access against a real yxd: the permission table endpoint
+ * by endpoint and role (written out here as the specification, not read
+ * from core/policy), lockout after repeated failures, `yxd user add`,
+ * `reset`, `disable` and `enable`, and `yxd channel add|list|revoke`. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/common/yxd_proc.h"
+
+#define PW "yixiang-demo"
+
+static yxd_proc P;
+static const char *const role_users[] = { "officer", "risk", "auditor", "support", "admin" };
+static char *tok[5];
+
+static int setup(void **state)
+{
+    (void)state;
+    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 10) || yxd_proc_start(&P, NULL)) return -1;
+    for (int i = 0; i < 5; i++)
+        if (!(tok[i] = yx_login(&P, role_users[i], PW))) return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 5; i++) free(tok[i]);
+    yxd_proc_cleanup(&P);
+    return 0;
+}
+
+/* 1 = allowed (any answer but 401/403), 0 = refused with 403. Columns:
+ * officer, risk, auditor, support, admin. */
+static const struct {
+    const char *method, *path, *body;
+    int allowed[5];
+} matrix[] = {
+    { "GET", "/v1/applications?limit=1", NULL,              { 1, 1, 1, 1, 0 } },
+    { "GET", "/v1/applications/1", NULL,                    { 1, 1, 1, 1, 0 } },
+    { "GET", "/v1/changes?since=999999", NULL,              { 1, 1, 1, 1, 0 } },
+    { "GET", "/v1/disputes", NULL,                          { 1, 1, 1, 1, 0 } },
+    { "GET", "/v1/audit?limit=1", NULL,                     { 0, 1, 1, 0, 1 } },
+    { "GET", "/v1/audit/checkpoints", NULL,                 { 1, 1, 1, 1, 1 } },
+    { "GET", "/v1/metrics", NULL,                           { 1, 1, 1, 1, 1 } },
+    { "GET", "/v1/session", NULL,                           { 1, 1, 1, 1, 1 } },
+    { "POST", "/v1/actions", "{\"type\":\"review\",\"application_id\":999999,\"version\":1,"
+                             "\"decision\":\"approve\",\"reason\":\"x\"}", { 1, 0, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"line2\",\"application_id\":999999,\"version\":1,"
+                             "\"decision\":\"approve\",\"reason\":\"x\"}", { 0, 1, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"audit_sample\",\"application_id\":999999,\"version\":1}",
+                                                            { 0, 0, 1, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"adjust_limit\",\"application_id\":999999,\"version\":1,"
+                             "\"new_limit_fen\":100,\"reason\":\"x\"}", { 1, 1, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_open\",\"application_id\":999999,"
+                             "\"category\":\"limit\",\"message\":\"x\"}", { 0, 0, 0, 1, 0 } },
+};
+
+static void test_permission_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++)
+        for (int role = 0; role < 5; role++) {
+            const char *hdr[] = { "Idempotency-Key: matrix-key-000000", NULL };
+            char key[64];
+            yx_resp r;
+            snprintf(key, sizeof key, "Idempotency-Key: matrix-%zu-%d", i, role);
+            hdr[0] = key;
+            assert_int_equal(yx_http(matrix[i].method, &P, matrix[i].path, tok[role], matrix[i].body, hdr, &r), 0);
+            if (matrix[i].allowed[role] ? (r.status == 403 || r.status == 401) : r.status != 403)
+                fail_msg("%s %s %s as %s: got %ld %s", matrix[i].method, matrix[i].path,
+                         matrix[i].body ? matrix[i].body : "", role_users[role], r.status, r.body);
+            if (r.status == 403) assert_true(strlen(yx_error_code(&r)) > 0);
+            yx_resp_free(&r);
+        }
+}
+
+static void user_cmd(const char *verb, const char *name, const char *role, const char *pw, int want)
+{
+    char out[512], err[512];
+    const char *args[] = { "user", verb, name, "--db", P.db, role ? "--role" : NULL, role, NULL };
+    int rc = yxd_run(args, pw, out, sizeof out, err, sizeof err);
+    if (rc != want) fail_msg("yxd user %s %s: exit %d, want %d: %s", verb, name, rc, want, err);
+}
+
+static long login_status(const char *name, const char *pw, char *code, size_t n)
+{
+    char body[256];
+    yx_resp r;
+    long st;
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", name, pw);
+    assert_int_equal(yx_http("POST", &P, "/v1/session", NULL, body, NULL, &r), 0);
+    st = r.status;
+    if (code) snprintf(code, n, "%s", yx_error_code(&r));
+    yx_resp_free(&r);
+    return st;
+}
+
+static void test_user_add_lockout_reset_disable(void **state)
+{
+    char code[64], *t;
+    yx_resp r;
+    (void)state;
+    user_cmd("add", "temp.officer", "officer", "first-password\n", 0);
+    user_cmd("add", "temp.officer", "officer", "first-password\n", 1);   /* exists */
+    user_cmd("add", "someone", "wizard", "first-password\n", 2);          /* bad role */
+    user_cmd("add", "nopass", "officer", "", 2);                          /* no password */
+    assert_int_equal(login_status("temp.officer", "first-password", NULL, 0), 200);
+    for (int i = 0; i < 5; i++) assert_int_equal(login_status("temp.officer", "wrong-password", NULL, 0), 401);
+    /* locked: even the right password is refused now */
+    assert_int_equal(login_status("temp.officer", "first-password", code, sizeof code), 429);
+    assert_string_equal(code, "locked");
+    /* a reset sets a new password and lifts the lockout */
+    user_cmd("reset", "temp.officer", NULL, "second-password\n", 0);
+    assert_int_equal(login_status("temp.officer", "first-password", NULL, 0), 401);
+    t = yx_login(&P, "temp.officer", "second-password");
+    assert_non_null(t);
+    /* disabling ends the session and refuses logins */
+    user_cmd("disable", "temp.officer", NULL, NULL, 0);
+    assert_int_equal(yx_http("GET", &P, "/v1/applications", t, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 401);
+    yx_resp_free(&r);
+    assert_int_equal(login_status("temp.officer", "second-password", code, sizeof code), 403);
+    assert_string_equal(code, "user_disabled");
+    user_cmd("enable", "temp.officer", NULL, NULL, 0);
+    assert_int_equal(login_status("temp.officer", "second-password", NULL, 0), 200);
+    user_cmd("disable", "no.such.user", NULL, NULL, 1);
+    free(t);
+}
+
+static void test_channel_keys(void **state)
+{
+    char out[512], err[512];
+    const char *add[] = { "channel", "add", "partner-x", "--kind", "api", "--db", P.db, NULL };
+    const char *bad[] = { "channel", "add", "partner-y", "--kind", "fax", "--db", P.db, NULL };
+    const char *list[] = { "channel", "list", "--db", P.db, NULL };
+    const char *revoke[] = { "channel", "revoke", "partner-x", "--db", P.db, NULL };
+    const char *revoke2[] = { "channel", "revoke", "partner-none", "--db", P.db, NULL };
+    (void)state;
+    assert_int_equal(yxd_run(add, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_int_equal(strlen(out), 65);     /* 64 hex characters and a newline, shown once */
+    assert_int_equal(strspn(out, "0123456789abcdef"), 64);
+    assert_int_equal(yxd_run(add, NULL, out, sizeof out, err, sizeof err), 1);   /* name taken */
+    assert_int_equal(yxd_run(bad, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_int_equal(yxd_run(list, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "partner-x"));
+    assert_null(strstr(out, "revoked"));
+    assert_int_equal(yxd_run(revoke, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_int_equal(yxd_run(list, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "revoked"));
+    assert_int_equal(yxd_run(revoke2, NULL, out, sizeof out, err, sizeof err), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_permission_table),
+        cmocka_unit_test(test_user_add_lockout_reset_disable),
+        cmocka_unit_test(test_channel_keys),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
