@@ -114,29 +114,19 @@ void cache_close(cache *c)
     free(c);
 }
 
-int cache_default_path(char *buf, size_t n, const char *who, const char *server_key,
-                       char *err, size_t errlen)
+int cache_state_dir(char *buf, size_t n, char *err, size_t errlen)
 {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char dir[1024], u[64], s[128];
-    const char *src[2] = { who, server_key };
-    char *dst[2] = { u, s };
-    size_t cap[2] = { sizeof u, sizeof s };
+    char dir[1024];
     if (state && *state) {
-        snprintf(dir, sizeof dir, "%s", state);
+        snprintf(dir, sizeof dir, "%s/yixiang", state);
     } else if (home && *home) {
-        snprintf(dir, sizeof dir, "%s/.local/state", home);
+        snprintf(dir, sizeof dir, "%s/.local/state/yixiang", home);
     } else {
         snprintf(err, errlen, "neither XDG_STATE_HOME nor HOME is set; cannot place the cache");
         return -1;
     }
-    for (int k = 0; k < 2; k++) {
-        size_t i = 0;
-        for (const char *p = src[k]; p && *p && i + 1 < cap[k]; p++)
-            dst[k][i++] = (isalnum((unsigned char)*p) || strchr("._-", *p)) ? *p : '_';
-        dst[k][i] = '\0';
-    }
-    /* Make $XDG_STATE_HOME (and parents) then yixiang/, private to the user. */
+    /* Make every missing level, private to the user. */
     for (char *p = dir + 1; ; p++) {
         char ch = *p;
         if (ch == '/' || ch == '\0') {
@@ -149,15 +139,27 @@ int cache_default_path(char *buf, size_t n, const char *who, const char *server_
         }
         if (!ch) break;
     }
-    if (strlen(dir) + sizeof "/yixiang" > sizeof dir) {
+    if (yx_strlcpy(buf, dir, n) >= n) {
         snprintf(err, errlen, "state directory path too long");
         return -1;
     }
-    strcat(dir, "/yixiang");
-    if (mkdir(dir, 0700) && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
+    return 0;
+}
+
+int cache_default_path(char *buf, size_t n, const char *who, const char *server_key,
+                       char *err, size_t errlen)
+{
+    char dir[1024], u[64], s[128];
+    const char *src[2] = { who, server_key };
+    char *dst[2] = { u, s };
+    size_t cap[2] = { sizeof u, sizeof s };
+    for (int k = 0; k < 2; k++) {
+        size_t i = 0;
+        for (const char *p = src[k]; p && *p && i + 1 < cap[k]; p++)
+            dst[k][i++] = (isalnum((unsigned char)*p) || strchr("._-", *p)) ? *p : '_';
+        dst[k][i] = '\0';
     }
+    if (cache_state_dir(dir, sizeof dir, err, errlen)) return -1;
     if ((size_t)snprintf(buf, n, "%s/cache-%s-%s.db", dir, u, s) >= n) {
         snprintf(err, errlen, "cache path too long");
         return -1;

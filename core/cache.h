@@ -23,9 +23,12 @@ int  cache_open(cache **out, const char *path, char *err, size_t errlen);
 void cache_close(cache *c);
 const char *cache_errmsg(const cache *c);
 
+/* The console's state directory, $XDG_STATE_HOME/yixiang ($HOME/.local/state
+ * when XDG_STATE_HOME is unset), created with mode 0700 when missing. The
+ * cache and the demo database live there. 0 / -1 (err). */
+int cache_state_dir(char *buf, size_t n, char *err, size_t errlen);
 /* The cache file of user who on server_key (host and port, or "demo"):
- * $XDG_STATE_HOME/yixiang/cache-USER-SERVER.db ($HOME/.local/state when
- * XDG_STATE_HOME is unset), creating the directory (mode 0700). Characters
+ * STATEDIR/cache-USER-SERVER.db, creating the directory. Characters
  * other than letters, digits, '.', '_' and '-' become '_'. 0 / -1 (err). */
 int cache_default_path(char *buf, size_t n, const char *who, const char *server_key,
                        char *err, size_t errlen);

@@ -1,0 +1,434 @@
+/* The console's HTTP client and sync against a real yxd on a loopback port:
+ * login (good and wrong password), an unreachable server named in the
+ * error, paging the list, one application, logout; the asynchronous path
+ * driven by a small poll() loop the way the console's event loop drives it;
+ * and sync into a cache, including a first pull cut short and resumed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/cache.h"
+#include "core/client.h"
+#include "core/sync.h"
+#include "tests/common/yxd_proc.h"
+
+#define NAPPS 300
+
+static yxd_proc srv;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (yxd_proc_tempdir(&srv) || yxd_proc_init_demo(&srv, NAPPS) || yxd_proc_start(&srv, NULL))
+        return -1;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    yxd_proc_cleanup(&srv);
+    return 0;
+}
+
+static client *login(const char *who)
+{
+    client *c = NULL;
+    client_session s;
+    client_error e;
+    char err[256];
+    assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);
+    assert_int_equal(client_login(c, who, "yixiang-demo", &s, &e), 0);
+    return c;
+}
+
+/* ---- a minimal event loop, the shape of the console's ---------------- */
+
+struct loop {
+    client *c;
+    int fds[16], what[16], n;
+    long timer_ms;            /* -1: none */
+    struct timespec armed;
+};
+
+static int loop_watch(void *ctx, int fd, int what)
+{
+    struct loop *l = ctx;
+    for (int i = 0; i < l->n; i++) {
+        if (l->fds[i] != fd) continue;
+        if (!what) { l->fds[i] = l->fds[--l->n]; l->what[i] = l->what[l->n]; }
+        else l->what[i] = what;
+        return 0;
+    }
+    if (!what) return 0;
+    if (l->n == 16) return -1;
+    l->fds[l->n] = fd;
+    l->what[l->n++] = what;
+    return 0;
+}
+
+static void loop_timer(void *ctx, long ms)
+{
+    struct loop *l = ctx;
+    l->timer_ms = ms;
+    clock_gettime(CLOCK_MONOTONIC, &l->armed);
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void loop_attach(struct loop *l, client *c)
+{
+    client_loop hooks = { loop_watch, loop_timer, l };
+    memset(l, 0, sizeof *l);
+    l->c = c;
+    l->timer_ms = -1;
+    client_attach(c, &hooks);
+}
+
+/* Runs until *done is set; fails the test after 30 s. */
+static void loop_run(struct loop *l, const int *done)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (!*done) {
+        struct pollfd pf[16];
+        int n = l->n, wait = 1000;
+        assert_true(elapsed_ms(&t0) < 30000);
+        if (l->timer_ms >= 0) {
+            long left = l->timer_ms - elapsed_ms(&l->armed);
+            wait = left < 0 ? 0 : (int)left;
+        }
+        for (int i = 0; i < n; i++) {
+            pf[i].fd = l->fds[i];
+            pf[i].events = (short)((l->what[i] & CLIENT_IO_IN ? POLLIN : 0) |
+                                   (l->what[i] & CLIENT_IO_OUT ? POLLOUT : 0));
+            pf[i].revents = 0;
+        }
+        if (poll(pf, (nfds_t)n, wait) == 0 || (l->timer_ms >= 0 && elapsed_ms(&l->armed) >= l->timer_ms)) {
+            if (l->timer_ms >= 0 && elapsed_ms(&l->armed) >= l->timer_ms) {
+                l->timer_ms = -1;
+                client_on_timeout(l->c);
+                continue;
+            }
+        }
+        for (int i = 0; i < n && !*done; i++) {
+            int w = 0;
+            if (!pf[i].revents) continue;
+            if (pf[i].revents & POLLIN) w |= CLIENT_IO_IN;
+            if (pf[i].revents & POLLOUT) w |= CLIENT_IO_OUT;
+            if (pf[i].revents & (POLLERR | POLLHUP)) w |= CLIENT_IO_ERR;
+            client_on_socket(l->c, pf[i].fd, w);
+            break;   /* the watch list may have changed */
+        }
+    }
+}
+
+/* ---- blocking calls -------------------------------------------------- */
+
+static void test_login_ok(void **state)
+{
+    client *c = NULL;
+    client_session s;
+    client_error e;
+    char err[256];
+    (void)state;
+    assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);
+    assert_false(client_logged_in(c));
+    assert_int_equal(client_login(c, "officer", "yixiang-demo", &s, &e), 0);
+    assert_true(client_logged_in(c));
+    assert_string_equal(s.user, "officer");
+    assert_string_equal(s.role, "officer");
+    assert_true(s.expires_at > 0);
+    assert_int_equal(client_logout(c, &e), 0);
+    assert_false(client_logged_in(c));
+    client_free(c);
+}
+
+static void test_login_wrong_password(void **state)
+{
+    client *c = NULL;
+    client_session s;
+    client_error e;
+    char err[256];
+    (void)state;
+    assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);
+    assert_int_equal(client_login(c, "officer", "not-the-password", &s, &e), 1);
+    assert_int_equal(e.status, 401);
+    assert_string_equal(e.code, "invalid_credentials");
+    assert_false(client_logged_in(c));
+    client_free(c);
+}
+
+static void test_unreachable_names_url(void **state)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    char url[64], err[256];
+    client *c = NULL;
+    client_session s;
+    client_error e;
+    (void)state;
+    /* A port that was free a moment ago and has no listener now. */
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    assert_int_equal(client_new(&c, url, err, sizeof err), 0);
+    assert_int_equal(client_login(c, "officer", "yixiang-demo", &s, &e), -1);
+    assert_int_equal(e.status, 0);
+    assert_non_null(strstr(e.message, url));
+    client_free(c);
+}
+
+static void test_bad_url(void **state)
+{
+    client *c = NULL;
+    char err[256];
+    (void)state;
+    assert_int_equal(client_new(&c, "127.0.0.1:8080", err, sizeof err), -1);
+    assert_null(c);
+    assert_non_null(strstr(err, "127.0.0.1:8080"));
+    assert_int_equal(client_new(&c, "http://", err, sizeof err), -1);
+}
+
+static void test_list_pages_and_get(void **state)
+{
+    client *c = login("officer");
+    static int hits[100000];
+    client_query q = { .limit = 64 };
+    client_page p;
+    client_error e;
+    char after[48] = "";
+    int total = 0;
+    app_row one, *first = NULL;
+    (void)state;
+    memset(hits, 0, sizeof hits);
+    do {
+        q.after = after[0] ? after : NULL;
+        assert_int_equal(client_list(c, &q, &p, &e), 0);
+        assert_true(p.n <= 64);
+        for (int i = 0; i < p.n; i++) {
+            assert_true(p.rows[i].app.id > 0 && p.rows[i].app.id < 100000);
+            hits[p.rows[i].app.id]++;
+            assert_non_null(strchr(p.rows[i].id_number, '*'));   /* masked */
+        }
+        if (!first && p.n) { first = malloc(sizeof *first); *first = p.rows[0]; }
+        total += p.n;
+        snprintf(after, sizeof after, "%s", p.has_next ? p.next : "");
+        client_page_free(&p);
+    } while (after[0]);
+    assert_int_equal(total, NAPPS);
+    for (int i = 0; i < 100000; i++) assert_true(hits[i] <= 1);
+
+    assert_non_null(first);
+    assert_int_equal(client_get(c, first->app.id, &one, &e), 0);
+    assert_int_equal(one.app.id, first->app.id);
+    assert_int_equal(one.app.version, first->app.version);
+    assert_string_equal(one.name, first->name);
+    assert_int_equal(client_get(c, 99999999, &one, &e), 1);
+    assert_int_equal(e.status, 404);
+
+    /* A filter reaches the server. */
+    q.status = "declined";
+    q.after = NULL;
+    assert_int_equal(client_list(c, &q, &p, &e), 0);
+    for (int i = 0; i < p.n; i++) assert_int_equal(p.rows[i].app.status, APP_DECLINED);
+    client_page_free(&p);
+    q.status = "no-such-status";
+    assert_int_equal(client_list(c, &q, &p, &e), 1);
+    assert_int_equal(e.status, 400);
+
+    /* After logout the token is gone and the server says 401. */
+    assert_int_equal(client_logout(c, &e), 0);
+    q.status = NULL;
+    assert_int_equal(client_list(c, &q, &p, &e), 1);
+    assert_int_equal(e.status, 401);
+    free(first);
+    client_free(c);
+}
+
+/* ---- asynchronous ---------------------------------------------------- */
+
+struct got { int done, rc; int n; long status; int64_t id; };
+
+static void on_list(void *ctx, int rc, client_page *page, const client_error *e)
+{
+    struct got *g = ctx;
+    g->done = 1;
+    g->rc = rc;
+    g->n = page->n;
+    g->status = e->status;
+    g->id = page->n ? page->rows[0].app.id : 0;
+    client_page_free(page);
+}
+
+static void on_get(void *ctx, int rc, const app_row *row, const client_error *e)
+{
+    struct got *g = ctx;
+    g->done = 1;
+    g->rc = rc;
+    g->status = e->status;
+    g->id = row ? row->app.id : 0;
+}
+
+static void test_async_list_and_get(void **state)
+{
+    client *c = login("officer");
+    struct loop l;
+    struct got a = { 0 }, b = { 0 }, d = { 0 };
+    client_query q = { .limit = 25 };
+    client_error e;
+    (void)state;
+    loop_attach(&l, c);
+    /* Two requests in flight at once. */
+    assert_int_equal(client_list_async(c, &q, on_list, &a, &e), 0);
+    assert_int_equal(client_get_async(c, 99999999, on_get, &b, &e), 0);
+    assert_int_equal(client_pending(c), 2);
+    loop_run(&l, &a.done);
+    loop_run(&l, &b.done);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(a.n, 25);
+    assert_int_equal(b.rc, 1);
+    assert_int_equal(b.status, 404);
+    assert_int_equal(client_get_async(c, a.id, on_get, &d, &e), 0);
+    loop_run(&l, &d.done);
+    assert_int_equal(d.rc, 0);
+    assert_int_equal(d.id, a.id);
+    assert_int_equal(client_pending(c), 0);
+    assert_int_equal(l.n, 0);   /* every socket handed back... */
+    client_free(c);
+}
+
+static void test_async_free_in_flight(void **state)
+{
+    client *c = login("officer");
+    struct loop l;
+    struct got a = { 0 };
+    client_error e;
+    (void)state;
+    loop_attach(&l, c);
+    assert_int_equal(client_list_async(c, NULL, on_list, &a, &e), 0);
+    client_free(c);              /* cancels: the callback never runs */
+    assert_int_equal(a.done, 0);
+}
+
+/* ---- sync ------------------------------------------------------------ */
+
+struct sync_probe { int done; int stop_after_pages; int pages_seen; };
+
+static void on_sync(void *ctx, const sync_status *st)
+{
+    struct sync_probe *p = ctx;
+    p->pages_seen = st->pages;
+    if (st->state == SYNC_DONE || st->state == SYNC_FAILED) p->done = 1;
+    if (p->stop_after_pages && st->pages >= p->stop_after_pages) p->done = 1;
+}
+
+static void test_sync_pull_and_resume(void **state)
+{
+    char cpath[400], err[256], v[8];
+    cache *ca = NULL;
+    client *c = login("officer");
+    struct loop l;
+    struct sync_probe probe = { 0 };
+    sync_job *job;
+    (void)state;
+    snprintf(cpath, sizeof cpath, "%s/cache.db", srv.dir);
+    assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
+
+    /* A first pull cut short after two pages of 50 (the officer quit). */
+    loop_attach(&l, c);
+    job = sync_new(c, ca, 50, on_sync, &probe);
+    probe.stop_after_pages = 2;
+    assert_int_equal(sync_start(job), 0);
+    loop_run(&l, &probe.done);
+    client_free(c);                       /* drops the third page in flight */
+    sync_free(job);
+    assert_int_equal(cache_count(ca, NULL), 100);
+    assert_int_equal(cache_meta_get(ca, "list.complete", v, sizeof v), 1);
+
+    /* The next start catches up at the top (one page, nothing new) and
+     * resumes where the first pull stopped. */
+    c = login("officer");
+    loop_attach(&l, c);
+    memset(&probe, 0, sizeof probe);
+    job = sync_new(c, ca, 50, on_sync, &probe);
+    assert_int_equal(sync_start(job), 0);
+    loop_run(&l, &probe.done);
+    assert_int_equal(sync_get(job)->state, SYNC_DONE);
+    assert_int_equal(cache_count(ca, NULL), NAPPS);
+    assert_int_equal(sync_get(job)->changed, NAPPS - 100);
+    assert_int_equal(sync_get(job)->pulled, 50 + (NAPPS - 100));
+    assert_int_equal(cache_meta_get(ca, "list.complete", v, sizeof v), 0);
+
+    /* Caught up: a new round stops after one unchanged page. */
+    probe.done = 0;
+    assert_int_equal(sync_start(job), 0);
+    loop_run(&l, &probe.done);
+    assert_int_equal(sync_get(job)->state, SYNC_DONE);
+    assert_int_equal(sync_get(job)->pages, 1);
+    assert_int_equal(sync_get(job)->changed, 0);
+    assert_int_equal(sync_get(job)->rounds, 2);
+    sync_free(job);
+    client_free(c);
+    cache_close(ca);
+}
+
+static void test_sync_failure_reported(void **state)
+{
+    char cpath[400], err[256];
+    cache *ca = NULL;
+    client *c = NULL;
+    struct loop l;
+    struct sync_probe probe = { 0 };
+    sync_job *job;
+    (void)state;
+    snprintf(cpath, sizeof cpath, "%s/cache-fail.db", srv.dir);
+    assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
+    assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);   /* not logged in */
+    loop_attach(&l, c);
+    job = sync_new(c, ca, 50, on_sync, &probe);
+    assert_int_equal(sync_start(job), 0);
+    loop_run(&l, &probe.done);
+    assert_int_equal(sync_get(job)->state, SYNC_FAILED);
+    assert_non_null(strstr(sync_get(job)->error, "401"));
+    assert_int_equal(cache_count(ca, NULL), 0);
+    sync_free(job);
+    client_free(c);
+    cache_close(ca);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_login_ok),
+        cmocka_unit_test(test_login_wrong_password),
+        cmocka_unit_test(test_unreachable_names_url),
+        cmocka_unit_test(test_bad_url),
+        cmocka_unit_test(test_list_pages_and_get),
+        cmocka_unit_test(test_async_list_and_get),
+        cmocka_unit_test(test_async_free_in_flight),
+        cmocka_unit_test(test_sync_pull_and_resume),
+        cmocka_unit_test(test_sync_failure_reported),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
