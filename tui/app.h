@@ -45,6 +45,10 @@ struct tui_config {
     size_t ncommands;
     /* Application-wide actions for help, {NULL, NULL} ended; may be NULL. */
     const struct tui_action_def *actions;
+    /* Bindings in keymap file syntax applied before <datadir>/keymap and the
+     * user's file, which can override them (a program's own screens); may
+     * be NULL. */
+    const char *keymap_defaults;
     /* Global handler, after the focused widget and the screen. */
     int (*on_action)(struct tui_app *app, const struct tui_action *a, void *ctx);
     void *ctx;                /* handed to on_action, commands, callbacks */

@@ -106,6 +106,9 @@ struct tui_app *tui_app_new(const struct tui_config *cfg, char *err, size_t errs
     app->no_color = cfg->no_color;
     app->next_handle = 1;
     if (!(app->km = tui_keymap_new())) { snprintf(err, errsz, "out of memory"); goto fail; }
+    if (cfg->keymap_defaults &&
+        tui_keymap_load_text(app->km, cfg->keymap_defaults, "built-in keymap", err, errsz) < 0)
+        goto fail;
     snprintf(path, sizeof path, "%s/keymap", app->datadir);
     if (tui_keymap_load(app->km, path, err, errsz) < 0) goto fail;
     /* The user's overrides; having none is normal. */

@@ -108,6 +108,9 @@ int tui__term_start(struct tui_app *app, char *err, size_t errsz)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     meta(stdscr, TRUE);
+    /* Keys are read through stdscr, which is never drawn on: once it is
+     * marked refreshed, reading a key never repaints it over the screens. */
+    wnoutrefresh(stdscr);
     app->cursor_on = -1;
 
     if (has_colors() && !app->no_color && !(nc && *nc)) {

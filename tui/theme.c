@@ -137,13 +137,13 @@ static int parse_attrs(char *s, attr_t *out)
 static int parse_line(struct tui_theme *th, char *line, const char *path, int ln,
                       char *err, size_t errsz)
 {
-    char *save = NULL, *name = strtok_r(line, " \t\r", &save), *tok;
+    char *save = NULL, *name = strtok_r(line, " \t\r\n", &save), *tok;
     struct role spec;
     int i;
     if (!name || name[0] == '#') return 0;
     memset(&spec, 0, sizeof spec);
     spec.fg = spec.bg = COLOUR_DEFAULT;
-    while ((tok = strtok_r(NULL, " \t\r", &save)) && tok[0] != '#') {
+    while ((tok = strtok_r(NULL, " \t\r\n", &save)) && tok[0] != '#') {
         char *eq = strchr(tok, '=');
         int bad = !eq;
         if (eq) {

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,13 @@ pid_t vt_pid(void) { return V.pid; }
 size_t vt_bytes_since_send(void) { return V.bytes_since; }
 size_t vt_bytes_total(void) { return V.outlen; }
 
+const char *vt_output(size_t *len, size_t *since_send)
+{
+    if (len) *len = V.outlen;
+    if (since_send) *since_send = V.outlen - V.bytes_since;
+    return V.out ? V.out : "";
+}
+
 double vt_latency_ms(void)
 {
     return V.t_last > V.t_send ? V.t_last - V.t_send : 0;
@@ -101,7 +109,7 @@ void vt_close(void)
     V.timeout_ms = 10000;
 }
 
-int vt_spawn(char *const argv[], char *const env[], int rows, int cols)
+int vt_spawn(const char *const argv[], const char *const env[], int rows, int cols)
 {
     struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
     int timeout = V.timeout_ms;
@@ -132,7 +140,7 @@ int vt_spawn(char *const argv[], char *const env[], int rows, int cols)
             }
         }
         if (!have_term) setenv("TERM", "xterm-256color", 1);
-        execv(argv[0], argv);
+        execv(argv[0], (char *const *)(uintptr_t)argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }

@@ -15,7 +15,7 @@
  * "NAME=value" entries set on top of the current environment ("NAME" alone
  * unsets); TERM defaults to xterm-256color. NULL env is allowed. Returns 0
  * or -1 (message on stderr). */
-int vt_spawn(char *const argv[], char *const env[], int rows, int cols);
+int vt_spawn(const char *const argv[], const char *const env[], int rows, int cols);
 
 /* Writes keys as bytes ("j", "\r", "\033[B", "\033" for Esc); resets the
  * per-keystroke counters. 0 or -1. */
@@ -72,6 +72,11 @@ size_t vt_bytes_total(void);
 /* Milliseconds from the last vt_send to the last byte received after it
  * (0 when nothing came). */
 double vt_latency_ms(void);
+
+/* Everything the program wrote so far (not NUL-terminated), e.g. to look
+ * for an OSC 52 sequence; *since_send is the offset where the output after
+ * the last vt_send starts. */
+const char *vt_output(size_t *len, size_t *since_send);
 
 pid_t vt_pid(void);
 /* Overall deadline for waits, milliseconds. */

@@ -1,0 +1,431 @@
+/* The tui demo program (see tui_demo.h). Rows are computed from their id,
+ * so the source costs no memory: newest first, names cycling through a list
+ * with Chinese, Latin and one invalid UTF-8 name, amounts from a hash. The
+ * filter matches names; counts and ranks are computed from the name cycle,
+ * the way an indexed store would answer them without a scan. */
+#include "tests/common/tui_demo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui/app.h"
+#include "tui/detail.h"
+#include "tui/dialog.h"
+#include "tui/form.h"
+#include "tui/i18n.h"
+#include "tui/table.h"
+#include "tui/text.h"
+
+static const char *const names[] = {
+    "欧阳娜娜", "Alice Smith", "司马懿", "Bob Li", "Zhang Wei", "Ünal Öztürk",
+    "Bad\xff\xfename", "Chen Jing", "Maria Garcia", "王小明",
+};
+#define NNAMES ((long)(sizeof names / sizeof names[0]))
+static const char *const statuses[] = {"approved", "declined", "referred", "pending"};
+static const char *const status_roles[] = {"ok", "error", "warning", NULL};
+
+struct demo {
+    long nrows;                 /* ids 0..nrows-1, shown newest (highest) first */
+    int match[NNAMES];          /* which names the current filter matches */
+    char filter[256];
+    int *perm;                  /* order for the name/amount sorts, else NULL */
+    int *inv;
+    int perm_col, perm_desc;
+    struct tui_table *table;
+    int flood_fd;
+    long flood_bytes;
+};
+
+enum { COL_ID, COL_NAME, COL_AMOUNT, COL_STATUS, COL_CHANNEL, NCOLS };
+
+static const struct tui_column columns[NCOLS] = {
+    {"id", N_("ID"), 0, 0, TUI_COL_RIGHT | TUI_COL_SORTABLE | TUI_COL_ID},
+    {"name", N_("Name"), 0, 16, TUI_COL_SORTABLE},
+    {"amount", N_("Amount"), 0, 0, TUI_COL_RIGHT | TUI_COL_SORTABLE},
+    {"status", N_("Status"), 0, 0, 0},
+    {"channel", N_("Channel"), 0, 0, TUI_COL_HIDDEN},
+};
+
+static long amount_of(long id) { return (id * 7919 + 13) % 100000; }
+
+static const struct demo *sort_ctx;
+static int cmp_rows(const void *a, const void *b)
+{
+    long x = *(const int *)a, y = *(const int *)b;
+    int c;
+    if (sort_ctx->perm_col == COL_NAME) c = strcmp(names[x % NNAMES], names[y % NNAMES]);
+    else c = (amount_of(x) > amount_of(y)) - (amount_of(x) < amount_of(y));
+    if (!c) c = (x > y) - (x < y);
+    return sort_ctx->perm_desc ? -c : c;
+}
+
+/* Makes the order match q; natural and id orders need no memory. */
+static void prepare(struct demo *d, const struct tui_table_query *q)
+{
+    if (strcmp(d->filter, q->filter)) {
+        snprintf(d->filter, sizeof d->filter, "%s", q->filter);
+        for (long j = 0; j < NNAMES; j++) d->match[j] = tui_text_find(names[j], q->filter) >= 0;
+    }
+    if ((q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) &&
+        (!d->perm || d->perm_col != q->sort_col || d->perm_desc != q->sort_desc)) {
+        free(d->perm);
+        free(d->inv);
+        d->perm = malloc((size_t)d->nrows * sizeof *d->perm);
+        d->inv = malloc((size_t)d->nrows * sizeof *d->inv);
+        if (!d->perm || !d->inv) abort();
+        for (long i = 0; i < d->nrows; i++) d->perm[i] = (int)i;
+        d->perm_col = q->sort_col;
+        d->perm_desc = q->sort_desc;
+        sort_ctx = d;
+        qsort(d->perm, (size_t)d->nrows, sizeof *d->perm, cmp_rows);
+        for (long i = 0; i < d->nrows; i++) d->inv[d->perm[i]] = (int)i;
+    }
+}
+
+static long id_at(const struct demo *d, const struct tui_table_query *q, long pos)
+{
+    if (q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) return d->perm[pos];
+    if (q->sort_col == COL_ID && !q->sort_desc) return pos;
+    return d->nrows - 1 - pos;
+}
+
+static long pos_of(const struct demo *d, const struct tui_table_query *q, long id)
+{
+    if (q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) return d->inv[id];
+    if (q->sort_col == COL_ID && !q->sort_desc) return id;
+    return d->nrows - 1 - id;
+}
+
+static int matches(const struct demo *d, long id)
+{
+    return !d->filter[0] || d->match[id % NNAMES];
+}
+
+static int add_row(struct tui_rows *out, long id)
+{
+    char key[32], sid[32], amount[32], channel[16];
+    const char *cells[NCOLS], *roles[NCOLS] = {0};
+    snprintf(key, sizeof key, "%ld", id);
+    snprintf(sid, sizeof sid, "%ld", id + 1);
+    snprintf(amount, sizeof amount, "%ld.00", amount_of(id));
+    snprintf(channel, sizeof channel, "ch%ld", id % 4);
+    cells[COL_ID] = sid;
+    cells[COL_NAME] = names[id % NNAMES];
+    cells[COL_AMOUNT] = amount;
+    cells[COL_STATUS] = statuses[id % 4];
+    cells[COL_CHANNEL] = channel;
+    roles[COL_STATUS] = status_roles[id % 4];
+    return tui_rows_add(out, key, cells, roles);
+}
+
+static int demo_fetch(void *ctx, const struct tui_table_query *q, const char *key, int dir,
+                      int n, struct tui_rows *out)
+{
+    struct demo *d = ctx;
+    long pos, got = 0;
+    prepare(d, q);
+    if (!key) pos = dir == TUI_FETCH_BEFORE ? d->nrows - 1 : 0;
+    else {
+        char *end;
+        long id = strtol(key, &end, 10);
+        if (*end || id < 0 || id >= d->nrows) return -1;
+        pos = pos_of(d, q, id) + dir;
+    }
+    if (dir == TUI_FETCH_FROM) dir = TUI_FETCH_AFTER;
+    for (; pos >= 0 && pos < d->nrows && got < n; pos += dir) {
+        long id = id_at(d, q, pos);
+        if (!matches(d, id)) continue;
+        if (add_row(out, id) < 0) return -1;
+        got++;
+    }
+    return 0;
+}
+
+/* Matching ids below `below` (all when below = nrows). */
+static long count_below(const struct demo *d, long below)
+{
+    long c = 0;
+    if (!d->filter[0]) return below;
+    for (long j = 0; j < NNAMES; j++)
+        if (d->match[j] && below > j) c += (below - j + NNAMES - 1) / NNAMES;
+    return c;
+}
+
+static long demo_count(void *ctx, const struct tui_table_query *q)
+{
+    struct demo *d = ctx;
+    prepare(d, q);
+    return count_below(d, d->nrows);
+}
+
+static long demo_rank(void *ctx, const struct tui_table_query *q, const char *key)
+{
+    struct demo *d = ctx;
+    long id = strtol(key, NULL, 10), r = 0;
+    prepare(d, q);
+    if (q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) {
+        for (long p = 0; p < d->inv[id]; p++) r += matches(d, d->perm[p]);
+        return r;
+    }
+    if (q->sort_col == COL_ID && !q->sort_desc) return count_below(d, id);
+    return count_below(d, d->nrows) - count_below(d, id + 1);
+}
+
+/* ---- the detail screen ---- */
+
+struct detail_priv {
+    struct tui_detail *d;
+};
+
+static int detail_open(struct tui_screen *s, const void *arg)
+{
+    struct detail_priv *p = tui_screen_priv(s);
+    long id = strtol(arg, NULL, 10);
+    char v[64];
+    if (!(p->d = tui_detail_new())) return -1;
+    snprintf(v, sizeof v, _("Row %ld"), id + 1);
+    tui_screen_subtitle(s, v);
+    tui_detail_section(p->d, "Applicant");
+    tui_detail_field(p->d, "Name", names[id % NNAMES], NULL);
+    snprintf(v, sizeof v, "%ld", id + 1);
+    tui_detail_field(p->d, "ID", v, NULL);
+    tui_detail_section(p->d, "Loan");
+    snprintf(v, sizeof v, "%ld.00", amount_of(id));
+    tui_detail_field(p->d, "Amount", v, NULL);
+    tui_detail_field(p->d, "Status", statuses[id % 4], status_roles[id % 4]);
+    tui_detail_field(p->d, "Note", "A long note that wraps over more than one line when the "
+                     "window is narrow, to show wrapping by display columns: 备注可以很长。", NULL);
+    tui_detail_focus(s, p->d);
+    return 0;
+}
+
+static void detail_draw(struct tui_screen *s, WINDOW *w)
+{
+    struct detail_priv *p = tui_screen_priv(s);
+    int rows, cols;
+    tui_screen_size(s, &rows, &cols);
+    tui_detail_draw(p->d, w, 0, 0, rows, cols, tui_app_theme(tui_screen_app(s)), 0);
+}
+
+static void detail_close(struct tui_screen *s)
+{
+    struct detail_priv *p = tui_screen_priv(s);
+    tui_detail_free(p->d);
+}
+
+static const struct tui_screen_ops detail_ops = {
+    .name = "row", .title = N_("Detail"), .priv_size = sizeof(struct detail_priv),
+    .flags = TUI_SCREEN_HIDDEN,
+    .open = detail_open, .draw = detail_draw, .close = detail_close,
+};
+
+/* ---- the list screen ---- */
+
+enum { TAG_APPROVE = 1, TAG_EDIT };
+
+static const char *const channels[] = {"api", "semi_api", "h5", "own", NULL};
+static const struct tui_field edit_fields[] = {
+    {TUI_FIELD_NUMBER, "Amount", NULL, 1, 0, 100000, NULL, 0, 0},
+    {TUI_FIELD_CHOICE, "Channel", "h5", 0, 0, 0, channels, 0, 0},
+    {TUI_FIELD_REASON, "Reason", NULL, 1, 0, 0, NULL, 10, 500},
+};
+static const struct tui_form_spec edit_form = {"Edit row", edit_fields, 3, TAG_EDIT, NULL, NULL};
+
+static const struct tui_action_def list_actions[] = {
+    {"approve", "Approve the selected row (type its amount)"},
+    {"edit", "Edit the selected row"},
+    {"insert", "Add three new rows at the top"},
+    {NULL, NULL},
+};
+
+struct list_priv {
+    struct demo *d;
+    int rows, cols;
+};
+
+static int list_open(struct tui_screen *s, const void *arg)
+{
+    struct list_priv *p = tui_screen_priv(s);
+    p->d = (struct demo *)(uintptr_t)arg;
+    tui_table_focus(s, p->d->table);
+    return 0;
+}
+
+static void list_layout(struct tui_screen *s, int rows, int cols)
+{
+    struct list_priv *p = tui_screen_priv(s);
+    p->rows = rows;
+    p->cols = cols;
+}
+
+static void list_draw(struct tui_screen *s, WINDOW *w)
+{
+    struct list_priv *p = tui_screen_priv(s);
+    struct tui_app *app = tui_screen_app(s);
+    tui_table_draw(p->d->table, w, 0, 0, p->rows, p->cols, tui_app_theme(app),
+                   tui_app_ascii(app), tui_app_accessible(app));
+}
+
+static int list_action(struct tui_screen *s, const struct tui_action *a)
+{
+    struct list_priv *p = tui_screen_priv(s);
+    struct tui_app *app = tui_screen_app(s);
+    const char *key = tui_table_selected_key(p->d->table);
+    if (a->id == TUI_ACT_OPEN && key) return tui_push(app, &detail_ops, key) == 0 ? TUI_REDRAW : TUI_HANDLED;
+    if (tui_action_is(a, "approve") && key) {
+        char msg[128];
+        const char *amount = tui_table_selected_cell(p->d->table, COL_AMOUNT);
+        struct tui_confirm c = {"Approve", msg, "Approve", amount, 1, TAG_APPROVE};
+        snprintf(msg, sizeof msg, "Approve row %s for %s?",
+                 tui_table_selected_cell(p->d->table, COL_ID), amount);
+        tui_confirm_open(app, &c);
+        return TUI_REDRAW;
+    }
+    if (tui_action_is(a, "edit") && key) {
+        tui_form_open(app, &edit_form);
+        return TUI_REDRAW;
+    }
+    if (tui_action_is(a, "insert")) {
+        p->d->nrows += 3;
+        free(p->d->perm);
+        free(p->d->inv);
+        p->d->perm = p->d->inv = NULL;
+        tui_table_reload(p->d->table);
+        return TUI_REDRAW;
+    }
+    if (a->id == TUI_ACT_DIALOG_DONE) {
+        if (a->ok) tui_toast(app, TUI_TOAST_OK, "Approved row %s", tui_table_selected_cell(p->d->table, COL_ID));
+        else tui_toast(app, TUI_TOAST_INFO, "Not approved");
+        return TUI_REDRAW;
+    }
+    if (a->id == TUI_ACT_FORM_DONE) {
+        if (a->ok)
+            tui_toast(app, TUI_TOAST_OK, "Saved %.2f via %s: %s", tui_form_number(a->form, 0),
+                      channels[tui_form_choice(a->form, 1)], tui_form_text(a->form, 2));
+        else tui_toast(app, TUI_TOAST_INFO, "Edit cancelled");
+        return TUI_REDRAW;
+    }
+    return TUI_UNHANDLED;
+}
+
+static const struct tui_screen_ops list_ops = {
+    .name = "list", .title = N_("Applications"), .priv_size = sizeof(struct list_priv),
+    .actions = list_actions,
+    .open = list_open, .layout = list_layout, .draw = list_draw, .on_action = list_action,
+};
+
+static const struct tui_screen_ops *const demo_screens[] = {&list_ops, &detail_ops};
+
+/* ---- the flood ---- */
+
+static int flood_read(void *ctx, int fd, short revents)
+{
+    struct demo *d = ctx;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf);
+    (void)revents;
+    if (n > 0) d->flood_bytes += n;
+    return TUI_HANDLED;
+}
+
+/* A child that writes to a pipe as fast as it can; it dies of SIGPIPE
+ * when we exit. Returns the read end, or -1. */
+static int start_flood(void)
+{
+    int p[2];
+    pid_t pid;
+    if (pipe(p) < 0) return -1;
+    pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        char buf[4096];
+        int null = open("/dev/null", O_RDWR);
+        memset(buf, 'x', sizeof buf);
+        close(p[0]);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        signal(SIGPIPE, SIG_DFL);
+        while (write(p[1], buf, sizeof buf) > 0) {
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    return p[0];
+}
+
+int tui_demo_main(int argc, char **argv)
+{
+    struct demo d;
+    struct tui_table_source src = {demo_fetch, demo_count, demo_rank, &d};
+    struct tui_config cfg;
+    struct tui_app *app;
+    char err[512];
+    int rc, flood = 0;
+    const char *datadir = getenv("YX_DATADIR");
+    memset(&d, 0, sizeof d);
+    memset(&cfg, 0, sizeof cfg);
+    d.nrows = 1000;
+    d.flood_fd = -1;
+    cfg.app_name = "yixiang";
+    cfg.datadir = datadir ? datadir : "assets";
+    cfg.keymap_defaults = "list a approve\nlist e edit\nlist i insert\n";
+    cfg.screens = demo_screens;
+    cfg.nscreens = sizeof demo_screens / sizeof demo_screens[0];
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--rows=", 7)) d.nrows = atol(argv[i] + 7);
+        else if (!strcmp(argv[i], "--flood")) flood = 1;
+        else if (!strncmp(argv[i], "--theme=", 8)) cfg.theme = argv[i] + 8;
+        else if (!strcmp(argv[i], "--ascii")) cfg.ascii_lines = 1;
+        else if (!strcmp(argv[i], "--accessible")) cfg.accessible = 1;
+        else if (!strcmp(argv[i], "--mouse")) cfg.mouse = 1;
+        else if (!strcmp(argv[i], "--no-color")) cfg.no_color = 1;
+        else {
+            fprintf(stderr, "tui demo: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (d.nrows < 0 || d.nrows > 100000000) {
+        fprintf(stderr, "tui demo: --rows out of range\n");
+        return 2;
+    }
+    tui_i18n_init("yixiang", getenv("YX_LOCALEDIR"));
+    if (!(d.table = tui_table_new(columns, NCOLS, &src))) return 1;
+    if (!(app = tui_app_new(&cfg, err, sizeof err))) {
+        fprintf(stderr, "tui demo: %s\n", err);
+        tui_table_free(d.table);
+        return 1;
+    }
+    {
+        struct tui_status st = {"demo", "officer", "local", "synced", 0, 0};
+        tui_app_status(app, &st);
+        tui_app_watermark(app, "demo");
+    }
+    if (flood) {
+        if ((d.flood_fd = start_flood()) < 0 || tui_app_watch(app, d.flood_fd, POLLIN, flood_read, &d) < 0) {
+            fprintf(stderr, "tui demo: cannot start the flood\n");
+            return 1;
+        }
+    }
+    rc = tui_app_run(app, &list_ops, &d, err, sizeof err);
+    if (rc < 0) fprintf(stderr, "tui demo: %s\n", err);
+    tui_app_free(app);
+    tui_table_free(d.table);
+    free(d.perm);
+    free(d.inv);
+    if (d.flood_fd >= 0) close(d.flood_fd);
+    return rc < 0 ? 1 : rc;
+}
+
+int tui_demo_maybe(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "--tui-demo")) return tui_demo_main(argc - 1, argv + 1);
+    return -1;
+}

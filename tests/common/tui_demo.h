@@ -1,0 +1,19 @@
+/* A small program built on tui/ alone, for terminal tests and the tui
+ * benchmark: a list of synthetic loan rows (any number, a million is fine)
+ * with a detail screen, a typed confirmation, a form and an optional flood
+ * of data on a registered descriptor. Test binaries run it by re-executing
+ * themselves with "--tui-demo" as the first argument. */
+#ifndef TUI_DEMO_H
+#define TUI_DEMO_H
+
+/* argv[0] is "--tui-demo"; options: --rows=N (default 1000), --flood,
+ * --theme=NAME, --ascii, --accessible, --mouse, --no-color.
+ * Data from $YX_DATADIR, translations from $YX_LOCALEDIR. Returns the exit
+ * status. */
+int tui_demo_main(int argc, char **argv);
+
+/* Runs the demo when argv asks for it (argv[1] == "--tui-demo"): call first
+ * thing in main; returns -1 when not asked, else the exit status. */
+int tui_demo_maybe(int argc, char **argv);
+
+#endif
