@@ -179,7 +179,7 @@ static void draw_status(struct tui_app *app)
     if (app->pending) ADD("  ");
     if (app->filter[0]) ADD(_("filter: %s"), app->filter);
 #undef ADD
-    snprintf(right, sizeof right, "%s%s %s ", app->mouse ? _("mouse  ") : "",
+    snprintf(right, sizeof right, "%s%s%s %s ", app->mouse ? _("mouse") : "", app->mouse ? "  " : "",
              _("? help"), _(": command"));
     rw = tui_text_width(right);
     if (rw > app->cols / 2) rw = 0;

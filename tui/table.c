@@ -477,11 +477,23 @@ void tui_table_draw(struct tui_table *t, WINDOW *w, int y, int x, int rows, int 
     if (!t->nbuf)
         snprintf(foot, sizeof foot, " %s", t->err[0] ? t->err : t->filter[0] ? _("No matching rows") : _("No rows"));
     else if (t->total >= 0 && t->pos >= 0)
-        snprintf(foot, sizeof foot, _(" row %ld of %ld"), t->pos + 1, t->total);
+        {
+        char part[200];
+        snprintf(part, sizeof part, _("row %ld of %ld"), t->pos + 1, t->total);
+        snprintf(foot, sizeof foot, " %s", part);
+    }
     else
-        snprintf(foot, sizeof foot, _(" row %ld"), t->pos + 1);
+        {
+        char part[200];
+        snprintf(part, sizeof part, _("row %ld"), t->pos + 1);
+        snprintf(foot, sizeof foot, " %s", part);
+    }
     right[0] = '\0';
-    if (t->filter[0]) snprintf(right, sizeof right, _("filter: %s "), t->filter);
+    if (t->filter[0]) {
+        char part[190];
+        snprintf(part, sizeof part, _("filter: %s"), t->filter);
+        snprintf(right, sizeof right, "%s ", part);
+    }
     tui_print(w, y + rows - 1, x, cols, foot, t->err[0] ? tui_theme_attr(th, TUI_ROLE_ERROR) : muted);
     if (right[0] && tui_text_width(right) < cols - tui_text_width(foot) - 1)
         tui_print_aligned(w, y + rows - 1, x + cols - tui_text_width(right), tui_text_width(right),
