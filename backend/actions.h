@@ -41,8 +41,9 @@ int act_str(act_ctx *a, const char *name, size_t maxlen, int required, const cha
 /* One of the NULL-terminated choices; returns its index. */
 int act_choice(act_ctx *a, const char *name, const char *const *choices, int *idx, srv_resp *out);
 
-/* An application with its defense-line states as the API shows it (row
- * from store_app_get, masked). NULL when out of memory. */
-cJSON *case_json(const app_row *row, const defense_state *d);
+/* An application with its defense-line states and the customer's credit
+ * line as the API shows it (row from store_app_get, masked). NULL when out
+ * of memory. */
+cJSON *case_json(store *s, const app_row *row, const defense_state *d);
 
 #endif

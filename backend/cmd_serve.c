@@ -21,6 +21,9 @@ static const char usage_text[] =
     "  --tls-key FILE         PEM private key\n"
     "  --key-file FILE        Ed25519 audit signing key, created 0600 if missing\n"
     "                         (default: FILE.audit.key beside the database)\n"
+    "  --data-key FILE        personal-data key (default: FILE.key, made by yxd init)\n"
+    "  --strategy FILE        decision strategy (default: strategies/default.json\n"
+    "                         in the assets directory, $YX_DATADIR)\n"
     "  --checkpoint-every N   sign the audit chain head every N entries (1000)\n"
     "  --max-connections N    concurrent connections (256)\n"
     "  --timeout S            close idle connections after S seconds (60)\n"
@@ -60,6 +63,8 @@ int cmd_serve(int argc, char **argv)
         else if (!strcmp(a, "--tls-cert")) cfg.tls_cert = v;
         else if (!strcmp(a, "--tls-key")) cfg.tls_key = v;
         else if (!strcmp(a, "--key-file")) cfg.key_file = v;
+        else if (!strcmp(a, "--data-key")) cfg.data_key_file = v;
+        else if (!strcmp(a, "--strategy")) cfg.strategy = v;
         else if (!strcmp(a, "--checkpoint-every")) { if (int_arg(a, v, 1, 1000000, &cfg.checkpoint_every)) return 2; }
         else if (!strcmp(a, "--max-connections")) { if (int_arg(a, v, 1, 10000, &cfg.max_connections)) return 2; }
         else if (!strcmp(a, "--timeout")) { if (int_arg(a, v, 1, 3600, &cfg.request_timeout_s)) return 2; }

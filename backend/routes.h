@@ -34,6 +34,9 @@ int route_session_get(srv_req *r, srv_resp *out);
 int route_app_list(srv_req *r, srv_resp *out);
 int route_app_get(srv_req *r, srv_resp *out);
 
+/* routes_intake.c */
+int route_intake(srv_req *r, srv_resp *out);
+
 /* routes_changes.c */
 int route_changes(srv_req *r, srv_resp *out);
 

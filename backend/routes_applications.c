@@ -99,5 +99,5 @@ int route_app_get(srv_req *r, srv_resp *out)
         memset(&d, 0, sizeof d);   /* no case yet: line 1 pending, nothing else */
         d.application_id = r->path_id;
     }
-    return srv_json(out, 200, case_json(&row, &d));
+    return srv_json(out, 200, case_json(r->st, &row, &d));
 }

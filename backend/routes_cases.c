@@ -29,10 +29,23 @@ typedef struct {
     char          kind[16];        /* "application" or "limit" */
 } case_state;
 
-cJSON *case_json(const app_row *row, const defense_state *d)
+cJSON *case_json(store *s, const app_row *row, const defense_state *d)
 {
     cJSON *o = wire_app_row_to_json(row), *def;
+    sqlite3_stmt *st;
     if (!o) return NULL;
+    st = store_stmt(s, "SELECT limit_fen, version FROM credit_lines WHERE customer_id = ?");
+    if (st) {
+        sqlite3_bind_int64(st, 1, row->app.customer_id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            cJSON *cl = cJSON_AddObjectToObject(o, "credit_line");
+            cJSON_AddNumberToObject(cl, "limit_fen", (double)sqlite3_column_int64(st, 0));
+            cJSON_AddNumberToObject(cl, "version", (double)sqlite3_column_int64(st, 1));
+        } else {
+            cJSON_AddNullToObject(o, "credit_line");
+        }
+        sqlite3_reset(st);
+    }
     def = cJSON_AddObjectToObject(o, "defense");
     cJSON_AddStringToObject(def, "l1", line1_name(d->l1));
     cJSON_AddStringToObject(def, "l2", line2_name(d->l2));
@@ -82,19 +95,19 @@ static int load(act_ctx *a, case_state *c, srv_resp *out)
                  (long long)version, (long long)c->row.app.version);
         cJSON_AddStringToObject(e, "code", "stale_version");
         cJSON_AddStringToObject(e, "message", msg);
-        cJSON_AddItemToObject(o, "current", case_json(&c->row, &c->d));
+        cJSON_AddItemToObject(o, "current", case_json(a->r->st, &c->row, &c->d));
         srv_json(out, 409, o);
         return 1;
     }
     return 0;
 }
 
-static int refuse_state(srv_resp *out, const case_state *c, const char *why)
+static int refuse_state(act_ctx *a, srv_resp *out, const case_state *c, const char *why)
 {
     cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
     cJSON_AddStringToObject(e, "code", "invalid_state");
     cJSON_AddStringToObject(e, "message", why);
-    cJSON_AddItemToObject(o, "current", case_json(&c->row, &c->d));
+    cJSON_AddItemToObject(o, "current", case_json(a->r->st, &c->row, &c->d));
     return srv_json(out, 409, o);
 }
 
@@ -134,7 +147,7 @@ static int commit_case(act_ctx *a, case_state *c, app_status st, const char *mak
     o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "result", result);
     if (rule) cJSON_AddStringToObject(o, "rule", rule);
-    cJSON_AddItemToObject(o, "record", case_json(&c->row, &c->d));
+    cJSON_AddItemToObject(o, "record", case_json(a->r->st, &c->row, &c->d));
     return srv_json(out, 200, o);
 }
 
@@ -154,9 +167,9 @@ int act_review(act_ctx *a, srv_resp *out)
     if (strcmp(a->type, "escalate") && act_choice(a, "decision", choices, &d, out)) return 0;
     if (act_str(a, "reason", 500, 1, &reason, out)) return 0;
     if (c.d.l1 != L1_PENDING || c.d.l2 == L2_PENDING)
-        return refuse_state(out, &c, "line 1 has already decided this case");
+        return refuse_state(a, out, &c, "line 1 has already decided this case");
     if (c.row.app.status == APP_APPROVED || c.row.app.status == APP_ESCALATED)
-        return refuse_state(out, &c, "this application is not waiting for line 1");
+        return refuse_state(a, out, &c, "this application is not waiting for line 1");
     if (check_line(a, &c, 1, out)) return 0;
     auto_declined = c.row.app.status == APP_DECLINED;
     snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", choices[d], reason);
@@ -193,18 +206,56 @@ static int64_t requested_limit(act_ctx *a)
     return v;
 }
 
-static int set_limit(act_ctx *a, case_state *c, int64_t limit)
+/* The customer's credit limit now: the credit line when one was set by
+ * people, else the automatic decision's limit. */
+static int64_t current_limit(act_ctx *a, const case_state *c)
 {
-    sqlite3_stmt *st = store_stmt(a->r->st, "UPDATE decisions SET limit_fen = ? WHERE application_id = ?");
-    int rc;
+    sqlite3_stmt *st = store_stmt(a->r->st, "SELECT limit_fen FROM credit_lines WHERE customer_id = ?");
+    int64_t v = c->row.limit_fen;
     if (!st) return -1;
-    sqlite3_bind_int64(st, 1, limit);
-    sqlite3_bind_int64(st, 2, c->row.app.id);
+    sqlite3_bind_int64(st, 1, c->row.app.customer_id);
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return v;
+}
+
+/* Sets the customer's credit line and records the change in its history.
+ * The automatic decision stays as it was decided (it is what replay and
+ * the intake answer show). */
+static int set_limit(act_ctx *a, case_state *c, int64_t limit, const char *reason)
+{
+    store *s = a->r->st;
+    int64_t old = current_limit(a, c), now = store_now_ms();
+    sqlite3_stmt *st;
+    int rc;
+    if (old < 0) return -1;
+    st = store_stmt(s, "INSERT INTO credit_lines (customer_id, limit_fen, updated_at) VALUES (?1, ?2, ?3) "
+                       "ON CONFLICT(customer_id) DO UPDATE SET limit_fen = ?2, version = version + 1, "
+                       "updated_at = ?3 RETURNING id");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, c->row.app.customer_id);
+    sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, now);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return store_fail(s, "credit line: %s", sqlite3_errmsg(store_db(s)));
+    }
+    int64_t line = sqlite3_column_int64(st, 0);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+    st = store_stmt(s, "INSERT INTO limit_history (credit_line_id, old_fen, new_fen, reason, by_user, at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, line);
+    sqlite3_bind_int64(st, 2, old);
+    sqlite3_bind_int64(st, 3, limit);
+    sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, a->r->who.user, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 6, now);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return store_fail(a->r->st, "limit: %s", sqlite3_errmsg(store_db(a->r->st)));
-    c->row.limit_fen = limit;
-    return 0;
+    return rc == SQLITE_DONE ? 0 : store_fail(s, "limit history: %s", sqlite3_errmsg(store_db(s)));
 }
 
 int act_line2(act_ctx *a, srv_resp *out)
@@ -217,7 +268,7 @@ int act_line2(act_ctx *a, srv_resp *out)
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
     if (strcmp(a->type, "approve_line2") && act_choice(a, "decision", choices, &d, out)) return 0;
     if (act_str(a, "reason", 500, 1, &reason, out)) return 0;
-    if (c.d.l2 != L2_PENDING) return refuse_state(out, &c, "no line-2 decision is pending on this case");
+    if (c.d.l2 != L2_PENDING) return refuse_state(a, out, &c, "no line-2 decision is pending on this case");
     if (check_line(a, &c, 2, out)) return 0;
     limit_case = !strcmp(c.kind, "limit");
     snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", choices[d], reason);
@@ -228,7 +279,7 @@ int act_line2(act_ctx *a, srv_resp *out)
         if (amount > policy_authority_fen(a->r->who.role))
             return srv_error(out, 403, POLICY_AUTHORITY, "%lld fen is above your authority of %lld fen",
                              (long long)amount, (long long)policy_authority_fen(a->r->who.role));
-        if (limit_case && amount > 0 && set_limit(a, &c, amount)) return -1;
+        if (limit_case && amount > 0 && set_limit(a, &c, amount, reason)) return -1;
         c.d.l2 = L2_APPROVED;
         /* An approved override of an automatic decline is always sampled. */
         if (!limit_case && c.row.grade && c.row.outcome == OUT_DECLINE && c.d.l3 == L3_NOT_SAMPLED)
@@ -254,10 +305,10 @@ int act_audit(act_ctx *a, srv_resp *out)
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
     if (check_line(a, &c, 3, out)) return 0;
     if (!strcmp(a->type, "audit_sample")) {
-        if (c.d.l3 != L3_NOT_SAMPLED) return refuse_state(out, &c, "this case is already sampled");
+        if (c.d.l3 != L3_NOT_SAMPLED) return refuse_state(a, out, &c, "this case is already sampled");
         c.d.l3 = L3_SAMPLED;
     } else {
-        if (c.d.l3 != L3_SAMPLED) return refuse_state(out, &c, "sample the case before recording a result");
+        if (c.d.l3 != L3_SAMPLED) return refuse_state(a, out, &c, "sample the case before recording a result");
         if (!strcmp(a->type, "audit_finding")) {
             if (act_choice(a, "severity", sev, &s, out) ||
                 act_str(a, "remediation", 1000, 1, &remediation, out))
@@ -286,13 +337,13 @@ int act_adjust_limit(act_ctx *a, srv_resp *out)
         act_str(a, "reason", 500, 1, &reason, out))
         return 0;
     if (!c.row.grade || c.row.app.status != APP_APPROVED)
-        return refuse_state(out, &c, "only an approved application's limit can change");
-    if (c.d.l2 == L2_PENDING) return refuse_state(out, &c, "a line-2 decision is pending on this case");
+        return refuse_state(a, out, &c, "only an approved application's limit can change");
+    if (c.d.l2 == L2_PENDING) return refuse_state(a, out, &c, "a line-2 decision is pending on this case");
     if (check_line(a, &c, 1, out)) return 0;
     snprintf(a->detail, sizeof a->detail, "from=%lld to=%lld reason=%.400s",
-             (long long)c.row.limit_fen, (long long)limit, reason);
+             (long long)current_limit(a, &c), (long long)limit, reason);
     if (limit <= policy_authority_fen(a->r->who.role)) {
-        if (set_limit(a, &c, limit)) return -1;
+        if (set_limit(a, &c, limit, reason)) return -1;
         return commit_case(a, &c, c.row.app.status, c.maker, "applied", NULL, out);
     }
     /* Above authority: a line-2 case made by this user. */

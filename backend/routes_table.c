@@ -13,6 +13,7 @@ const route routes[] = {
     { "POST",   "/v1/session",             route_session_create,   PERM_PUBLIC,   "session_create" },
     { "GET",    "/v1/session",             route_session_get,      PERM_SESSION,  "session_get" },
     { "DELETE", "/v1/session",             route_session_delete,   PERM_SESSION,  "session_delete" },
+    { "POST",   "/v1/intake/applications", route_intake,           PERM_CHANNEL,  "intake" },
     { "GET",    "/v1/applications",        route_app_list,         PERM_APP_READ, "applications_list" },
     { "GET",    "/v1/applications/{id}",   route_app_get,          PERM_APP_READ, "applications_get" },
     { "GET",    "/v1/changes",             route_changes,          PERM_CHANGES,  "changes" },

@@ -409,6 +409,16 @@ const auth_config *srv_auth_config(const server *s)
     return &s->cfg.auth;
 }
 
+const struct engine *srv_engine(const server *s)
+{
+    return s->eng;
+}
+
+const crypto_key *srv_data_key(const server *s)
+{
+    return &s->data_key;
+}
+
 const char *server_address(const server *s)
 {
     return s->address;

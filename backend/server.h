@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/auth.h"
+#include "core/crypto.h"
 #include "core/policy.h"
 #include "core/store.h"
 
@@ -27,6 +28,8 @@ typedef struct srv_config {
     const char *tls_cert;         /* PEM files; both or neither */
     const char *tls_key;
     const char *key_file;         /* Ed25519 audit signing key (0600) */
+    const char *data_key_file;    /* personal-data sealing key (yxd init makes it) */
+    const char *strategy;         /* decision strategy JSON */
     int max_connections;          /* 0: default */
     int request_timeout_s;        /* idle connection timeout; 0: default */
     int pool_size;                /* SQLite connections; 0: default */
@@ -49,6 +52,10 @@ void server_stop(server *s);
 /* ---- for route handlers -------------------------------------------- */
 
 const auth_config *srv_auth_config(const server *s);
+/* The decision engine (read-only, shared by all threads) and the key that
+ * seals personal data at rest. */
+const struct engine *srv_engine(const server *s);
+const crypto_key *srv_data_key(const server *s);
 
 typedef struct srv_req {
     server       *srv;

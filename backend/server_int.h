@@ -28,6 +28,8 @@ struct server {
     char *tls_cert, *tls_key;    /* PEM text, or NULL */
     store_pool pool;
     audit_key key;
+    crypto_key data_key;
+    struct engine *eng;
 
     pthread_mutex_t mu;          /* guards everything below */
     pthread_cond_t  changed;     /* change feed grew, or stopping */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/changes.h"
+#include "core/decide.h"
 #include "core/util.h"
 
 /* ---- pool ---------------------------------------------------------- */
@@ -97,6 +98,19 @@ int server_state_init(server *s, char *err, size_t errlen)
     if (s->cfg.key_file) yx_strlcpy(keypath, s->cfg.key_file, sizeof keypath);
     else snprintf(keypath, sizeof keypath, "%s.audit.key", s->cfg.db_path);
     if (audit_key_load(keypath, &s->key, err, errlen)) return -1;
+    if (s->cfg.data_key_file) yx_strlcpy(keypath, s->cfg.data_key_file, sizeof keypath);
+    else snprintf(keypath, sizeof keypath, "%s.key", s->cfg.db_path);
+    if (crypto_key_load(keypath, 1, &s->data_key, err, errlen)) return -1;
+    {
+        char strategy[4096], why[400];
+        if (s->cfg.strategy) yx_strlcpy(strategy, s->cfg.strategy, sizeof strategy);
+        else yx_asset_path(strategy, sizeof strategy, "strategies/default.json");
+        if (engine_load(&s->eng, strategy, why, sizeof why)) {
+            snprintf(err, errlen, "cannot load the decision strategy %s: %s (set YX_DATADIR or pass --strategy)",
+                     strategy, why);
+            return -1;
+        }
+    }
 
     if (!s->cfg.tls_cert != !s->cfg.tls_key) {
         snprintf(err, errlen, "--tls-cert and --tls-key go together");
@@ -124,6 +138,8 @@ void server_state_free(server *s)
     pthread_mutex_destroy(&s->pool.mu);
     pthread_cond_destroy(&s->pool.cv);
     memset(&s->key, 0, sizeof s->key);
+    memset(&s->data_key, 0, sizeof s->data_key);
+    engine_free(s->eng);
     free(s);
 }
 

@@ -1,0 +1,177 @@
+/* POST /v1/intake/applications: a channel submits an application and gets
+ * the decision back.
+ *
+ * Order of work: validate everything (core/intake), look up the customer,
+ * run the decision engine (no lock held), then one write transaction that
+ * stores customer, application, features, scores, decision with input and
+ * trace, the defense-line case, the change-feed entry and the audit entry.
+ * The answer is built from the stored decision, which intake alone writes,
+ * so the same Idempotency-Key later gets the same answer and stores
+ * nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/metrics.h"
+#include "backend/routes.h"
+#include "core/changes.h"
+#include "core/decide.h"
+#include "core/intake.h"
+#include "core/store_app.h"
+#include "core/util.h"
+
+/* Line 3 samples this share of automatic decisions; the choice is a hash
+ * of the id, so it is reproducible and not steerable by the channel. */
+static int sampled(int64_t id)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    return (int)((h >> 33) % 1000) < policy_sample_permille();
+}
+
+/* The answer for a stored application: 201 with its decision. */
+static int answer(srv_req *r, int64_t id, srv_resp *out)
+{
+    decision d;
+    char grade[2] = { 0, 0 };
+    cJSON *o, *dj;
+    int rc = store_decision_get(r->st, id, &d, NULL);
+    if (rc) return rc < 0 ? -1 : srv_error(out, 409, "conflict", "application %lld has no decision", (long long)id);
+    grade[0] = d.risk_grade;
+    o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "application_id", (double)id);
+    cJSON_AddStringToObject(o, "status", app_status_name(store_status_for_outcome(d.outcome)));
+    dj = cJSON_AddObjectToObject(o, "decision");
+    cJSON_AddStringToObject(dj, "outcome", outcome_name(d.outcome));
+    cJSON_AddStringToObject(dj, "risk_grade", grade);
+    cJSON_AddNumberToObject(dj, "limit_fen", (double)d.limit_fen);
+    cJSON_AddNumberToObject(dj, "apr_bp", d.apr_bp);
+    cJSON_AddStringToObject(dj, "reasons", d.reasons);
+    cJSON_AddStringToObject(dj, "strategy_version", d.strategy_version);
+    cJSON_AddNumberToObject(dj, "decided_at", (double)d.decided_at);
+    free(d.trace_json);
+    return srv_json(out, 201, o);
+}
+
+/* The application an Idempotency-Key already made, for this channel:
+ * 1 found (*id set), 0 new, 2 the key belongs to another channel, -1. */
+static int seen_key(srv_req *r, const char *key, int64_t *id)
+{
+    sqlite3_stmt *st = store_stmt(r->st, "SELECT id, ifnull(channel_id, 0) FROM applications WHERE idempotency_key = ?");
+    int rc, res = 0;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        res = sqlite3_column_int64(st, 1) == r->chan.id ? 1 : 2;
+    } else if (rc != SQLITE_DONE) {
+        res = store_fail(r->st, "intake: %s", sqlite3_errmsg(store_db(r->st)));
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+static int recent_apps(srv_req *r, int64_t customer_id, int64_t now)
+{
+    sqlite3_stmt *st;
+    int n = 0;
+    if (!customer_id) return 0;
+    st = store_stmt(r->st, "SELECT count(*) FROM applications WHERE customer_id = ? AND created_at > ?");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, customer_id);
+    sqlite3_bind_int64(st, 2, now - 30LL * 24 * 3600 * 1000);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+/* Everything after the decision, in one transaction. 0 ok (*id set), 1
+ * the key was taken meanwhile (*id is the earlier application), -1. */
+static int store_all(srv_req *r, intake_req *in, int64_t customer_id, const decide_result *res,
+                     const char *input_json, const char *key, int64_t *id, int64_t *seq)
+{
+    store *s = r->st;
+    decision d;
+    model_score ms[2];
+    defense_state def;
+    int64_t version;
+    int rc;
+    char record[48];
+    if (store_begin(s)) return -1;
+    if (!customer_id && store_customer_insert(s, &in->cust, srv_data_key(r->srv), &customer_id)) goto fail;
+    in->app.customer_id = customer_id;
+    rc = store_app_insert_from(s, &in->app, r->chan.id, key, id);
+    if (rc) { store_rollback(s); return rc < 0 ? -1 : 1; }
+    decide_result_to_decision(res, *id, in->app.created_at, &d);
+    decide_result_scores(res, ms);
+    if (store_decision_put(s, &d, input_json) || store_score_put(s, *id, &ms[0]) ||
+        store_score_put(s, *id, &ms[1]) ||
+        store_app_set_status(s, *id, store_status_for_outcome(res->outcome), 0, &version))
+        goto fail;
+    memset(&def, 0, sizeof def);
+    def.application_id = *id;
+    if (res->outcome == OUT_REFER || sampled(*id)) {
+        /* A referral waits for line 1; a sampled automatic decision is
+         * already decided on line 1 and waits for line 3. */
+        def.l1 = res->outcome == OUT_REFER ? L1_PENDING : res->outcome == OUT_APPROVE ? L1_APPROVED : L1_REJECTED;
+        def.l3 = res->outcome == OUT_REFER ? L3_NOT_SAMPLED : L3_SAMPLED;
+        if (store_defense_put(s, &def, NULL)) goto fail;
+    }
+    if ((*seq = changes_append(s, "application", *id, version)) < 0) goto fail;
+    snprintf(record, sizeof record, "application:%lld", (long long)*id);
+    if (srv_audit(r, "intake", record, outcome_name(res->outcome))) goto fail;
+    if (store_commit(s)) goto fail;
+    return 0;
+fail:
+    store_rollback(s);
+    return -1;
+}
+
+int route_intake(srv_req *r, srv_resp *out)
+{
+    const char *key = srv_header(r, "Idempotency-Key");
+    intake_req in;
+    decide_input di;
+    decide_result res;
+    char field[64], why[256], *input_json;
+    int64_t now = store_now_ms(), customer_id = 0, id = 0, seq = 0;
+    int rc;
+    if (key && (strlen(key) < 8 || strlen(key) > 128))
+        return srv_error(out, 400, "bad_idempotency_key", "Idempotency-Key must be 8 to 128 characters");
+    if (key && (rc = seen_key(r, key, &id)) != 0) {
+        if (rc < 0) return -1;
+        if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
+        return answer(r, id, out);
+    }
+    if (!r->body || !r->body_len) return srv_error(out, 400, "bad_request", "a JSON body is required");
+    if (intake_parse(r->body, r->body_len, now, &in, field, sizeof field, why, sizeof why))
+        return srv_error(out, strcmp(field, "body") ? 422 : 400, "invalid_field", "%s %s", field, why);
+    in.app.channel = r->chan.kind;
+    in.app.created_at = now;
+    if (!in.app.partner[0]) yx_strlcpy(in.app.partner, r->chan.name, sizeof in.app.partner);
+
+    if (store_customer_find(r->st, srv_data_key(r->srv), in.cust.id_number, &customer_id) < 0) return -1;
+    memset(&di, 0, sizeof di);
+    di.channel = in.app.channel;
+    di.product = in.app.product;
+    di.amount_fen = in.app.amount_fen;
+    di.term_months = in.app.term_months;
+    di.completeness = in.app.completeness;
+    di.feat = in.app.feat;
+    di.age = in.age;
+    di.id_valid = 1;
+    if ((di.recent_apps = recent_apps(r, customer_id, now)) < 0) return -1;
+    memset(&res, 0, sizeof res);
+    if (engine_decide(srv_engine(r->srv), &di, &res)) {
+        decide_result_free(&res);
+        return srv_error(out, 422, "undecidable", "the decision engine rejected this input");
+    }
+    input_json = decide_input_to_json(&di);
+    rc = input_json ? store_all(r, &in, customer_id, &res, input_json, key, &id, &seq) : -1;
+    free(input_json);
+    if (rc == 0) metrics_decision(res.outcome);
+    decide_result_free(&res);
+    if (rc < 0) return -1;
+    if (rc == 0) srv_changed(r->srv, seq);
+    return answer(r, id, out);
+}
