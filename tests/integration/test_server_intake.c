@@ -1,0 +1,278 @@
+/* POST /v1/intake/applications against a real yxd: a channel key from
+ * `yxd channel add`, a decided and stored application, idempotent replays,
+ * every kind of bad input refused with nothing stored, revoked and wrong
+ * keys, personal data sealed at rest and masked on the way out, metrics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/person.h"
+#include "tests/common/yxd_proc.h"
+
+#define PW "yixiang-demo"
+
+static yxd_proc P;
+static char key[80], key2[80], id_number[19], card[20], *officer;
+
+static int add_channel(const char *name, char *out)
+{
+    char err[256];
+    const char *args[] = { "channel", "add", name, "--kind", "h5", "--db", P.db, NULL };
+    if (yxd_run(args, NULL, out, 80, err, sizeof err) != 0) return -1;
+    out[strcspn(out, "\n")] = '\0';
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(id_number, sizeof id_number, "11010119900307451%c", person_id_check("11010119900307451"));
+    snprintf(card, sizeof card, "622202020011223%c", person_luhn_digit("622202020011223"));
+    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 5)) return -1;
+    if (add_channel("mall-h5", key) || add_channel("old-partner", key2)) return -1;
+    if (yxd_proc_start(&P, NULL)) return -1;
+    return (officer = yx_login(&P, "officer", PW)) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(officer);
+    yxd_proc_cleanup(&P);
+    return 0;
+}
+
+/* A valid application body with one field replaced (name=NULL: none). */
+static char *body_with(const char *name, const char *raw_value)
+{
+    cJSON *b = cJSON_CreateObject(), *a = cJSON_AddObjectToObject(b, "applicant"), *f;
+    char *s;
+    cJSON_AddStringToObject(a, "name", "欧阳娜娜");
+    cJSON_AddStringToObject(a, "id_number", id_number);
+    cJSON_AddStringToObject(a, "mobile", "13812345678");
+    cJSON_AddStringToObject(a, "bank_card", card);
+    cJSON_AddStringToObject(a, "province", "北京");
+    cJSON_AddStringToObject(a, "employer", "北京某科技有限公司");
+    cJSON_AddStringToObject(b, "product", "mall");
+    cJSON_AddStringToObject(b, "product_item", "数码3C");
+    cJSON_AddStringToObject(b, "scene", "shopping");
+    cJSON_AddNumberToObject(b, "amount_fen", 500000);
+    cJSON_AddNumberToObject(b, "term_months", 12);
+    cJSON_AddStringToObject(b, "completeness", "bank_card");
+    f = cJSON_AddObjectToObject(b, "features");
+    cJSON_AddNumberToObject(f, "Seniority", 9);
+    cJSON_AddStringToObject(f, "Home", "rent");
+    cJSON_AddNumberToObject(f, "Time", 60);
+    cJSON_AddStringToObject(f, "Marital", "married");
+    cJSON_AddStringToObject(f, "Records", "no");
+    cJSON_AddStringToObject(f, "Job", "freelance");
+    cJSON_AddNumberToObject(f, "Expenses", 73);
+    cJSON_AddNumberToObject(f, "Income", 129);
+    cJSON_AddNumberToObject(f, "Assets", 0);
+    cJSON_AddNullToObject(f, "Debt");
+    cJSON_AddNumberToObject(f, "Amount", 800);
+    cJSON_AddNumberToObject(f, "Price", 846);
+    if (name) {
+        cJSON *target = b;
+        const char *leaf = name;
+        if (!strncmp(name, "applicant.", 10)) { target = a; leaf = name + 10; }
+        else if (!strncmp(name, "features.", 9)) { target = f; leaf = name + 9; }
+        cJSON_DeleteItemFromObjectCaseSensitive(target, leaf);
+        if (raw_value) cJSON_AddItemToObject(target, leaf, cJSON_CreateRaw(raw_value));
+    }
+    s = cJSON_PrintUnformatted(b);
+    cJSON_Delete(b);
+    return s;
+}
+
+static void submit(const char *k, const char *idem, const char *body, yx_resp *r)
+{
+    char h[200];
+    const char *hdr[] = { h, NULL };
+    snprintf(h, sizeof h, "Idempotency-Key: %s", idem);
+    assert_int_equal(yx_http("POST", &P, "/v1/intake/applications", k, body, idem ? hdr : NULL, r), 0);
+}
+
+static int app_count(void)
+{
+    yx_resp r;
+    int n;
+    assert_int_equal(yx_http("GET", &P, "/v1/applications?limit=500", officer, NULL, NULL, &r), 0);
+    n = cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items"));
+    yx_resp_free(&r);
+    return n;
+}
+
+static void test_intake_decides_and_stores(void **state)
+{
+    char *body = body_with(NULL, NULL), path[64];
+    yx_resp r, g;
+    const cJSON *d;
+    int before = app_count();
+    double id;
+    (void)state;
+    submit(key, "order-0001-abcdef", body, &r);
+    assert_int_equal(r.status, 201);
+    id = cJSON_GetObjectItem(r.json, "application_id")->valuedouble;
+    d = cJSON_GetObjectItem(r.json, "decision");
+    assert_non_null(strstr("approve refer decline", cJSON_GetObjectItem(d, "outcome")->valuestring));
+    assert_int_equal(strlen(cJSON_GetObjectItem(d, "risk_grade")->valuestring), 1);
+    assert_int_equal(app_count(), before + 1);
+    /* the record, masked for the console; the channel's kind recorded */
+    snprintf(path, sizeof path, "/v1/applications/%.0f", id);
+    assert_int_equal(yx_http("GET", &P, path, officer, NULL, NULL, &g), 0);
+    assert_int_equal(g.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(g.json, "channel")->valuestring, "h5");
+    assert_string_equal(cJSON_GetObjectItem(g.json, "partner")->valuestring, "mall-h5");
+    assert_string_equal(cJSON_GetObjectItem(g.json, "name")->valuestring, "欧阳**");
+    assert_null(strstr(g.body, id_number));
+    assert_null(strstr(g.body, "13812345678"));
+    assert_string_equal(cJSON_GetObjectItem(g.json, "status")->valuestring,
+                        cJSON_GetObjectItem(r.json, "status")->valuestring);
+    yx_resp_free(&g);
+    yx_resp_free(&r);
+    free(body);
+}
+
+static void test_same_key_same_answer_nothing_stored_twice(void **state)
+{
+    char *body = body_with("amount_fen", "800000");
+    yx_resp r1, r2, r3;
+    int before = app_count();
+    (void)state;
+    submit(key, "order-0002-abcdef", body, &r1);
+    submit(key, "order-0002-abcdef", body, &r2);
+    assert_int_equal(r1.status, 201);
+    assert_int_equal(r2.status, r1.status);
+    assert_string_equal(r1.body, r2.body);
+    assert_int_equal(app_count(), before + 1);
+    /* another channel may not use that key to read the answer */
+    submit(key2, "order-0002-abcdef", body, &r3);
+    assert_int_equal(r3.status, 422);
+    yx_resp_free(&r1);
+    yx_resp_free(&r2);
+    yx_resp_free(&r3);
+    free(body);
+}
+
+static void test_bad_input_is_refused_and_stores_nothing(void **state)
+{
+    static const struct { const char *field, *value; } bad[] = {
+        { "applicant.id_number", "\"110101199003074510\"" },   /* wrong check character (fixed below) */
+        { "applicant.id_number", "\"11010119900307\"" },
+        { "applicant.id_number", "12345" },
+        { "applicant.mobile", "\"12345678901\"" },
+        { "applicant.bank_card", "\"6222020200112234\"" },
+        { "applicant.name", "\"\"" },
+        { "applicant.name", "\"\\u0001x\"" },
+        { "applicant.name", NULL },
+        { "amount_fen", "-100" },
+        { "amount_fen", "1e300" },
+        { "amount_fen", "12.5" },
+        { "amount_fen", "\"500000\"" },
+        { "term_months", "0" },
+        { "term_months", "9999999999999999999999" },
+        { "product", "\"yacht\"" },
+        { "completeness", "null" },
+        { "features.Home", "\"castle\"" },
+        { "features.Income", "-1" },
+        { "features.Favourite", "1" },
+        { "applicant", "[]" },
+    };
+    int before = app_count();
+    char idem[64];
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *body = body_with(bad[i].field, bad[i].value), fixed[24];
+        yx_resp r;
+        if (i == 0) {   /* make sure the check character really is wrong */
+            snprintf(fixed, sizeof fixed, "\"11010119900307451%c\"", id_number[17] == '0' ? '1' : '0');
+            free(body);
+            body = body_with(bad[i].field, fixed);
+        }
+        snprintf(idem, sizeof idem, "bad-input-%zu-xxxx", i);
+        submit(key, idem, body, &r);
+        if (r.status != 422 && r.status != 400) fail_msg("case %zu (%s): got %ld %s", i, bad[i].field, r.status, r.body);
+        assert_string_equal(yx_error_code(&r), "invalid_field");
+        yx_resp_free(&r);
+        free(body);
+    }
+    {   /* invalid UTF-8 and not JSON at all */
+        yx_resp r;
+        char raw[] = "{\"applicant\":{\"name\":\"\xff\xfe\"}}";
+        submit(key, "bad-utf8-xxxxxxxx", raw, &r);
+        assert_int_equal(r.status, 400);
+        yx_resp_free(&r);
+        submit(key, "bad-json-xxxxxxxx", "{{{", &r);
+        assert_int_equal(r.status, 400);
+        yx_resp_free(&r);
+    }
+    assert_int_equal(app_count(), before);
+}
+
+static void test_sql_text_is_kept_as_text(void **state)
+{
+    char *body = body_with("applicant.employer", "\"x'); DROP TABLE applications; --\"");
+    yx_resp r;
+    int before = app_count();
+    (void)state;
+    submit(key, "order-sql-abcdef", body, &r);
+    assert_int_equal(r.status, 201);
+    yx_resp_free(&r);
+    free(body);
+    assert_int_equal(app_count(), before + 1);
+}
+
+static void test_keys(void **state)
+{
+    char *body = body_with(NULL, NULL), out[128], err[256];
+    const char *revoke[] = { "channel", "revoke", "old-partner", "--db", P.db, NULL };
+    yx_resp r;
+    (void)state;
+    submit(NULL, "no-key-abcdefgh", body, &r);
+    assert_int_equal(r.status, 401);
+    yx_resp_free(&r);
+    submit(officer, "staff-key-abcdefgh", body, &r);    /* a staff token is not a channel key */
+    assert_int_equal(r.status, 401);
+    yx_resp_free(&r);
+    assert_int_equal(yx_http("GET", &P, "/v1/applications", key, NULL, NULL, &r), 0);   /* and vice versa */
+    assert_int_equal(r.status, 401);
+    yx_resp_free(&r);
+    assert_int_equal(yxd_run(revoke, NULL, out, sizeof out, err, sizeof err), 0);
+    submit(key2, "revoked-abcdefgh", body, &r);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(yx_error_code(&r), "channel_revoked");
+    yx_resp_free(&r);
+    free(body);
+}
+
+static void test_metrics_count_decisions(void **state)
+{
+    yx_resp r;
+    (void)state;
+    assert_int_equal(yx_http("GET", &P, "/v1/metrics", NULL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "yxd_requests_total{route=\"intake\",status=\"201\"}"));
+    assert_non_null(strstr(r.body, "yxd_decisions_total{outcome=\"approve\"}"));
+    assert_non_null(strstr(r.body, "yxd_request_duration_seconds_bucket{route=\"intake\",le=\"+Inf\"}"));
+    assert_non_null(strstr(r.body, "yxd_changes_last_seq"));
+    yx_resp_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_intake_decides_and_stores),
+        cmocka_unit_test(test_same_key_same_answer_nothing_stored_twice),
+        cmocka_unit_test(test_bad_input_is_refused_and_stores_nothing),
+        cmocka_unit_test(test_sql_text_is_kept_as_text),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_metrics_count_decisions),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
