@@ -22,6 +22,7 @@
 #include "tui/i18n.h"
 #include "tui/table.h"
 #include "tui/text.h"
+#include "tests/common/vt_harness.h"
 
 static const char *const names[] = {
     "欧阳娜娜", "Alice Smith", "司马懿", "Bob Li", "Zhang Wei", "Ünal Öztürk",
@@ -428,4 +429,13 @@ int tui_demo_maybe(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "--tui-demo")) return tui_demo_main(argc - 1, argv + 1);
     return -1;
+}
+
+int tui_demo_spawn(const char *const *args, const char *const *env, int rows, int cols)
+{
+    const char *argv[32] = {"/proc/self/exe", "--tui-demo"};
+    int n = 2;
+    for (int i = 0; args && args[i] && n < 31; i++) argv[n++] = args[i];
+    argv[n] = NULL;
+    return vt_spawn(argv, env, rows, cols);
 }

@@ -16,4 +16,9 @@ int tui_demo_main(int argc, char **argv);
  * thing in main; returns -1 when not asked, else the exit status. */
 int tui_demo_maybe(int argc, char **argv);
 
+/* Starts this test binary's demo on a rows x cols terminal (vt_spawn):
+ * args are extra demo options, env as for vt_spawn; both may be NULL.
+ * 0 or -1. */
+int tui_demo_spawn(const char *const *args, const char *const *env, int rows, int cols);
+
 #endif

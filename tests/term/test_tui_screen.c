@@ -1,0 +1,258 @@
+/* The framework as a user sees it, on a pseudo-terminal read back through
+ * libvterm: resizing, CJK alignment, help from the keymap, a user's key
+ * override, colour and monochrome, the Chinese locale, accessible mode. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/common/tui_demo.h"
+#include "tests/common/vt_harness.h"
+
+/* Rows of the demo at 24 lines: 0 title, 1 heading, 2.. data, 22 the table
+ * footer, 23 status. */
+#define FIRST_ROW 2
+
+static void quit_cleanly(void)
+{
+    int status;
+    vt_send("Q");
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    vt_close();
+}
+
+/* The screen without the title row (its clock may tick between reads). */
+static char *body(void)
+{
+    const char *s = vt_screen_text();
+    return strdup(strchr(s, '\n') + 1);
+}
+
+static void test_resize_and_back(void **state)
+{
+    char *before, *after;
+    (void)state;
+    assert_int_equal(tui_demo_spawn(NULL, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    vt_send("jjj");
+    assert_int_equal(vt_wait_text("row 4 of 1000", 3000), 0);
+    assert_int_equal(vt_wait_quiet(60), 0);
+    before = body();
+
+    assert_int_equal(vt_resize(40, 120), 0);
+    assert_int_equal(vt_wait_quiet(100), 0);
+    /* The status bar moved to the new last row and its right edge. */
+    assert_non_null(strstr(vt_row_text(39), "? help"));
+    assert_true(vt_find_col(39, ": command") > 100);
+    assert_non_null(strstr(vt_row_text(38), "row 4 of 1000"));
+    assert_non_null(strstr(vt_row_text(0), "Applications"));
+    for (int r = 1; r < 38; r++)     /* no stale status or footer in between */
+        assert_null(strstr(vt_row_text(r), "? help"));
+
+    assert_int_equal(vt_resize(24, 80), 0);
+    assert_int_equal(vt_wait_quiet(100), 0);
+    after = body();
+    if (strcmp(before, after)) fprintf(stderr, "before:\n%s\nafter:\n%s\n", before, after);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    quit_cleanly();
+}
+
+/* Column where text starts on the first screen row that contains it. */
+static int col_of(const char *row_text_has, const char *text, int *row_out)
+{
+    int rows, cols;
+    vt_size(&rows, &cols);
+    for (int r = FIRST_ROW; r < rows - 2; r++)
+        if (strstr(vt_row_text(r), row_text_has)) {
+            if (row_out) *row_out = r;
+            return vt_find_col(r, text);
+        }
+    return -1;
+}
+
+static void test_cjk_alignment(void **state)
+{
+    int status_col, r1 = 0, r2 = 0, r3 = 0, r4 = 0;
+    (void)state;
+    assert_int_equal(tui_demo_spawn(NULL, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    status_col = vt_find_col(1, "Status");
+    assert_true(status_col > 0);
+    /* Row 993 is 司马懿, 991 欧阳娜娜, 992 Alice Smith, 997 the invalid name:
+     * their status cells start under the heading. */
+    assert_int_equal(col_of("司马懿", "approved", &r1), status_col);
+    assert_int_equal(col_of("欧阳娜娜", "referred", &r2), status_col);
+    assert_int_equal(col_of("Alice Smith", "pending", &r3), status_col);
+    assert_int_equal(col_of("Bad", "approved", &r4), status_col);
+    /* Names start in the same column too, and the wide characters really
+     * take two cells each. */
+    assert_int_equal(vt_find_col(r1, "司马懿"), vt_find_col(r3, "Alice"));
+    assert_int_equal(vt_cell_attr(r1, vt_find_col(r1, "司马懿")).width, 2);
+    /* Invalid UTF-8 shows as replacement characters, not as garbage. */
+    assert_non_null(strstr(vt_row_text(r4), "Bad\xef\xbf\xbd\xef\xbf\xbdname"));
+    quit_cleanly();
+}
+
+static void test_help_lists_keymap(void **state)
+{
+    const char *s;
+    (void)state;
+    assert_int_equal(tui_demo_spawn(NULL, NULL, 40, 100), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    vt_send("?");
+    assert_int_equal(vt_wait_text("Keys for Applications", 3000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    s = vt_screen_text();
+    assert_non_null(strstr(s, "This list or field"));
+    assert_non_null(strstr(s, "j Down"));
+    assert_non_null(strstr(s, "Move down"));
+    assert_non_null(strstr(s, "PgDn"));
+    /* The screen's own actions with their descriptions. */
+    assert_non_null(strstr(s, "Approve the selected row"));
+    assert_non_null(strstr(s, "Everywhere"));
+    assert_non_null(strstr(s, "Show this help"));
+    vt_send("q");
+    assert_int_equal(vt_wait_text("row 1 of 1000", 3000), 0);
+    quit_cleanly();
+}
+
+static void test_user_keymap_override(void **state)
+{
+    char dir[] = "/tmp/yx-keymap-XXXXXX", sub[256], path[300], envv[300];
+    const char *env[2];
+    FILE *f;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/yixiang", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/keymap", sub);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# my keys\ntable x move_down\ntable j none\n", f);
+    fclose(f);
+    snprintf(envv, sizeof envv, "XDG_CONFIG_HOME=%s", dir);
+    env[0] = envv;
+    env[1] = NULL;
+    assert_int_equal(tui_demo_spawn(NULL, env, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    vt_send("j");
+    assert_int_equal(vt_wait_quiet(100), 0);
+    assert_non_null(strstr(vt_screen_text(), "row 1 of 1000"));   /* unbound now */
+    vt_send("x");
+    assert_int_equal(vt_wait_text("row 2 of 1000", 3000), 0);
+    vt_send("?");
+    assert_int_equal(vt_wait_text("Move down", 3000), 0);
+    assert_non_null(strstr(vt_screen_text(), "Down x"));
+    assert_null(strstr(vt_screen_text(), "j Down"));
+    quit_cleanly();
+    unlink(path);
+    rmdir(sub);
+    rmdir(dir);
+}
+
+static void test_colour_no_color_and_monochrome(void **state)
+{
+    const char *nc[] = {"NO_COLOR=1", NULL};
+    const char *vt100[] = {"TERM=vt100", NULL};
+    (void)state;
+    /* With colour: the theme's colours reach the terminal. */
+    assert_int_equal(tui_demo_spawn(NULL, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    assert_true(vt_screen_has_colour());
+    quit_cleanly();
+    /* NO_COLOR: no colour anywhere, the selection still stands out. */
+    assert_int_equal(tui_demo_spawn(NULL, nc, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    assert_false(vt_screen_has_colour());
+    assert_true(vt_cell_attr(FIRST_ROW, 2).reverse);
+    assert_false(vt_cell_attr(FIRST_ROW + 1, 2).reverse);
+    quit_cleanly();
+    /* A terminal without colours. */
+    assert_int_equal(tui_demo_spawn(NULL, vt100, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    assert_false(vt_screen_has_colour());
+    assert_true(vt_cell_attr(FIRST_ROW, 2).reverse);
+    vt_send("j");
+    assert_int_equal(vt_wait_text("row 2 of 1000", 3000), 0);
+    assert_true(vt_cell_attr(FIRST_ROW + 1, 2).reverse);
+    quit_cleanly();
+}
+
+static void expect_chinese(const char *const *env)
+{
+    assert_int_equal(tui_demo_spawn(NULL, env, 24, 80), 0);
+    assert_int_equal(vt_wait_text("第 1 行，共 1000 行", 5000), 0);
+    assert_non_null(strstr(vt_screen_text(), "? 帮助"));
+    vt_send("?");
+    assert_int_equal(vt_wait_text("下移", 3000), 0);
+    assert_non_null(strstr(vt_screen_text(), "当前列表或输入项"));
+    quit_cleanly();
+}
+
+static void test_chinese_locale(void **state)
+{
+    /* As a user sets it; zh_CN.UTF-8 need not be installed. */
+    const char *lang[] = {"LANG=zh_CN.UTF-8", "LC_ALL", "LC_MESSAGES", "LANGUAGE", NULL};
+    /* The explicit form that works on any system with C.UTF-8. */
+    const char *language[] = {"LANGUAGE=zh_CN", "LC_ALL=C.UTF-8", "LANG", NULL};
+    /* English otherwise. */
+    const char *english[] = {"LANG=C.UTF-8", "LC_ALL", "LANGUAGE", NULL};
+    (void)state;
+    if (!getenv("YX_LOCALEDIR")) setenv("YX_LOCALEDIR", "build/locale", 1);
+    expect_chinese(lang);
+    expect_chinese(language);
+    assert_int_equal(tui_demo_spawn(NULL, english, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_non_null(strstr(vt_screen_text(), "? help"));
+    quit_cleanly();
+}
+
+static void test_accessible_cursor_on_selection(void **state)
+{
+    const char *args[] = {"--accessible", NULL};
+    int row, col, visible;
+    (void)state;
+    assert_int_equal(tui_demo_spawn(args, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    vt_cursor(&row, &col, &visible);
+    assert_true(visible);
+    assert_int_equal(row, FIRST_ROW);
+    vt_send("jj");
+    assert_int_equal(vt_wait_text("row 3 of 1000", 3000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    vt_cursor(&row, &col, &visible);
+    assert_int_equal(row, FIRST_ROW + 2);
+    quit_cleanly();
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resize_and_back),
+        cmocka_unit_test(test_cjk_alignment),
+        cmocka_unit_test(test_help_lists_keymap),
+        cmocka_unit_test(test_user_keymap_override),
+        cmocka_unit_test(test_colour_no_color_and_monochrome),
+        cmocka_unit_test(test_chinese_locale),
+        cmocka_unit_test(test_accessible_cursor_on_selection),
+    };
+    int demo = tui_demo_maybe(argc, argv);
+    if (demo >= 0) return demo;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
