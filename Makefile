@@ -110,6 +110,7 @@ $(eval $(call variant,$(TST),$(TEST_CFLAGS),$(TEST_LDFLAGS)))
 
 TEST_LIBS := $(TST)/libscreens.a $(TST)/libbackend.a $(TST)/libtui.a $(TST)/libcore.a
 TEST_BINS := $(patsubst tests/%.c,$(TST)/tests/%,$(TEST_SRC))
+-include $(shell find $(TST)/tests $(REL)/bench -name '*.d' 2>/dev/null)
 
 $(TST)/tests/%: tests/%.c $(call objs,$(TST),$(COMMON_SRC)) $(TEST_LIBS)
 	@mkdir -p $(@D)
