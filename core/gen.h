@@ -38,7 +38,8 @@ int gen_demo(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64
 int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
                 int64_t now_ms, gen_decide_fn decide, void *ctx, char *err, size_t errlen);
 
-/* One application and customer as gen_demo draws them (no store). */
-void gen_application(rng *r, const dataset *ds, int64_t now_ms, application *a, customer *c);
+/* One application created at created_at (unix ms) and its customer, as
+ * gen_demo draws them (no store). */
+void gen_application(rng *r, const dataset *ds, int64_t created_at, application *a, customer *c);
 
 #endif

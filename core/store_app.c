@@ -249,21 +249,29 @@ static int insert_features(store *s, int64_t id, const features *f)
     return step_done(s, st, "store features");
 }
 
-/* Savepoints make multi-statement writes atomic whether or not the caller
- * holds a transaction (a bulk load holds one over many rows). */
-static int sp_begin(store *s) { return step_done(s, store_stmt(s, "SAVEPOINT store_app"), "begin"); }
-static int sp_end(store *s, int rc)
+/* Multi-statement writes are atomic: outside a transaction they open their
+ * own; inside the caller's (a bulk load holds one over many rows) a failure
+ * leaves the rollback to the caller, which is cheaper than a savepoint per
+ * row (SQLite journals every page a savepoint touches). */
+static int tx_begin(store *s, int *own)
 {
-    if (rc) step_done(s, store_stmt(s, "ROLLBACK TO store_app"), "roll back");
-    step_done(s, store_stmt(s, "RELEASE store_app"), "release");
-    return rc;
+    *own = sqlite3_get_autocommit(store_db(s));
+    return *own ? store_begin(s) : 0;
+}
+
+static int tx_end(store *s, int own, int rc)
+{
+    if (!own) return rc;
+    if (rc == 0 && store_commit(s) == 0) return 0;
+    store_rollback(s);
+    return rc ? rc : -1;
 }
 
 int store_app_insert_from(store *s, application *a, int64_t channel_id,
                           const char *idem_key, int64_t *id)
 {
     sqlite3_stmt *st;
-    int rc;
+    int rc, own;
     if (idem_key) {
         st = store_stmt(s, "SELECT id FROM applications WHERE idempotency_key = ?1");
         if (!st) return -1;
@@ -280,13 +288,13 @@ int store_app_insert_from(store *s, application *a, int64_t channel_id,
     if (a->created_at == 0) a->created_at = store_now_ms();
     if (a->updated_at == 0) a->updated_at = a->created_at;
     a->version = 1;
-    if (sp_begin(s)) return -1;
+    if (tx_begin(s, &own)) return -1;
     st = store_stmt(s,
         "INSERT INTO applications(customer_id, created_at, updated_at, channel, partner,"
         " product, product_item, scene, amount_fen, term_months, completeness, status,"
         " version, idempotency_key, channel_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?14)");
-    if (!st) return sp_end(s, -1);
+    if (!st) return tx_end(s, own, -1);
     sqlite3_bind_int64(st, 1, a->customer_id);
     sqlite3_bind_int64(st, 2, a->created_at);
     sqlite3_bind_int64(st, 3, a->updated_at);
@@ -301,11 +309,11 @@ int store_app_insert_from(store *s, application *a, int64_t channel_id,
     sqlite3_bind_text(st, 12, app_status_name(a->status), -1, SQLITE_STATIC);
     if (idem_key) sqlite3_bind_text(st, 13, idem_key, -1, SQLITE_TRANSIENT);
     if (channel_id > 0) sqlite3_bind_int64(st, 14, channel_id);
-    if (step_done(s, st, "store application")) return sp_end(s, -1);
+    if (step_done(s, st, "store application")) return tx_end(s, own, -1);
     a->id = sqlite3_last_insert_rowid(store_db(s));
-    if (insert_features(s, a->id, &a->feat)) return sp_end(s, -1);
+    if (insert_features(s, a->id, &a->feat)) return tx_end(s, own, -1);
     if (id) *id = a->id;
-    return sp_end(s, 0);
+    return tx_end(s, own, 0);
 }
 
 int store_app_insert(store *s, application *a, int64_t *id)

@@ -5,7 +5,11 @@
  * personal data: only masked values.
  *
  * Return convention (unless said otherwise): 0 ok, 1 not found / conflict,
- * -1 error with the reason in store_errmsg(). */
+ * -1 error with the reason in store_errmsg().
+ *
+ * Writes of several rows are atomic: called outside a transaction they
+ * open and commit their own; called inside one (store_begin) they join it,
+ * and after a failure the caller must roll back (store_rollback). */
 #ifndef YX_STORE_APP_H
 #define YX_STORE_APP_H
 

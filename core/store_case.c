@@ -24,11 +24,13 @@ int store_decision_put(store *s, const decision *d, const char *input_json)
     char grade[2] = { d->risk_grade, 0 };
     int64_t at = d->decided_at > 0 ? d->decided_at : store_now_ms();
     sqlite3_stmt *st;
+    int own;
     if (!grade_ok(d->risk_grade)) return store_fail(s, "risk grade must be A-E or R");
     if ((unsigned)d->outcome >= OUT__COUNT) return store_fail(s, "unknown outcome");
     /* The application first: a missing one is "not found", not a foreign-key
-     * failure half-way through. The savepoint keeps the two writes whole. */
-    if (done(s, store_stmt(s, "SAVEPOINT store_case"), "begin")) return -1;
+     * failure half-way through. */
+    own = sqlite3_get_autocommit(store_db(s));
+    if (own && store_begin(s)) return -1;
     st = store_stmt(s,
         "UPDATE applications SET grade = ?1, version = version + 1,"
         " updated_at = max(updated_at, ?2) WHERE id = ?3");
@@ -38,7 +40,7 @@ int store_decision_put(store *s, const decision *d, const char *input_json)
     sqlite3_bind_int64(st, 3, d->application_id);
     if (done(s, st, "store decision")) goto fail;
     if (sqlite3_changes(store_db(s)) == 0) {
-        done(s, store_stmt(s, "RELEASE store_case"), "release");
+        if (own) store_rollback(s);
         return 1;
     }
     st = store_stmt(s,
@@ -57,15 +59,12 @@ int store_decision_put(store *s, const decision *d, const char *input_json)
     if (input_json) sqlite3_bind_text(st, 9, input_json, -1, SQLITE_TRANSIENT);
     if (d->trace_json) sqlite3_bind_text(st, 10, d->trace_json, -1, SQLITE_TRANSIENT);
     if (done(s, st, "store decision")) goto fail;
-    return done(s, store_stmt(s, "RELEASE store_case"), "release");
+    if (own && store_commit(s)) goto fail;
+    return 0;
 fail:
-    {
-        char why[256];
-        yx_strlcpy(why, store_errmsg(s), sizeof why);
-        done(s, store_stmt(s, "ROLLBACK TO store_case"), "roll back");
-        done(s, store_stmt(s, "RELEASE store_case"), "release");
-        return store_fail(s, "%s", why);
-    }
+    /* Inside the caller's transaction the caller rolls back. */
+    if (own) store_rollback(s);
+    return -1;
 }
 
 static char *dup_col(sqlite3_stmt *st, int i)
