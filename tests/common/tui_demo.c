@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui/app.h"
@@ -33,6 +34,7 @@ static const char *const statuses[] = {"approved", "declined", "referred", "pend
 static const char *const status_roles[] = {"ok", "error", "warning", NULL};
 
 struct demo {
+    struct tui_app *app;
     long nrows;                 /* ids 0..nrows-1, shown newest (highest) first */
     int match[NNAMES];          /* which names the current filter matches */
     char filter[256];
@@ -42,6 +44,7 @@ struct demo {
     struct tui_table *table;
     int flood_fd;
     long flood_bytes;
+    long flood_shown_ms;
 };
 
 enum { COL_ID, COL_NAME, COL_AMOUNT, COL_STATUS, COL_CHANNEL, NCOLS };
@@ -331,8 +334,22 @@ static int flood_read(void *ctx, int fd, short revents)
     struct demo *d = ctx;
     char buf[4096];
     ssize_t n = read(fd, buf, sizeof buf);
+    struct timespec now;
     (void)revents;
-    if (n > 0) d->flood_bytes += n;
+    if (n <= 0) return TUI_HANDLED;
+    /* Show the traffic a few times a second, so a test can see it flow. */
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((d->flood_bytes + n) >> 20 != d->flood_bytes >> 20 &&
+        now.tv_sec * 1000 + now.tv_nsec / 1000000 - d->flood_shown_ms >= 300) {
+        d->flood_shown_ms = now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        char sync[64];
+        struct tui_status st = {"demo", "officer", "local", sync, 0, 0};
+        snprintf(sync, sizeof sync, "received %ld MB", (d->flood_bytes + n) >> 20);
+        tui_app_status(d->app, &st);
+        d->flood_bytes += n;
+        return TUI_REDRAW;
+    }
+    d->flood_bytes += n;
     return TUI_HANDLED;
 }
 
@@ -404,6 +421,7 @@ int tui_demo_main(int argc, char **argv)
         tui_table_free(d.table);
         return 1;
     }
+    d.app = app;
     {
         struct tui_status st = {"demo", "officer", "local", "synced", 0, 0};
         tui_app_status(app, &st);

@@ -1,0 +1,156 @@
+/* Every way out leaves the terminal usable: q, SIGTERM, SIGHUP and a crash
+ * signal; and the one loop keeps answering keys while a registered
+ * descriptor floods it with data. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "tests/common/tui_demo.h"
+#include "tests/common/vt_harness.h"
+
+static void start(const char *const *args)
+{
+    assert_int_equal(tui_demo_spawn(args, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    /* Something on screen in colour and reverse video, so a missing reset
+     * would show. */
+    vt_send("j");
+    assert_int_equal(vt_wait_text("row 2 of 1000", 3000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+}
+
+static void test_restored_after_q(void **state)
+{
+    int status;
+    (void)state;
+    start(NULL);
+    vt_send("q");
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_true(vt_terminal_restored());
+    vt_close();
+}
+
+static void test_restored_after_sigterm(void **state)
+{
+    int status;
+    (void)state;
+    start(NULL);
+    assert_int_equal(vt_kill(SIGTERM), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+    assert_true(vt_terminal_restored());
+    vt_close();
+}
+
+static void test_restored_after_sighup(void **state)
+{
+    int status;
+    (void)state;
+    start(NULL);
+    assert_int_equal(vt_kill(SIGHUP), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 128 + SIGHUP);
+    assert_true(vt_terminal_restored());
+    vt_close();
+}
+
+static void test_restored_after_sigsegv(void **state)
+{
+    int status;
+    (void)state;
+    start(NULL);
+    assert_int_equal(vt_kill(SIGSEGV), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    /* It still dies of the signal (core dumps and parents see the truth)... */
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGSEGV);
+    /* ...but the terminal was put back first. */
+    assert_true(vt_terminal_restored());
+    vt_close();
+}
+
+static void test_restored_after_sigabrt(void **state)
+{
+    int status;
+    (void)state;
+    start(NULL);
+    assert_int_equal(vt_kill(SIGABRT), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
+    assert_true(vt_terminal_restored());
+    vt_close();
+}
+
+/* The check itself: a program killed outright leaves the terminal as it
+ * was mid-run, and vt_terminal_restored says so. */
+static void test_sigkill_is_detected(void **state)
+{
+    int status;
+    (void)state;
+    start(NULL);
+    assert_int_equal(vt_kill(SIGKILL), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFSIGNALED(status));
+    assert_false(vt_terminal_restored());
+    vt_close();
+}
+
+static void test_keys_answered_while_fd_floods(void **state)
+{
+    const char *args[] = {"--flood", NULL};
+    double worst = 0;
+    char *text_before;
+    int status;
+    (void)state;
+    start(args);
+    assert_int_equal(vt_wait_text("received", 5000), 0);   /* the pipe is busy */
+    text_before = strdup(vt_row_text(23));
+    for (int i = 3; i <= 12; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "row %d of 1000", i);
+        vt_send("j");
+        assert_int_equal(vt_wait_text(want, 2000), 0);
+        if (vt_latency_ms() > worst) worst = vt_latency_ms();
+    }
+    fprintf(stderr, "worst keystroke latency under flood: %.1f ms\n", worst);
+    /* Still busy: the count goes on changing (a few times a second). */
+    for (int tries = 0; tries < 40 && !strcmp(text_before, vt_row_text(23)); tries++)
+        vt_wait_quiet(100);
+    assert_string_not_equal(text_before, vt_row_text(23));
+    free(text_before);
+    assert_true(worst < 500);
+    vt_send("q");
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_true(vt_terminal_restored());
+    vt_close();
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_restored_after_q),
+        cmocka_unit_test(test_restored_after_sigterm),
+        cmocka_unit_test(test_restored_after_sighup),
+        cmocka_unit_test(test_restored_after_sigsegv),
+        cmocka_unit_test(test_restored_after_sigabrt),
+        cmocka_unit_test(test_sigkill_is_detected),
+        cmocka_unit_test(test_keys_answered_while_fd_floods),
+    };
+    int demo = tui_demo_maybe(argc, argv);
+    if (demo >= 0) return demo;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
