@@ -1,0 +1,188 @@
+/* core/auth and core/policy on a temp database: tokens kept only as
+ * hashes, idle and absolute expiry, lockout and its end, logout, channel
+ * keys and revocation; the separation-of-duties rules and authority. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/auth.h"
+#include "core/policy.h"
+#include "core/store_user.h"
+
+struct fx { char dir[64], db[96]; store *s; auth_config c; };
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    char err[256];
+    snprintf(f->dir, sizeof f->dir, "/tmp/yx-auth-XXXXXX");
+    if (!mkdtemp(f->dir)) return -1;
+    snprintf(f->db, sizeof f->db, "%s/a.db", f->dir);
+    if (store_open(&f->s, f->db, STORE_CREATE, err, sizeof err) || store_migrate(f->s)) return -1;
+    if (store_user_add(f->s, "li.lei", ROLE_OFFICER, "correct-horse", NULL)) return -1;
+    auth_config_default(&f->c);
+    f->c.max_failures = 3;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char p[128];
+    store_close(f->s);
+    snprintf(p, sizeof p, "%s-wal", f->db); unlink(p);
+    snprintf(p, sizeof p, "%s-shm", f->db); unlink(p);
+    unlink(f->db);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void sql(store *s, const char *q)
+{
+    assert_int_equal(sqlite3_exec(store_db(s), q, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static int count(store *s, const char *q, const char *text)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), q, -1, &st, NULL), SQLITE_OK);
+    if (text) sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_token_stored_only_as_hash(void **state)
+{
+    struct fx *f = *state;
+    char tok[AUTH_TOKEN_LEN + 1];
+    auth_session se;
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
+    assert_int_equal(strlen(tok), 64);
+    assert_int_equal(se.role, ROLE_OFFICER);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM sessions WHERE hex(token_hash) = upper(?1) "
+                                 "OR CAST(token_hash AS TEXT) = ?1 OR origin = ?1", tok), 0);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM sessions", NULL), 1);
+    assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_OK);
+    assert_string_equal(se.user, "li.lei");
+    tok[0] = tok[0] == 'a' ? 'b' : 'a';
+    assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_BAD_CREDENTIALS);
+    assert_int_equal(auth_check(f->s, &f->c, "not-hex", &se), AUTH_BAD_CREDENTIALS);
+}
+
+static void test_idle_and_absolute_expiry(void **state)
+{
+    struct fx *f = *state;
+    char tok[AUTH_TOKEN_LEN + 1];
+    auth_session se;
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
+    sql(f->s, "UPDATE sessions SET last_seen = last_seen - 31 * 60 * 1000");
+    assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_EXPIRED);
+    assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_BAD_CREDENTIALS);   /* and gone */
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
+    sql(f->s, "UPDATE sessions SET expires_at = 1");
+    assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_EXPIRED);
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
+    assert_int_equal(auth_logout(f->s, tok), 0);
+    assert_int_equal(auth_logout(f->s, tok), 1);
+    assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_BAD_CREDENTIALS);
+}
+
+static void test_lockout_and_its_end(void **state)
+{
+    struct fx *f = *state;
+    char tok[AUTH_TOKEN_LEN + 1];
+    auth_session se;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(auth_login(f->s, &f->c, "li.lei", "wrong", "t", tok, &se), AUTH_BAD_CREDENTIALS);
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_LOCKED);
+    sql(f->s, "UPDATE users SET locked_until = 1");   /* the lockout time passed */
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
+    /* a success resets the count: two more failures do not lock */
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(auth_login(f->s, &f->c, "li.lei", "wrong", "t", tok, &se), AUTH_BAD_CREDENTIALS);
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
+    assert_int_equal(auth_login(f->s, &f->c, "nobody", "x", "t", tok, &se), AUTH_BAD_CREDENTIALS);
+    sql(f->s, "UPDATE users SET disabled = 1");
+    assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_DISABLED);
+    assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_DISABLED);
+    sql(f->s, "UPDATE users SET disabled = 0");
+}
+
+static void test_channel_keys(void **state)
+{
+    struct fx *f = *state;
+    char key[AUTH_TOKEN_LEN + 1];
+    auth_channel ch;
+    int64_t id;
+    assert_int_equal(auth_channel_add(f->s, "partner-a", CH_SEMI_API, key, &id), 0);
+    assert_int_equal(auth_channel_check(f->s, key, &ch), AUTH_OK);
+    assert_int_equal(ch.id, id);
+    assert_int_equal(ch.kind, CH_SEMI_API);
+    assert_string_equal(ch.name, "partner-a");
+    assert_int_equal(count(f->s, "SELECT count(*) FROM channels WHERE key_hash = ?", key), 0);
+    assert_int_equal(auth_channel_revoke(f->s, "partner-a"), 0);
+    assert_int_equal(auth_channel_check(f->s, key, &ch), AUTH_DISABLED);
+    assert_int_equal(auth_channel_revoke(f->s, "partner-b"), 1);
+}
+
+static void test_separation_of_duties(void **state)
+{
+    policy_case c = { "wang", "li", "", "" };
+    (void)state;
+    assert_null(policy_check_line(&c, 2, "zhao"));
+    assert_string_equal(policy_check_line(&c, 2, "li"), POLICY_TWO_LINES);      /* line 1 then line 2 */
+    assert_string_equal(policy_check_line(&c, 2, "wang"), POLICY_MAKER_CHECKER);
+    assert_string_equal(policy_check_line(&c, 1, "wang"), POLICY_MAKER_CHECKER);
+    assert_null(policy_check_line(&c, 1, "li"));                                 /* same line again */
+    c.l3_user = "zhou";
+    assert_string_equal(policy_check_line(&c, 1, "zhou"), POLICY_TWO_LINES);
+    assert_string_equal(policy_check_line(&c, 4, "zhao"), POLICY_FORBIDDEN_ROLE);
+    c.maker = NULL;
+    assert_null(policy_check_line(&c, 3, "zhou"));
+}
+
+static void test_authority_and_read_only_auditors(void **state)
+{
+    char md[4096];
+    (void)state;
+    assert_true(policy_authority_fen(ROLE_OFFICER) > 0);
+    assert_true(policy_authority_fen(ROLE_RISK) > policy_authority_fen(ROLE_OFFICER));
+    assert_int_equal(policy_authority_fen(ROLE_AUDITOR), 0);
+    assert_int_equal(policy_authority_fen(ROLE_SUPPORT), 0);
+    /* auditors change nothing except line-3 results */
+    assert_false(policy_allows(ROLE_AUDITOR, PERM_ACT_LINE1));
+    assert_false(policy_allows(ROLE_AUDITOR, PERM_ACT_LINE2));
+    assert_false(policy_allows(ROLE_AUDITOR, PERM_ACT_LIMIT));
+    assert_false(policy_allows(ROLE_AUDITOR, PERM_DISPUTE_WRITE));
+    assert_false(policy_allows(ROLE_AUDITOR, PERM_REVEAL));
+    assert_true(policy_allows(ROLE_AUDITOR, PERM_ACT_LINE3));
+    assert_false(policy_allows(ROLE_ADMIN, PERM_APP_READ));
+    assert_false(policy_allows(ROLE_OFFICER, PERM_CHANNEL));
+    assert_true(policy_allows(ROLE_SUPPORT, PERM_PUBLIC));
+    policy_table_markdown(md, sizeof md);
+    assert_non_null(strstr(md, "| permission | officer | risk | auditor | support | admin |"));
+    assert_non_null(strstr(md, "| action.line3 | - | - | yes | - | - |"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_stored_only_as_hash),
+        cmocka_unit_test(test_idle_and_absolute_expiry),
+        cmocka_unit_test(test_lockout_and_its_end),
+        cmocka_unit_test(test_channel_keys),
+        cmocka_unit_test(test_separation_of_duties),
+        cmocka_unit_test(test_authority_and_read_only_auditors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
