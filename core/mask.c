@@ -29,13 +29,16 @@ static int char_count(const char *s)
     return c;
 }
 
-/* Appends len bytes when they fit whole; keeps out terminated. */
-static void put(char *out, size_t n, size_t *at, const char *s, size_t len)
+/* Appends len bytes when they fit whole; keeps out terminated. Returns -1
+ * when they do not, and the caller stops: a later character must not
+ * appear after a missing one. */
+static int put(char *out, size_t n, size_t *at, const char *s, size_t len)
 {
-    if (*at + len + 1 > n) return;
+    if (*at + len + 1 > n) return -1;
     memcpy(out + *at, s, len);
     *at += len;
     out[*at] = '\0';
+    return 0;
 }
 
 char *mask_keep(const char *s, int first, int last, char *out, size_t n)
@@ -49,8 +52,8 @@ char *mask_keep(const char *s, int first, int last, char *out, size_t n)
     if (total <= first + last) first = last = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; i++) {
         size_t len = char_len(p);
-        if (i < first || i >= total - last) put(out, n, &at, (const char *)p, len);
-        else put(out, n, &at, "*", 1);
+        int kept = i < first || i >= total - last;
+        if (put(out, n, &at, kept ? (const char *)p : "*", kept ? len : 1)) break;
         p += len;
     }
     return out;
@@ -81,8 +84,7 @@ char *mask_name(const char *name, char *out, size_t n)
     if (char_count(name) <= keep) keep = char_count(name) > 1 ? 1 : 0;
     for (const unsigned char *p = (const unsigned char *)name; *p; i++) {
         size_t len = char_len(p);
-        if (i < keep) put(out, n, &at, (const char *)p, len);
-        else put(out, n, &at, "*", 1);
+        if (put(out, n, &at, i < keep ? (const char *)p : "*", i < keep ? len : 1)) break;
         p += len;
     }
     return out;
