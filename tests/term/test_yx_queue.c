@@ -1,0 +1,225 @@
+/* The real yx on a pseudo-terminal against a real yxd, read back through
+ * libvterm: the queue fills from sync and shows the server's newest rows
+ * with masked names, j moves the selection, Enter opens the detail and q
+ * comes back, q quits with the terminal restored; an unreachable server is
+ * a one-line error naming the URL; `yx --demo` in an empty state directory
+ * creates its database, shows rows, and leaves no yxd behind after q. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/common/vt_harness.h"
+#include "tests/common/yxd_proc.h"
+
+#define NAPPS 300
+#define ROWS 24
+#define COLS 100
+
+static yxd_proc srv;
+static char yx_bin[512];
+static char env_state[400], env_config[400], env_datadir[600];
+
+struct top { char id[3][24]; char name[3][64]; };
+static struct top top;
+
+static int group_setup(void **state)
+{
+    yx_resp r;
+    const cJSON *items, *it;
+    int i = 0;
+    const char *dd = getenv("YX_DATADIR");
+    (void)state;
+    snprintf(yx_bin, sizeof yx_bin, "%s/yx", yxd_test_bin());
+    if (yxd_proc_tempdir(&srv) || yxd_proc_init_demo(&srv, NAPPS) || yxd_proc_start(&srv, NULL))
+        return -1;
+    snprintf(env_state, sizeof env_state, "XDG_STATE_HOME=%s/state", srv.dir);
+    snprintf(env_config, sizeof env_config, "XDG_CONFIG_HOME=%s/config", srv.dir);
+    snprintf(env_datadir, sizeof env_datadir, "YX_DATADIR=%s", dd && *dd ? dd : "assets");
+    /* The three newest applications, as the server lists them. */
+    char *tok = yx_login(&srv, "officer", "yixiang-demo");
+    if (!tok || yx_http("GET", &srv, "/v1/applications?limit=3", tok, NULL, NULL, &r) || r.status != 200)
+        return -1;
+    items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+    cJSON_ArrayForEach(it, items) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "name");
+        snprintf(top.id[i], sizeof top.id[i], "%lld", (long long)id->valuedouble);
+        snprintf(top.name[i], sizeof top.name[i], "%s", name->valuestring);
+        if (++i == 3) break;
+    }
+    yx_resp_free(&r);
+    free(tok);
+    return i == 3 ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    vt_close();
+    yxd_proc_cleanup(&srv);
+    return 0;
+}
+
+/* Screen row whose first word is the application id, or -1. */
+static int row_of_id(const char *id)
+{
+    for (int r = 0; r < ROWS; r++) {
+        const char *t = vt_row_text(r);
+        size_t n = strlen(id);
+        while (*t == ' ') t++;
+        if (!strncmp(t, id, n) && t[n] == ' ') return r;
+    }
+    return -1;
+}
+
+static int attr_same(struct vt_attr a, struct vt_attr b)
+{
+    return a.reverse == b.reverse && a.fg == b.fg && a.bg == b.bg && a.bold == b.bold;
+}
+
+static void test_queue_move_open_quit(void **state)
+{
+    const char *argv[] = { yx_bin, "--server", srv.url, "--user", "officer", NULL };
+    const char *env[] = { "YX_PASSWORD=yixiang-demo", env_state, env_config, env_datadir,
+                          "LANG=C.UTF-8", "LC_ALL", "LANGUAGE", NULL };
+    char want[64];
+    int r0, r1, status;
+    struct vt_attr sel, other;
+    (void)state;
+    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+    snprintf(want, sizeof want, "row 1 of %d", NAPPS);
+    assert_int_equal(vt_wait_text(want, 30000), 0);
+    assert_int_equal(vt_wait_quiet(100), 0);
+
+    /* Newest first, with the masked names the server sent. */
+    r0 = row_of_id(top.id[0]);
+    r1 = row_of_id(top.id[1]);
+    assert_true(r0 > 0);
+    assert_int_equal(r1, r0 + 1);
+    assert_non_null(strstr(vt_row_text(r0), top.name[0]));
+    assert_non_null(strstr(vt_row_text(r1), top.name[1]));
+    assert_non_null(strstr(vt_screen_text(), "officer"));   /* status bar: user */
+
+    /* The selection is on the first row; j moves it down one. */
+    sel = vt_cell_attr(r0, 1);
+    other = vt_cell_attr(r1, 1);
+    assert_false(attr_same(sel, other));
+    assert_int_equal(vt_send("j"), 0);
+    snprintf(want, sizeof want, "row 2 of %d", NAPPS);
+    assert_int_equal(vt_wait_text(want, 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    assert_true(attr_same(vt_cell_attr(r1, 1), sel));
+    assert_true(attr_same(vt_cell_attr(r0, 1), other));
+
+    /* Enter opens the second application; q comes back to the list. */
+    assert_int_equal(vt_send("\r"), 0);
+    assert_int_equal(vt_wait_text("Applicant", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    assert_non_null(strstr(vt_screen_text(), top.name[1]));
+    assert_non_null(strstr(vt_screen_text(), "****"));       /* masked ID number */
+    assert_int_equal(vt_send("q"), 0);
+    assert_int_equal(vt_wait_text(want, 5000), 0);
+
+    /* q on the list quits, and the terminal is as it was. */
+    assert_int_equal(vt_send("q"), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(vt_terminal_restored(), 1);
+    vt_close();
+}
+
+static void test_unreachable_server(void **state)
+{
+    const char *argv[] = { yx_bin, "--server", "http://127.0.0.1:9", "--user", "officer", NULL };
+    const char *env[] = { "YX_PASSWORD=x", env_state, env_config, env_datadir, NULL };
+    int status;
+    size_t len, since;
+    const char *out;
+    (void)state;
+    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    out = vt_output(&len, &since);
+    assert_non_null(strstr(out, "http://127.0.0.1:9"));
+    assert_non_null(strstr(out, "yx: cannot reach"));
+    assert_null(strstr(out, "\033[?1049h"));        /* never took the screen */
+    vt_close();
+}
+
+/* Pid of a running "yxd serve" whose command line mentions dir, or 0. */
+static pid_t find_yxd(const char *dir)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+    while (d && (e = readdir(d)) && !found) {
+        char path[300], buf[2048];
+        FILE *f;
+        size_t n;
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        if (!(f = fopen(path, "r"))) continue;
+        n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        for (size_t i = 0; i + 1 < n; i++) if (!buf[i]) buf[i] = ' ';
+        if (strstr(buf, "yxd serve") && strstr(buf, dir)) found = (pid_t)atoi(e->d_name);
+    }
+    if (d) closedir(d);
+    return found;
+}
+
+static void test_demo_starts_and_stops_yxd(void **state)
+{
+    char dir[400], env_demo_state[450];
+    const char *argv[] = { yx_bin, "--demo", NULL };
+    const char *env[] = { env_demo_state, env_config, env_datadir, "YX_PASSWORD", "LANG=C.UTF-8",
+                          "LC_ALL", "LANGUAGE", NULL };
+    pid_t yxd;
+    int status;
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/demo-state", srv.dir);
+    snprintf(env_demo_state, sizeof env_demo_state, "XDG_STATE_HOME=%s", dir);
+    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+    assert_int_equal(vt_wait_text("row 1 of 2000", 60000), 0);
+    assert_non_null(strstr(vt_screen_text(), "officer"));
+    yxd = find_yxd(dir);
+    assert_true(yxd > 0);
+    assert_int_equal(vt_send("q"), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(vt_terminal_restored(), 1);
+    /* yx stopped and reaped its yxd before exiting. */
+    assert_int_equal(kill(yxd, 0), -1);
+    assert_int_equal(errno, ESRCH);
+    {
+        char db[450];
+        snprintf(db, sizeof db, "%s/yixiang/demo.db", dir);
+        assert_int_equal(access(db, F_OK), 0);
+    }
+    vt_close();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_queue_move_open_quit),
+        cmocka_unit_test(test_unreachable_server),
+        cmocka_unit_test(test_demo_starts_and_stops_yxd),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
