@@ -26,6 +26,17 @@ typedef struct {
     int32_t left, right;
 } gbdt_node;
 
+/* A node of the padded layout: every tree is stored as a perfect binary
+ * tree of the model's greatest depth (a leaf above the bottom becomes a
+ * split whose two subtrees both hold that leaf), so a walk is a fixed
+ * number of branch-free steps, k = 2k + 1 + (go right), and the trees of a
+ * row can be walked in parallel by the processor. */
+typedef struct {
+    float    thr;
+    uint16_t feat;
+    uint16_t dleft;
+} gbdt_pnode;
+
 struct gbdt {
     gbdt_objective obj;
     int        nfeat, ntrees;
@@ -35,7 +46,15 @@ struct gbdt {
     int32_t   *root;          /* first node of each tree */
     char     **names;         /* nfeat names, or NULL */
     char       version[64];
+    int        depth;         /* of the padded layout; 0 = none (too deep) */
+    gbdt_pnode *pn;           /* ntrees x (2^depth - 1) split nodes */
+    float      *pmean;        /* their mean values */
+    float      *pleaf;        /* ntrees x 2^depth leaf values */
 };
+
+/* Above this depth the padded layout would be too large; such models use
+ * the node array. */
+#define GBDT_PAD_DEPTH 10
 
 #define GBDT_MAX_FEATURES 4096
 #define GBDT_MAX_NODES    (1 << 24)
@@ -254,6 +273,56 @@ static int load_trees(gbdt *m, const cJSON *model, const char *name, char *err, 
     return rc;
 }
 
+static int tree_depth(const gbdt_node *t, int32_t k)
+{
+    if (t[k].feat < 0) return 0;
+    int l = tree_depth(t, t[k].left), r = tree_depth(t, t[k].right);
+    return 1 + (l > r ? l : r);
+}
+
+static void pad(const gbdt *m, const gbdt_node *t, const float *mean, int32_t k, int p, int d,
+                gbdt_pnode *pn, float *pmean, float *leaf)
+{
+    int ni = (1 << m->depth) - 1;
+    if (d == m->depth) {      /* only leaves are this deep */
+        leaf[p - ni] = t[k].value;
+        return;
+    }
+    if (t[k].feat < 0) {      /* both ways lead to this leaf */
+        pn[p] = (gbdt_pnode){ 0, 0, 0 };
+        pmean[p] = t[k].value;
+        pad(m, t, mean, k, 2 * p + 1, d + 1, pn, pmean, leaf);
+        pad(m, t, mean, k, 2 * p + 2, d + 1, pn, pmean, leaf);
+        return;
+    }
+    pn[p] = (gbdt_pnode){ t[k].value, (uint16_t)t[k].feat, t[k].dleft };
+    pmean[p] = mean[k];
+    pad(m, t, mean, t[k].left, 2 * p + 1, d + 1, pn, pmean, leaf);
+    pad(m, t, mean, t[k].right, 2 * p + 2, d + 1, pn, pmean, leaf);
+}
+
+/* Builds the padded layout when the model is shallow enough; otherwise the
+ * node array alone serves (0 either way; -1 when out of memory). */
+static int build_padded(gbdt *m)
+{
+    int depth = 0;
+    for (int i = 0; i < m->ntrees; i++) {
+        int d = tree_depth(m->nodes + m->root[i], 0);
+        if (d > depth) depth = d;
+    }
+    if (depth < 1 || depth > GBDT_PAD_DEPTH || (long)m->ntrees << depth > (1L << 24)) return 0;
+    m->depth = depth;
+    size_t ni = ((size_t)1 << depth) - 1, nl = (size_t)1 << depth, nt = (size_t)m->ntrees;
+    m->pn = malloc(nt * ni * sizeof *m->pn);
+    m->pmean = malloc(nt * ni * sizeof *m->pmean);
+    m->pleaf = malloc(nt * nl * sizeof *m->pleaf);
+    if (!m->pn || !m->pmean || !m->pleaf) return -1;
+    for (size_t i = 0; i < nt; i++)
+        pad(m, m->nodes + m->root[i], m->mean + m->root[i], 0, 0, 0,
+            m->pn + i * ni, m->pmean + i * ni, m->pleaf + i * nl);
+    return 0;
+}
+
 int gbdt_load_json(gbdt **out, const char *json, size_t len, const char *name,
                    char *err, size_t n)
 {
@@ -274,6 +343,7 @@ int gbdt_load_json(gbdt **out, const char *json, size_t len, const char *name,
     if (load_objective(m, learner, name, err, n) || load_names(m, learner, name, err, n) ||
         load_trees(m, member(gb, "model"), name, err, n))
         goto done;
+    if (build_padded(m)) { fail(err, n, name, "out of memory"); goto done; }
     const cJSON *ver = member(member(learner, "attributes"), "model_version");
     if (cJSON_IsString(ver)) yx_strlcpy(m->version, ver->valuestring, sizeof m->version);
     rc = 0;
@@ -304,6 +374,9 @@ void gbdt_free(gbdt *m)
     free(m->nodes);
     free(m->mean);
     free(m->root);
+    free(m->pn);
+    free(m->pmean);
+    free(m->pleaf);
     free(m);
 }
 
@@ -346,8 +419,69 @@ static inline int32_t leaf_of(const gbdt_node *t, const double *x)
     return k;
 }
 
+/* One branch-free step down a padded tree: right when not below the
+ * threshold, except that a missing value (NaN compares false) goes to its
+ * default side. xf holds the row already rounded to float, as XGBoost
+ * compares. */
+static inline int step(const gbdt_pnode *n, int k, const float *xf)
+{
+    float v = xf[n[k].feat];
+    int right = !(v < n[k].thr);
+    right ^= (v != v) & n[k].dleft;
+    return 2 * k + 1 + right;
+}
+
+#define GBDT_XF_MAX 256   /* features converted on the stack */
+
+static inline void to_float(const double *x, int n, float *xf)
+{
+    for (int i = 0; i < n; i++) xf[i] = (float)x[i];
+}
+
+/* Walks four trees at a time so their independent loads overlap; the sum
+ * still adds leaves in tree order, as XGBoost does. */
+static inline float margin_padded(const gbdt *m, const float *xf, int depth)
+{
+    const int ni = (1 << depth) - 1, nl = 1 << depth;
+    float acc = m->base_margin;
+    const gbdt_pnode *pn = m->pn;
+    const float *leaf = m->pleaf;
+    int i = 0;
+    for (; i + 4 <= m->ntrees; i += 4, pn += 4 * ni, leaf += 4 * nl) {
+        int k0 = 0, k1 = 0, k2 = 0, k3 = 0;
+        for (int d = 0; d < depth; d++) {
+            k0 = step(pn, k0, xf);
+            k1 = step(pn + ni, k1, xf);
+            k2 = step(pn + 2 * ni, k2, xf);
+            k3 = step(pn + 3 * ni, k3, xf);
+        }
+        acc += leaf[k0 - ni];
+        acc += leaf[nl + k1 - ni];
+        acc += leaf[2 * nl + k2 - ni];
+        acc += leaf[3 * nl + k3 - ni];
+    }
+    for (; i < m->ntrees; i++, pn += ni, leaf += nl) {
+        int k = 0;
+        for (int d = 0; d < depth; d++) k = step(pn, k, xf);
+        acc += leaf[k - ni];
+    }
+    return acc;
+}
+
 float gbdt_margin(const gbdt *m, const double *x)
 {
+    if (m->depth && m->nfeat <= GBDT_XF_MAX) {
+        float xf[GBDT_XF_MAX];
+        to_float(x, m->nfeat, xf);
+        /* constant depths let the compiler unroll the walk */
+        switch (m->depth) {
+        case 3: return margin_padded(m, xf, 3);
+        case 4: return margin_padded(m, xf, 4);
+        case 5: return margin_padded(m, xf, 5);
+        case 6: return margin_padded(m, xf, 6);
+        default: return margin_padded(m, xf, m->depth);
+        }
+    }
     float acc = m->base_margin;
     for (int i = 0; i < m->ntrees; i++) {
         const gbdt_node *t = m->nodes + m->root[i];
@@ -382,7 +516,28 @@ void gbdt_contribs(const gbdt *m, const double *x, double *out)
         return;
     }
     memset(acc, 0, ((size_t)m->nfeat + 1) * sizeof *acc);
-    for (int i = 0; i < m->ntrees; i++) {
+    if (m->depth && m->nfeat <= GBDT_XF_MAX) {
+        float xf[GBDT_XF_MAX];
+        to_float(x, m->nfeat, xf);
+        /* Saabas: each split on the path is credited with the change of
+         * the node mean it causes; the root mean goes to the bias. The
+         * padding's splits change nothing (both sides have the same mean). */
+        const int ni = (1 << m->depth) - 1, nl = 1 << m->depth;
+        for (int i = 0; i < m->ntrees; i++) {
+            const gbdt_pnode *pn = m->pn + (size_t)i * ni;
+            const float *mean = m->pmean + (size_t)i * ni, *leaf = m->pleaf + (size_t)i * nl;
+            float node = mean[0];
+            acc[m->nfeat] += node;
+            int k = 0;
+            for (int d = 0; d < m->depth; d++) {
+                int f = pn[k].feat;
+                k = step(pn, k, xf);
+                float next = k < ni ? mean[k] : leaf[k - ni];
+                acc[f] += next - node;
+                node = next;
+            }
+        }
+    } else for (int i = 0; i < m->ntrees; i++) {
         const gbdt_node *t = m->nodes + m->root[i];
         const float *mean = m->mean + m->root[i];
         /* Saabas: each split on the path is credited with the change of the

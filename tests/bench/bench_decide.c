@@ -52,7 +52,7 @@ static double bench_xgboost(const char *model, const dataset *ds, const gbdt *m,
                  (unsigned long long)(uintptr_t)&rows[i * F__COUNT], F__COUNT);
     }
     const char *cfg = "{\"type\": 0, \"training\": false, \"iteration_begin\": 0, "
-                      "\"iteration_end\": 0, \"strict_shape\": false, \"missing\": NaN}";
+                      "\"iteration_end\": 0, \"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}";
     const bst_ulong *shape;
     bst_ulong dim;
     const float *out;
