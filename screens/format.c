@@ -9,12 +9,12 @@
 #include "screens/yx.h"
 #include "tui/i18n.h"
 
-char *yx_fmt_time(int64_t ms, int with_seconds, char *buf, size_t n)
+char *yx_fmt_time(int64_t ms, int long_form, char *buf, size_t n)
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     if (ms <= 0 || !localtime_r(&t, &tm) ||
-        !strftime(buf, n, with_seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &tm))
+        !strftime(buf, n, long_form ? "%Y-%m-%d %H:%M:%S" : "%m-%d %H:%M", &tm))
         snprintf(buf, n, "-");
     return buf;
 }
@@ -63,7 +63,7 @@ const char *yx_label_product(product_kind p)
     switch (p) {
     case PROD_MALL: return _("installment");
     case PROD_CASH: return _("cash loan");
-    case PROD_SMB:  return _("business loan");
+    case PROD_SMB:  return _("SMB loan");
     default:        return "?";
     }
 }

@@ -17,7 +17,7 @@ enum { COL_ID, COL_TIME, COL_CHANNEL, COL_PRODUCT, COL_NAME, COL_AMOUNT, COL_TER
 
 static const struct tui_column columns[NCOLS] = {
     [COL_ID]      = { "id", N_("ID"), 6, 10, TUI_COL_RIGHT | TUI_COL_ID },
-    [COL_TIME]    = { "time", N_("Time"), 16, 16, 0 },
+    [COL_TIME]    = { "time", N_("Time"), 11, 11, 0 },
     [COL_CHANNEL] = { "channel", N_("Channel"), 8, 10, 0 },
     [COL_PRODUCT] = { "product", N_("Product"), 8, 14, 0 },
     [COL_NAME]    = { "name", N_("Name"), 8, 12, 0 },

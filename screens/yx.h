@@ -46,8 +46,9 @@ void yx_status_update(struct yx *y);
 
 /* ---- format.c: how values read on screen ---------------------------- */
 
-/* "2026-11-24 19:44" (long: with seconds) in local time, from unix ms. */
-char *yx_fmt_time(int64_t ms, int with_seconds, char *buf, size_t n);
+/* Local time from unix ms: "11-24 19:44" for lists, long_form
+ * "2026-11-24 19:44:05" for details. */
+char *yx_fmt_time(int64_t ms, int long_form, char *buf, size_t n);
 /* "12,345.00" from fen. */
 char *yx_fmt_money(int64_t fen, char *buf, size_t n);
 /* Translated labels of wire values. */
