@@ -55,6 +55,11 @@ int engine_load(engine **out, const char *strategy_path, char *err, size_t n)
     }
     resolve(path, sizeof path, strategy_path, e->st.rules_file);
     if (rules_load_file(&e->rl, path, err, n)) goto fail;
+    for (int i = 0; i <= F__COUNT; i++) {
+        int k = snprintf(e->fkey[i], sizeof e->fkey[i], "\"%s\":",
+                         i < F__COUNT ? feature_name((feature_id)i) : "bias");
+        e->fkey_len[i] = (size_t)k;
+    }
     *out = e;
     return 0;
 fail:
@@ -143,16 +148,10 @@ static int rank(const double *key, int *order, int max)
     return k;
 }
 
-static void trace_features(jw *w, const char *key, const double *v)
+/* Writes "Name": of feature i (i == F__COUNT: "bias":). */
+static void fkey(jw *w, const engine *e, int i)
 {
-    jw_key(w, key);
-    jw_raw(w, "{", 1);
-    for (int i = 0; i < F__COUNT; i++) {
-        if (i) jw_raw(w, ",", 1);
-        jw_key(w, feature_name((feature_id)i));
-        jw_num(w, v[i]);
-    }
-    jw_raw(w, "}", 1);
+    jw_raw(w, e->fkey[i], e->fkey_len[i]);
 }
 
 int engine_decide(const engine *e, const decide_input *in, decide_result *out)
@@ -169,32 +168,33 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
     out->scorecard_version = scorecard_version(e->sc);
     out->gbdt_version = gbdt_version(e->gb);
 
-    jw_lit(&w, "{\"strategy\":");
+    JW_LIT(&w, "{\"strategy\":");
     jw_str(&w, st->version);
-    jw_lit(&w, ",\"steps\":[");
+    JW_LIT(&w, ",\"steps\":[");
 
     /* 1. policy rules */
     rule_hit hits[16];
     int nh = rules_eval(e->rl, in, hits, 16);
     if (nh > 16) nh = 16;
     int declined = 0, referred = 0;
-    jw_lit(&w, "{\"step\":\"rules\",\"version\":");
+    JW_LIT(&w, "{\"step\":\"rules\",\"version\":");
     jw_str(&w, rules_version(e->rl));
-    jw_lit(&w, ",\"in\":{\"product\":");
+    JW_LIT(&w, ",\"in\":{\"product\":");
     jw_str(&w, product_kind_name(in->product));
-    jw_lit(&w, ",\"amount_fen\":"); jw_int(&w, in->amount_fen);
-    jw_lit(&w, ",\"age\":"); jw_int(&w, in->age);
-    jw_lit(&w, ",\"id_valid\":"); jw_lit(&w, in->id_valid ? "true" : "false");
-    jw_lit(&w, ",\"blacklist_hit\":"); jw_lit(&w, in->blacklist_hit ? "true" : "false");
-    jw_lit(&w, ",\"recent_apps\":"); jw_int(&w, in->recent_apps);
-    jw_lit(&w, "},\"hits\":[");
+    JW_LIT(&w, ",\"amount_fen\":"); jw_int(&w, in->amount_fen);
+    JW_LIT(&w, ",\"age\":"); jw_int(&w, in->age);
+    if (in->id_valid) JW_LIT(&w, ",\"id_valid\":true"); else JW_LIT(&w, ",\"id_valid\":false");
+    if (in->blacklist_hit) JW_LIT(&w, ",\"blacklist_hit\":true"); else JW_LIT(&w, ",\"blacklist_hit\":false");
+    JW_LIT(&w, ",\"recent_apps\":"); jw_int(&w, in->recent_apps);
+    JW_LIT(&w, "},\"hits\":[");
     for (int i = 0; i < nh; i++) {
         if (i) jw_raw(&w, ",", 1);
-        jw_lit(&w, "{\"code\":"); jw_str(&w, hits[i].code);
-        jw_lit(&w, hits[i].action == RULE_DECLINE ? ",\"action\":\"decline\"}" : ",\"action\":\"refer\"}");
+        JW_LIT(&w, "{\"code\":"); jw_str(&w, hits[i].code);
+        if (hits[i].action == RULE_DECLINE) JW_LIT(&w, ",\"action\":\"decline\"}");
+        else JW_LIT(&w, ",\"action\":\"refer\"}");
         if (hits[i].action == RULE_DECLINE) declined = 1; else referred = 1;
     }
-    jw_lit(&w, "]}");
+    JW_LIT(&w, "]}");
     for (int pass = 0; pass < 2; pass++)   /* declines rank above refers */
         for (int i = 0; i < nh; i++)
             if ((hits[i].action == RULE_DECLINE) == (pass == 0)) add_reason(out, hits[i].code);
@@ -204,47 +204,50 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
     scorecard_eval(e->sc, &in->feat, &sr);
     out->sc_score = sr.score;
     out->sc_grade = sr.grade;
-    jw_lit(&w, ",{\"step\":\"scorecard\",\"version\":");
+    JW_LIT(&w, ",{\"step\":\"scorecard\",\"version\":");
     jw_str(&w, out->scorecard_version);
-    jw_raw(&w, ",", 1);
-    trace_features(&w, "in", x);
-    jw_lit(&w, ",\"points\":{");
+    JW_LIT(&w, ",\"in\":{");
     for (int i = 0; i < F__COUNT; i++) {
         if (i) jw_raw(&w, ",", 1);
-        jw_key(&w, feature_name((feature_id)i));
+        fkey(&w, e, i);
+        jw_num(&w, x[i]);
+    }
+    JW_LIT(&w, "},\"points\":{");
+    for (int i = 0; i < F__COUNT; i++) {
+        if (i) jw_raw(&w, ",", 1);
+        fkey(&w, e, i);
         jw_int(&w, sr.points[i]);
     }
-    jw_lit(&w, "},\"score\":"); jw_int(&w, sr.score);
-    jw_lit(&w, ",\"grade\":"); jw_int(&w, sr.grade);
+    JW_LIT(&w, "},\"score\":"); jw_int(&w, sr.score);
+    JW_LIT(&w, ",\"grade\":"); jw_int(&w, sr.grade);
     jw_raw(&w, "}", 1);
 
     /* 3. GBDT */
-    float margin = gbdt_margin(e->gb, x);
-    double pd = gbdt_transform(e->gb, margin);
     double contribs[F__COUNT + 1];
-    gbdt_contribs(e->gb, x, contribs);
+    float margin = gbdt_contribs(e->gb, x, contribs);
+    double pd = gbdt_transform(e->gb, margin);
     out->gb_pd = pd;
     out->gb_grade = strategy_gbdt_grade(st, pd);
-    jw_lit(&w, ",{\"step\":\"gbdt\",\"version\":");
+    JW_LIT(&w, ",{\"step\":\"gbdt\",\"version\":");
     jw_str(&w, out->gbdt_version);
-    jw_lit(&w, ",\"margin\":"); jw_fixed(&w, margin, 6);
-    jw_lit(&w, ",\"pd\":"); jw_fixed(&w, pd, 9);
-    jw_lit(&w, ",\"grade\":"); jw_int(&w, out->gb_grade);
-    jw_lit(&w, ",\"contribs\":{");
+    JW_LIT(&w, ",\"margin\":"); jw_fixed(&w, margin, 6);
+    JW_LIT(&w, ",\"pd\":"); jw_fixed(&w, pd, 9);
+    JW_LIT(&w, ",\"grade\":"); jw_int(&w, out->gb_grade);
+    JW_LIT(&w, ",\"contribs\":{");
     for (int i = 0; i <= F__COUNT; i++) {
         if (i) jw_raw(&w, ",", 1);
-        jw_key(&w, i < F__COUNT ? feature_name((feature_id)i) : "bias");
+        fkey(&w, e, i);
         jw_fixed(&w, contribs[i], 6);
     }
-    jw_lit(&w, "}}");
+    JW_LIT(&w, "}}");
 
     /* 4. cross matrix */
     char grade = st->cross[sr.grade - 1][out->gb_grade - 1];
     int rg = strategy_grade_index(grade);
     out->risk_grade = grade;
-    jw_lit(&w, ",{\"step\":\"cross\",\"scorecard_grade\":"); jw_int(&w, sr.grade);
-    jw_lit(&w, ",\"gbdt_grade\":"); jw_int(&w, out->gb_grade);
-    jw_lit(&w, ",\"risk_grade\":\""); jw_raw(&w, &grade, 1); jw_lit(&w, "\"}");
+    JW_LIT(&w, ",{\"step\":\"cross\",\"scorecard_grade\":"); jw_int(&w, sr.grade);
+    JW_LIT(&w, ",\"gbdt_grade\":"); jw_int(&w, out->gb_grade);
+    JW_LIT(&w, ",\"risk_grade\":\""); jw_raw(&w, &grade, 1); JW_LIT(&w, "\"}");
 
     /* 5. channel matrix: admission, base limit, cap, price, term */
     const strategy_channel *ch = &st->channel[in->channel];
@@ -257,23 +260,23 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
         : income * (double)st->income_unit_fen * mult;
     double cap = (double)ch->cap_fen[in->product];
     double capped = base < cap ? base : cap;
-    jw_lit(&w, ",{\"step\":\"channel\",\"channel\":"); jw_str(&w, channel_kind_name(in->channel));
-    jw_lit(&w, ",\"admit\":"); jw_str(&w, outcome_name(admit));
-    jw_lit(&w, ",\"term_months\":"); jw_int(&w, in->term_months);
-    jw_lit(&w, term_ok ? ",\"term_ok\":true" : ",\"term_ok\":false");
-    jw_lit(&w, ",\"income_multiple\":"); jw_fixed(&w, mult, 2);
-    jw_lit(&w, ",\"base_limit_fen\":"); jw_int(&w, (int64_t)base);
-    jw_lit(&w, ",\"cap_fen\":"); jw_int(&w, (int64_t)cap);
-    jw_lit(&w, ",\"apr_bp\":"); jw_int(&w, ch->apr_bp[rg]);
+    JW_LIT(&w, ",{\"step\":\"channel\",\"channel\":"); jw_str(&w, channel_kind_name(in->channel));
+    JW_LIT(&w, ",\"admit\":"); jw_str(&w, outcome_name(admit));
+    JW_LIT(&w, ",\"term_months\":"); jw_int(&w, in->term_months);
+    if (term_ok) JW_LIT(&w, ",\"term_ok\":true"); else JW_LIT(&w, ",\"term_ok\":false");
+    JW_LIT(&w, ",\"income_multiple\":"); jw_fixed(&w, mult, 2);
+    JW_LIT(&w, ",\"base_limit_fen\":"); jw_int(&w, (int64_t)base);
+    JW_LIT(&w, ",\"cap_fen\":"); jw_int(&w, (int64_t)cap);
+    JW_LIT(&w, ",\"apr_bp\":"); jw_int(&w, ch->apr_bp[rg]);
     jw_raw(&w, "}", 1);
 
     /* 6. completeness: the limit grows with the data supplied */
     double factor = st->completeness[in->completeness];
     int64_t limit = (int64_t)floor(capped * factor);
     limit -= limit % st->limit_round_fen;
-    jw_lit(&w, ",{\"step\":\"completeness\",\"level\":"); jw_str(&w, completeness_name(in->completeness));
-    jw_lit(&w, ",\"factor\":"); jw_fixed(&w, factor, 4);
-    jw_lit(&w, ",\"limit_fen\":"); jw_int(&w, limit);
+    JW_LIT(&w, ",{\"step\":\"completeness\",\"level\":"); jw_str(&w, completeness_name(in->completeness));
+    JW_LIT(&w, ",\"factor\":"); jw_fixed(&w, factor, 4);
+    JW_LIT(&w, ",\"limit_fen\":"); jw_int(&w, limit);
     jw_raw(&w, "}", 1);
 
     /* outcome of the automatic steps */
@@ -290,8 +293,8 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
     /* 7. authority: above the automatic ceiling a person decides */
     int to_person = oc == OUT_APPROVE && limit > st->auto_ceiling_fen;
     if (to_person) { oc = OUT_REFER; add_reason(out, "S_ABOVE_AUTO_CEILING"); }
-    jw_lit(&w, ",{\"step\":\"authority\",\"ceiling_fen\":"); jw_int(&w, st->auto_ceiling_fen);
-    jw_lit(&w, to_person ? ",\"to_person\":true}" : ",\"to_person\":false}");
+    JW_LIT(&w, ",{\"step\":\"authority\",\"ceiling_fen\":"); jw_int(&w, st->auto_ceiling_fen);
+    if (to_person) JW_LIT(&w, ",\"to_person\":true}"); else JW_LIT(&w, ",\"to_person\":false}");
 
     out->outcome = oc;
     out->limit_fen = oc == OUT_DECLINE ? 0 : limit;
@@ -308,16 +311,16 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
         if (i < ngb) add_reason(out, reason_gbdt_code((feature_id)gb_order[i]));
     }
 
-    jw_lit(&w, "],\"outcome\":"); jw_str(&w, outcome_name(oc));
-    jw_lit(&w, ",\"risk_grade\":\""); jw_raw(&w, &grade, 1);
-    jw_lit(&w, "\",\"limit_fen\":"); jw_int(&w, out->limit_fen);
-    jw_lit(&w, ",\"apr_bp\":"); jw_int(&w, out->apr_bp);
-    jw_lit(&w, ",\"reasons\":[");
+    JW_LIT(&w, "],\"outcome\":"); jw_str(&w, outcome_name(oc));
+    JW_LIT(&w, ",\"risk_grade\":\""); jw_raw(&w, &grade, 1);
+    JW_LIT(&w, "\",\"limit_fen\":"); jw_int(&w, out->limit_fen);
+    JW_LIT(&w, ",\"apr_bp\":"); jw_int(&w, out->apr_bp);
+    JW_LIT(&w, ",\"reasons\":[");
     for (int i = 0; i < out->nreasons; i++) {
         if (i) jw_raw(&w, ",", 1);
         jw_str(&w, out->reasons[i]);
     }
-    jw_lit(&w, "]}");
+    JW_LIT(&w, "]}");
     out->trace = w.p;
     out->trace_cap = w.cap;
     out->trace_len = w.oom ? 0 : w.len;

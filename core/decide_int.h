@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/gbdt.h"
 #include "core/rules.h"
@@ -19,6 +20,9 @@ struct engine {
     scorecard *sc;
     gbdt      *gb;
     rules     *rl;
+    /* "Name": of each feature (and "bias": last), ready for the trace */
+    char       fkey[F__COUNT + 1][24];
+    size_t     fkey_len[F__COUNT + 1];
 };
 
 typedef struct {
@@ -27,11 +31,25 @@ typedef struct {
     int    oom;     /* an allocation failed; the text is incomplete */
 } jw;
 
-void jw_reserve(jw *w, size_t more);
-void jw_raw(jw *w, const char *s, size_t n);
-void jw_lit(jw *w, const char *s);        /* raw, NUL-terminated */
+void jw_reserve_slow(jw *w, size_t more);
+
+static inline void jw_reserve(jw *w, size_t more)
+{
+    if (w->len + more + 1 > w->cap) jw_reserve_slow(w, more);
+}
+
+static inline void jw_raw(jw *w, const char *s, size_t n)
+{
+    jw_reserve(w, n);
+    if (w->oom) return;
+    memcpy(w->p + w->len, s, n);
+    w->len += n;
+    w->p[w->len] = '\0';
+}
+
+/* A string literal, raw (its length known at compile time). */
+#define JW_LIT(w, s) jw_raw((w), "" s, sizeof(s) - 1)
 void jw_str(jw *w, const char *s);        /* quoted and escaped */
-void jw_key(jw *w, const char *k);        /* "k": */
 void jw_int(jw *w, int64_t v);
 /* Fixed-point with `decimals` digits (at most 9); NaN and values beyond
  * +-9e9 are written as null. Integral values need no decimals: use jw_int

@@ -12,7 +12,7 @@
 
 /* ---- writer ---- */
 
-void jw_reserve(jw *w, size_t more)
+void jw_reserve_slow(jw *w, size_t more)
 {
     if (w->len + more + 1 <= w->cap) return;
     size_t cap = w->cap ? w->cap : 4096;
@@ -23,16 +23,6 @@ void jw_reserve(jw *w, size_t more)
     w->cap = cap;
 }
 
-void jw_raw(jw *w, const char *s, size_t n)
-{
-    jw_reserve(w, n);
-    if (w->oom) return;
-    memcpy(w->p + w->len, s, n);
-    w->len += n;
-    w->p[w->len] = '\0';
-}
-
-void jw_lit(jw *w, const char *s) { jw_raw(w, s, strlen(s)); }
 
 void jw_str(jw *w, const char *s)
 {
@@ -51,11 +41,6 @@ void jw_str(jw *w, const char *s)
     w->len = (size_t)(o - w->p);
 }
 
-void jw_key(jw *w, const char *k)
-{
-    jw_str(w, k);
-    jw_raw(w, ":", 1);
-}
 
 static char *utoa_rev(char *end, uint64_t v)
 {
@@ -77,7 +62,7 @@ void jw_fixed(jw *w, double v, int decimals)
     static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
     if (decimals < 0) decimals = 0;
     if (decimals > 9) decimals = 9;
-    if (!(fabs(v) <= 9e9)) { jw_lit(w, "null"); return; }
+    if (!(fabs(v) <= 9e9)) { JW_LIT(w, "null"); return; }
     double scaled = round(fabs(v) * pow10[decimals]);
     uint64_t u = (uint64_t)scaled, p = (uint64_t)pow10[decimals];
     char buf[48], *end = buf + sizeof buf, *s = end;
@@ -93,7 +78,7 @@ void jw_fixed(jw *w, double v, int decimals)
 
 void jw_num(jw *w, double v)
 {
-    if (isnan(v)) jw_lit(w, "null");
+    if (isnan(v)) JW_LIT(w, "null");
     else if (v == floor(v) && fabs(v) < 9e15) jw_int(w, (int64_t)v);
     else jw_fixed(w, v, 6);
 }

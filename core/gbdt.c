@@ -33,13 +33,13 @@ typedef struct {
  * row can be walked in parallel by the processor. */
 typedef struct {
     float    thr;
-    uint16_t feat;
-    uint16_t dleft;
+    uint32_t slot;   /* 2 * feature + (missing goes right); see to_slots */
 } gbdt_pnode;
 
 struct gbdt {
     gbdt_objective obj;
     int        nfeat, ntrees;
+    long       nnodes;
     float      base_margin;   /* base_score on the margin scale */
     gbdt_node *nodes;
     float     *mean;          /* node mean values, parallel to nodes */
@@ -253,6 +253,7 @@ static int load_trees(gbdt *m, const cJSON *model, const char *name, char *err, 
         if (total > GBDT_MAX_NODES) return fail(err, n, name, "too many nodes");
     }
     m->ntrees = nt;
+    m->nnodes = total;
     m->nodes = calloc((size_t)total + 1, sizeof *m->nodes);
     m->mean = calloc((size_t)total + 1, sizeof *m->mean);
     m->root = calloc((size_t)nt + 1, sizeof *m->root);
@@ -289,13 +290,13 @@ static void pad(const gbdt *m, const gbdt_node *t, const float *mean, int32_t k,
         return;
     }
     if (t[k].feat < 0) {      /* both ways lead to this leaf */
-        pn[p] = (gbdt_pnode){ 0, 0, 0 };
+        pn[p] = (gbdt_pnode){ 0, 0 };
         pmean[p] = t[k].value;
         pad(m, t, mean, k, 2 * p + 1, d + 1, pn, pmean, leaf);
         pad(m, t, mean, k, 2 * p + 2, d + 1, pn, pmean, leaf);
         return;
     }
-    pn[p] = (gbdt_pnode){ t[k].value, (uint16_t)t[k].feat, t[k].dleft };
+    pn[p] = (gbdt_pnode){ t[k].value, 2u * (uint32_t)t[k].feat + !t[k].dleft };
     pmean[p] = mean[k];
     pad(m, t, mean, t[k].left, 2 * p + 1, d + 1, pn, pmean, leaf);
     pad(m, t, mean, t[k].right, 2 * p + 2, d + 1, pn, pmean, leaf);
@@ -311,6 +312,10 @@ static int build_padded(gbdt *m)
         if (d > depth) depth = d;
     }
     if (depth < 1 || depth > GBDT_PAD_DEPTH || (long)m->ntrees << depth > (1L << 24)) return 0;
+    /* missing values become infinities (see to_slots): thresholds must be
+     * finite, as XGBoost's always are */
+    for (long i = 0; i < m->nnodes; i++)
+        if (m->nodes[i].feat >= 0 && !isfinite(m->nodes[i].value)) return 0;
     m->depth = depth;
     size_t ni = ((size_t)1 << depth) - 1, nl = (size_t)1 << depth, nt = (size_t)m->ntrees;
     m->pn = malloc(nt * ni * sizeof *m->pn);
@@ -420,22 +425,25 @@ static inline int32_t leaf_of(const gbdt_node *t, const double *x)
 }
 
 /* One branch-free step down a padded tree: right when not below the
- * threshold, except that a missing value (NaN compares false) goes to its
- * default side. xf holds the row already rounded to float, as XGBoost
- * compares. */
-static inline int step(const gbdt_pnode *n, int k, const float *xf)
+ * threshold. xs holds two slots per feature, the value rounded to float as
+ * XGBoost compares it; a missing value is -inf in the first slot (so it
+ * goes left) and +inf in the second (so it goes right), and each node reads
+ * the slot of its default side. Thresholds are finite, so a real infinity
+ * still goes the way XGBoost sends it. */
+static inline int step(const gbdt_pnode *n, int k, const float *xs)
 {
-    float v = xf[n[k].feat];
-    int right = !(v < n[k].thr);
-    right ^= (v != v) & n[k].dleft;
-    return 2 * k + 1 + right;
+    return 2 * k + 1 + !(xs[n[k].slot] < n[k].thr);
 }
 
 #define GBDT_XF_MAX 256   /* features converted on the stack */
 
-static inline void to_float(const double *x, int n, float *xf)
+static inline void to_slots(const double *x, int n, float *xs)
 {
-    for (int i = 0; i < n; i++) xf[i] = (float)x[i];
+    for (int i = 0; i < n; i++) {
+        float v = (float)x[i];
+        xs[2 * i] = v != v ? -INFINITY : v;
+        xs[2 * i + 1] = v != v ? INFINITY : v;
+    }
 }
 
 /* Walks four trees at a time so their independent loads overlap; the sum
@@ -471,8 +479,8 @@ static inline float margin_padded(const gbdt *m, const float *xf, int depth)
 float gbdt_margin(const gbdt *m, const double *x)
 {
     if (m->depth && m->nfeat <= GBDT_XF_MAX) {
-        float xf[GBDT_XF_MAX];
-        to_float(x, m->nfeat, xf);
+        float xf[2 * GBDT_XF_MAX];
+        to_slots(x, m->nfeat, xf);
         /* constant depths let the compiler unroll the walk */
         switch (m->depth) {
         case 3: return margin_padded(m, xf, 3);
@@ -506,57 +514,62 @@ double gbdt_predict(const gbdt *m, const double *x)
     return gbdt_transform(m, gbdt_margin(m, x));
 }
 
-void gbdt_contribs(const gbdt *m, const double *x, double *out)
+float gbdt_contribs(const gbdt *m, const double *x, double *out)
 {
     enum { STACK = 64 };
     float stack_acc[STACK + 1];
     float *acc = m->nfeat < STACK ? stack_acc : calloc((size_t)m->nfeat + 1, sizeof *acc);
+    float margin = m->base_margin;
     if (!acc) {
         for (int i = 0; i <= m->nfeat; i++) out[i] = NAN;
-        return;
+        return gbdt_margin(m, x);
     }
     memset(acc, 0, ((size_t)m->nfeat + 1) * sizeof *acc);
+    /* Saabas: each split on the path is credited with the change of the
+     * node mean it causes; the root mean goes to the bias. XGBoost sums each
+     * tree's contributions in float, so do we. The margin is summed on the
+     * way, leaf by leaf in tree order, exactly as gbdt_margin does. */
     if (m->depth && m->nfeat <= GBDT_XF_MAX) {
-        float xf[GBDT_XF_MAX];
-        to_float(x, m->nfeat, xf);
-        /* Saabas: each split on the path is credited with the change of
-         * the node mean it causes; the root mean goes to the bias. The
-         * padding's splits change nothing (both sides have the same mean). */
+        float xf[2 * GBDT_XF_MAX];
+        to_slots(x, m->nfeat, xf);
+        /* the padding's splits change nothing: both sides have one mean */
         const int ni = (1 << m->depth) - 1, nl = 1 << m->depth;
-        for (int i = 0; i < m->ntrees; i++) {
-            const gbdt_pnode *pn = m->pn + (size_t)i * ni;
-            const float *mean = m->pmean + (size_t)i * ni, *leaf = m->pleaf + (size_t)i * nl;
+        const gbdt_pnode *pn = m->pn;
+        const float *mean = m->pmean, *leaf = m->pleaf;
+        for (int i = 0; i < m->ntrees; i++, pn += ni, mean += ni, leaf += nl) {
             float node = mean[0];
             acc[m->nfeat] += node;
             int k = 0;
             for (int d = 0; d < m->depth; d++) {
-                int f = pn[k].feat;
+                int f = (int)(pn[k].slot >> 1);
                 k = step(pn, k, xf);
                 float next = k < ni ? mean[k] : leaf[k - ni];
                 acc[f] += next - node;
                 node = next;
             }
+            margin += node;
         }
-    } else for (int i = 0; i < m->ntrees; i++) {
-        const gbdt_node *t = m->nodes + m->root[i];
-        const float *mean = m->mean + m->root[i];
-        /* Saabas: each split on the path is credited with the change of the
-         * node mean it causes; the root mean goes to the bias. XGBoost sums
-         * each tree's contributions in float, so do we. */
-        acc[m->nfeat] += mean[0];
-        int32_t k = 0;
-        float node = mean[0];
-        while (t[k].feat >= 0) {
-            int f = t[k].feat;
-            float v = (float)x[f];
-            if (isnan(v)) k = t[k].dleft ? t[k].left : t[k].right;
-            else k = v < t[k].value ? t[k].left : t[k].right;
-            float next = mean[k];   /* a leaf's mean is its value */
-            acc[f] += next - node;
-            node = next;
+    } else {
+        for (int i = 0; i < m->ntrees; i++) {
+            const gbdt_node *t = m->nodes + m->root[i];
+            const float *mean = m->mean + m->root[i];
+            acc[m->nfeat] += mean[0];
+            int32_t k = 0;
+            float node = mean[0];
+            while (t[k].feat >= 0) {
+                int f = t[k].feat;
+                float v = (float)x[f];
+                if (isnan(v)) k = t[k].dleft ? t[k].left : t[k].right;
+                else k = v < t[k].value ? t[k].left : t[k].right;
+                float next = mean[k];   /* a leaf's mean is its value */
+                acc[f] += next - node;
+                node = next;
+            }
+            margin += t[k].value;
         }
     }
     acc[m->nfeat] += m->base_margin;
     for (int i = 0; i <= m->nfeat; i++) out[i] = acc[i];
     if (acc != stack_acc) free(acc);
+    return margin;
 }

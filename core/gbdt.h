@@ -48,7 +48,8 @@ double gbdt_transform(const gbdt *m, float margin);
 double gbdt_predict(const gbdt *m, const double *x);
 /* Approximate contributions, as XGBoost's pred_contribs with
  * approx_contribs: out receives gbdt_num_features(m) + 1 values, one per
- * feature and the bias last; they sum to the margin. */
-void gbdt_contribs(const gbdt *m, const double *x, double *out);
+ * feature and the bias last; they sum to the margin. Returns the margin,
+ * the same float gbdt_margin gives, from the same walk. */
+float gbdt_contribs(const gbdt *m, const double *x, double *out);
 
 #endif

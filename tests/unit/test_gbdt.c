@@ -48,7 +48,7 @@ static int check_parity(const char *model_path, const char *fixture, int min_row
             fail_msg("%s row %d: pred %.9g margin %.9g, XGBoost %.9g %.9g",
                      fixture, i + 2, pred, margin, row[nf], row[nf + 1]);
         if (!has_contribs) continue;
-        gbdt_contribs(m, row, contribs);
+        assert_true(gbdt_contribs(m, row, contribs) == margin);
         double sum = 0;
         for (int j = 0; j <= nf; j++) {
             sum += contribs[j];
