@@ -227,19 +227,22 @@ void tui__paint(struct tui_app *app)
         werase(s->win);
         if (s->ops->draw) s->ops->draw(s, s->win);
     }
-    /* Screens first; the window refreshed last holds the cursor. */
     for (int i = base < 0 ? 0 : base; i < app->depth; i++)
-        if (app->stack[i]->win && app->stack[i] != top) wnoutrefresh(app->stack[i]->win);
+        if (app->stack[i]->win) wnoutrefresh(app->stack[i]->win);
+    draw_status(app);
     draw_toast(app);
-    if (app->prompt != TUI_PROMPT_NONE) {
-        if (top && top->win) wnoutrefresh(top->win);
-        draw_status(app);
-        want_cursor = 1;
-    } else {
-        draw_status(app);
-        if (top && top->win) wnoutrefresh(top->win);
-        want_cursor = app->accessible || (top && top->has_focus && top->focus.text_entry);
+    /* The cursor goes where the prompt or the top screen left its own. */
+    {
+        WINDOW *cw = app->prompt != TUI_PROMPT_NONE ? app->status_win : top ? top->win : NULL;
+        if (cw) {
+            int cy, cx, by, bx;
+            getyx(cw, cy, cx);
+            getbegyx(cw, by, bx);
+            setsyx(by + cy, bx + cx);
+        }
     }
+    want_cursor = app->prompt != TUI_PROMPT_NONE || app->accessible ||
+                  (top && top->has_focus && top->focus.text_entry);
     if (want_cursor != app->cursor_on) {
         curs_set(want_cursor ? 1 : 0);
         app->cursor_on = want_cursor;

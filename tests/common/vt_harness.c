@@ -315,7 +315,12 @@ int vt_wait_text(const char *text, int timeout_ms)
     double deadline = now_ms() + timeout_ms;
     for (;;) {
         int r;
-        if (strstr(vt_screen_text(), text)) return 0;
+        if (strstr(vt_screen_text(), text)) {
+            /* Let the rest of that update arrive before the caller looks. */
+            while (pump(20) > 0 && now_ms() < deadline) {
+            }
+            return 0;
+        }
         if (now_ms() > deadline) break;
         r = pump(20);
         if (r < 0 && !strstr(vt_screen_text(), text)) break;
