@@ -16,6 +16,8 @@
 #include "core/domain.h"
 #include "core/gbdt.h"
 #include "core/util.h"
+#include "backend/cmd.h"
+#include "tests/unit/cli_capture.h"
 #include "tests/unit/fixture_csv.h"
 
 static gbdt *load(const char *path)
@@ -198,6 +200,96 @@ static void broken_models_rejected(void **state)
     assert_non_null(strstr(err, "/nonexistent/m.json: cannot read"));
 }
 
+static void model_predict_command(void **state)
+{
+    (void)state;
+    table t;
+    table_load(&t, "tests/fixtures/xgb_gbdt_edge.csv");
+    /* the fixture has the features and XGBoost's outputs: extra columns
+     * are ignored, empty cells are missing */
+    const char *pred[] = { "model", "predict", "--model", "assets/models/gbdt.json",
+                     "--csv", "tests/fixtures/xgb_gbdt_edge.csv", NULL, NULL };
+    for (int mode = 0; mode < 3; mode++) {
+        pred[6] = mode == 0 ? NULL : mode == 1 ? "--margin" : "--contribs";
+        cli_result r = cli_run(cmd_model, pred);
+        assert_int_equal(r.rc, 0);
+        assert_string_equal(r.err, "");
+        char *line = r.out;
+        for (int i = 0; i < t.nrows; i++) {
+            const double *row = &t.v[i * t.ncols];
+            int ncol = mode == 2 ? F__COUNT + 1 : 1;
+            for (int c = 0; c < ncol; c++) {
+                char *end;
+                double v = strtod(line, &end);
+                assert_true(end != line);
+                double want = mode == 0 ? row[F__COUNT] : mode == 1 ? row[F__COUNT + 1] : row[F__COUNT + 2 + c];
+                if (fabs(v - want) > (mode == 2 ? 1e-5 : 1e-6))
+                    fail_msg("mode %d row %d col %d: %.9g, XGBoost %.9g", mode, i + 2, c, v, want);
+                assert_int_equal(*end, c + 1 < ncol ? ',' : '\n');
+                line = end + 1;
+            }
+        }
+        assert_int_equal(*line, '\0');
+        cli_done(&r);
+    }
+    /* the data set itself: level names for categorical columns */
+    const char *ds[] = { "model", "predict", "--model", "assets/models/gbdt.json",
+                   "--csv", "assets/data/credit_data.csv", NULL };
+    cli_result r = cli_run(cmd_model, ds);
+    assert_int_equal(r.rc, 0);
+    assert_true(!strncmp(r.out, "0.143178388\n0.105678551\n", 24));
+    cli_done(&r);
+    free(t.v);
+}
+
+static void model_predict_errors(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/yx-gbdt-XXXXXX", bad[64], nocol[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(bad, sizeof bad, "%s/bad.csv", dir);
+    snprintf(nocol, sizeof nocol, "%s/nocol.csv", dir);
+    FILE *f = fopen(bad, "w");
+    fputs("Seniority,Home,Time,Age,Marital,Records,Job,Expenses,Income,Assets,Debt,Amount,Price\n"
+          "1,rent,60,30,married,no,fixed,50,100,0,0,800,900\n"
+          "1,igloo,60,30,married,no,fixed,50,100,0,0,800,900\n", f);
+    fclose(f);
+    f = fopen(nocol, "w");
+    fputs("Seniority,Home\n1,2\n", f);
+    fclose(f);
+    static const struct { const char *model, *csv, *flag; int rc; const char *msg; } cases[] = {
+        { "assets/models/gbdt.json", NULL, NULL, 1, ":3: column 2 (Home): not a number: \"igloo\"" },
+        { "assets/models/gbdt.json", "nocol", NULL, 1, ":1: no column for model feature 3 (Time)" },
+        { "assets/models/gbdt.json", "/nonexistent.csv", NULL, 1, "cannot read /nonexistent.csv" },
+        { "assets/data/credit_data.csv", "/nonexistent.csv", NULL, 1, "assets/data/credit_data.csv: not valid JSON" },
+        { "assets/models/gbdt.json", NULL, "--bogus", 2, "unknown option --bogus" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *csv = !cases[i].csv ? bad : !strcmp(cases[i].csv, "nocol") ? nocol : cases[i].csv;
+        const char *argv[] = { "model", "predict", "--model", cases[i].model, "--csv", csv,
+                               cases[i].flag, NULL };
+        cli_result r = cli_run(cmd_model, argv);
+        assert_int_equal(r.rc, cases[i].rc);
+        if (!strstr(r.err, cases[i].msg) || !strchr(r.err, '\n') || strchr(r.err, '\n')[1])
+            fail_msg("case %zu: stderr \"%s\"", i, r.err);
+        if (i == 0)   /* the good row before the bad one was printed */
+            assert_true(strchr(r.out, '\n') && strchr(r.out, '\n') == r.out + strlen(r.out) - 1);
+        cli_done(&r);
+    }
+    const char *usage[] = { "model", NULL };
+    cli_result r = cli_run(cmd_model, usage);
+    assert_int_equal(r.rc, 2);
+    cli_done(&r);
+    const char *help[] = { "model", "--help", NULL };
+    r = cli_run(cmd_model, help);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "usage: yxd model predict"));
+    cli_done(&r);
+    unlink(bad);
+    unlink(nocol);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +299,8 @@ int main(void)
         cmocka_unit_test(shipped_model_metadata),
         cmocka_unit_test(threshold_semantics),
         cmocka_unit_test(broken_models_rejected),
+        cmocka_unit_test(model_predict_command),
+        cmocka_unit_test(model_predict_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
