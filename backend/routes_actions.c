@@ -161,6 +161,31 @@ static int remember(srv_req *r, const char *key, const act_ctx *a, const srv_res
 
 /* ---- the route --------------------------------------------------------- */
 
+struct action_job {
+    act_ctx *a;
+    act_fn fn;
+    const char *key;
+    srv_resp *out;
+};
+
+/* In the write stream: replay, or run the handler, remember the answer
+ * under the key and audit it. 1 (undo) for replays and refusals. */
+static int action_job(srv_req *r, void *arg)
+{
+    struct action_job *j = arg;
+    char action[48];
+    int rc = replay(r, j->key, j->out);
+    if (rc) return rc;   /* answered before: nothing to write */
+    rc = j->fn(j->a, j->out);
+    if (rc < 0) return -1;
+    if (j->out->status < 200 || j->out->status >= 300) return 1;
+    snprintf(action, sizeof action, "action.%s", j->a->type);
+    if (remember(r, j->key, j->a, j->out) ||
+        srv_audit(r, action, j->a->record, j->a->detail[0] ? j->a->detail : NULL))
+        return -1;
+    return 0;
+}
+
 int route_actions(srv_req *r, srv_resp *out)
 {
     const char *key = srv_header(r, "Idempotency-Key");
@@ -188,33 +213,19 @@ int route_actions(srv_req *r, srv_resp *out)
     a.r = r;
     a.type = action_types[ti].type;
     a.body = body;
-    if (store_begin(r->st)) { cJSON_Delete(body); return -1; }
-    rc = replay(r, key, out);
-    if (rc != 0) {
-        store_rollback(r->st);
-        cJSON_Delete(body);
-        return rc < 0 ? -1 : 0;
-    }
-    rc = action_types[ti].fn(&a, out);
-    if (rc < 0 || out->status < 200 || out->status >= 300) {
-        store_rollback(r->st);
-        cJSON_Delete(body);
-        return rc;
-    }
     {
-        char action[48];
-        snprintf(action, sizeof action, "action.%s", a.type);
-        if (remember(r, key, &a, out) || srv_audit(r, action, a.record, a.detail[0] ? a.detail : NULL) ||
-            store_commit(r->st)) {
-            store_rollback(r->st);
-            cJSON_Delete(body);
+        struct action_job j = { &a, action_types[ti].fn, key, out };
+        rc = srv_write(r, action_job, &j);
+        if (rc < 0) {
             free(out->body);
             out->body = NULL;
             out->status = 0;
+            cJSON_Delete(body);
             return -1;
         }
     }
     cJSON_Delete(body);
-    if (a.seq > 0) srv_changed(r->srv, a.seq);
+    /* Only a kept change moves the feed; an undone one never happened. */
+    if (rc == 0 && a.seq > 0) srv_changed(r->srv, a.seq);
     return 0;
 }

@@ -85,46 +85,51 @@ static int recent_apps(srv_req *r, int64_t customer_id, int64_t now)
     return n;
 }
 
-/* Everything after the decision, in one transaction. 0 ok (*id set), 1
- * the key was taken meanwhile (*id is the earlier application), -1. */
-static int store_all(srv_req *r, intake_req *in, int64_t customer_id, const decide_result *res,
-                     const char *input_json, const char *key, int64_t *id, int64_t *seq)
+/* Everything after the decision, run in the write stream (srv_write):
+ * 0 stored (j->id set), 1 the key was taken meanwhile (j->id is the
+ * earlier application; nothing written), -1 store failure. */
+struct intake_job {
+    intake_req *in;
+    const decide_result *res;
+    const char *input_json, *key;
+    int64_t id, seq;
+};
+
+static int intake_job(srv_req *r, void *arg)
 {
+    struct intake_job *j = arg;
     store *s = r->st;
     decision d;
     model_score ms[2];
     defense_state def;
-    int64_t version;
+    int64_t version, customer_id = 0;
     int rc;
     char record[48];
-    if (store_begin(s)) return -1;
-    if (!customer_id && store_customer_insert(s, &in->cust, srv_data_key(r->srv), &customer_id)) goto fail;
-    in->app.customer_id = customer_id;
-    rc = store_app_insert_from(s, &in->app, r->chan.id, key, id);
-    if (rc) { store_rollback(s); return rc < 0 ? -1 : 1; }
-    decide_result_to_decision(res, *id, in->app.created_at, &d);
-    decide_result_scores(res, ms);
-    if (store_decision_put(s, &d, input_json) || store_score_put(s, *id, &ms[0]) ||
-        store_score_put(s, *id, &ms[1]) ||
-        store_app_set_status(s, *id, store_status_for_outcome(res->outcome), 0, &version))
-        goto fail;
+    /* Found again here, in the write stream, so two applications of one new
+     * customer arriving together make one customer. */
+    if (store_customer_find(s, srv_data_key(r->srv), j->in->cust.id_number, &customer_id) < 0) return -1;
+    if (!customer_id && store_customer_insert(s, &j->in->cust, srv_data_key(r->srv), &customer_id)) return -1;
+    j->in->app.customer_id = customer_id;
+    rc = store_app_insert_from(s, &j->in->app, r->chan.id, j->key, &j->id);
+    if (rc) return rc;
+    decide_result_to_decision(j->res, j->id, j->in->app.created_at, &d);
+    decide_result_scores(j->res, ms);
+    if (store_decision_put(s, &d, j->input_json) || store_score_put(s, j->id, &ms[0]) ||
+        store_score_put(s, j->id, &ms[1]) ||
+        store_app_set_status(s, j->id, store_status_for_outcome(j->res->outcome), 0, &version))
+        return -1;
     memset(&def, 0, sizeof def);
-    def.application_id = *id;
-    if (res->outcome == OUT_REFER || sampled(*id)) {
+    def.application_id = j->id;
+    if (j->res->outcome == OUT_REFER || sampled(j->id)) {
         /* A referral waits for line 1; a sampled automatic decision is
          * already decided on line 1 and waits for line 3. */
-        def.l1 = res->outcome == OUT_REFER ? L1_PENDING : res->outcome == OUT_APPROVE ? L1_APPROVED : L1_REJECTED;
-        def.l3 = res->outcome == OUT_REFER ? L3_NOT_SAMPLED : L3_SAMPLED;
-        if (store_defense_put(s, &def, NULL)) goto fail;
+        def.l1 = j->res->outcome == OUT_REFER ? L1_PENDING : j->res->outcome == OUT_APPROVE ? L1_APPROVED : L1_REJECTED;
+        def.l3 = j->res->outcome == OUT_REFER ? L3_NOT_SAMPLED : L3_SAMPLED;
+        if (store_defense_put(s, &def, NULL)) return -1;
     }
-    if ((*seq = changes_append(s, "application", *id, version)) < 0) goto fail;
-    snprintf(record, sizeof record, "application:%lld", (long long)*id);
-    if (srv_audit(r, "intake", record, outcome_name(res->outcome))) goto fail;
-    if (store_commit(s)) goto fail;
-    return 0;
-fail:
-    store_rollback(s);
-    return -1;
+    if ((j->seq = changes_append(s, "application", j->id, version)) < 0) return -1;
+    snprintf(record, sizeof record, "application:%lld", (long long)j->id);
+    return srv_audit(r, "intake", record, outcome_name(j->res->outcome));
 }
 
 int route_intake(srv_req *r, srv_resp *out)
@@ -167,7 +172,12 @@ int route_intake(srv_req *r, srv_resp *out)
         return srv_error(out, 422, "undecidable", "the decision engine rejected this input");
     }
     input_json = decide_input_to_json(&di);
-    rc = input_json ? store_all(r, &in, customer_id, &res, input_json, key, &id, &seq) : -1;
+    {
+        struct intake_job j = { &in, &res, input_json, key, 0, 0 };
+        rc = input_json ? srv_write(r, intake_job, &j) : -1;
+        id = j.id;
+        seq = j.seq;
+    }
     free(input_json);
     if (rc == 0) metrics_decision(res.outcome);
     decide_result_free(&res);

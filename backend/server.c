@@ -382,7 +382,10 @@ int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
     if (!s) { snprintf(err, errlen, "out of memory"); return -1; }
     s->cfg = *cfg;
     if (server_state_init(s, err, errlen)) { server_state_free(s); return -1; }
-    if (server_listen(s, err, errlen)) { server_state_free(s); return -1; }
+    if (server_writer_start(s, err, errlen) || server_listen(s, err, errlen)) {
+        server_state_free(s);
+        return -1;
+    }
     if (s->tls_cert) flags |= MHD_USE_TLS;
     s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
@@ -432,6 +435,7 @@ void server_stop(server *s)
         server_drain(s, 10000);           /* wake long-polls, let requests finish */
         MHD_stop_daemon(s->mhd);
     }
+    server_writer_stop(s);
     server_final_checkpoint(s);
     server_state_free(s);
 }

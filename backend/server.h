@@ -107,8 +107,18 @@ int  srv_reacquire_store(srv_req *r);
 /* The newest change sequence the server has seen committed. */
 int64_t srv_last_change(server *s);
 
+/* Runs fn as part of the server's write stream: fn gets the writer's
+ * connection in r->st (the request's own is swapped back after) inside a
+ * savepoint of a transaction shared with other requests (group commit).
+ * fn returns 0 to keep its writes, 1 to undo them (a refusal), -1 on a
+ * store failure (also undone). srv_write returns fn's result once the
+ * transaction is durably committed, or -1 when the commit failed. fn must
+ * not begin or commit transactions itself. */
+int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg);
+
 /* Appends an audit entry for the caller of r (user or channel, role,
- * origin). Joins the caller's open transaction, else runs in its own.
+ * origin). Inside srv_write it joins that transaction, else it is written
+ * through srv_write on its own.
  * A signed checkpoint follows by itself when one is due. 0 ok, -1 on
  * store failure. */
 int srv_audit(srv_req *r, const char *action, const char *record, const char *detail);

@@ -38,6 +38,14 @@ struct server {
     int     inflight;
     int     stopping;
     int64_t since_checkpoint;    /* audit entries since the last signature */
+
+    /* group commit (server_write.c) */
+    store *writer;               /* the only connection that writes */
+    pthread_t wthread;
+    pthread_mutex_t wmu;
+    pthread_cond_t wcv, wdone;
+    struct write_job *wqueue, *wtail;
+    int wstop, wstarted, wrunning;
 };
 
 store *pool_get(store_pool *p);          /* NULL when no connection can open */
@@ -53,5 +61,7 @@ void server_final_checkpoint(server *s);
 /* Signs a checkpoint when checkpoint_every entries were appended since the
  * last one; db must not be inside a transaction. */
 void server_checkpoint_if_due(server *s, store *db);
+int  server_writer_start(server *s, char *err, size_t errlen);
+void server_writer_stop(server *s);   /* runs what is queued, then stops */
 
 #endif

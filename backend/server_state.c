@@ -125,6 +125,7 @@ int server_state_init(server *s, char *err, size_t errlen)
 
 void server_state_free(server *s)
 {
+    server_writer_stop(s);
     if (s->listen_fd >= 0) close(s->listen_fd);
     for (int i = 0; i < s->pool.nidle; i++) store_close(s->pool.idle[i]);
     if (s->tls_key) {
@@ -271,24 +272,28 @@ int64_t srv_last_change(server *s)
 
 /* ---- audit checkpoints ---------------------------------------------- */
 
-int srv_audit(srv_req *r, const char *action, const char *record, const char *detail)
+struct audit_job { const char *action, *record, *detail; };
+
+static int audit_job(srv_req *r, void *arg)
 {
-    int own = sqlite3_get_autocommit(store_db(r->st));
+    const struct audit_job *j = arg;
     audit_event e = {
         r->who.user[0] ? r->who.user : r->chan.name[0] ? r->chan.name : "anonymous",
         r->who.user[0] ? role_name(r->who.role) : r->chan.name[0] ? "channel" : "none",
-        action, record, r->origin, detail,
+        j->action, j->record, r->origin, j->detail,
     };
-    if (own && store_begin(r->st)) return -1;
-    if (audit_append(r->st, &e) < 0) {
-        if (own) store_rollback(r->st);
-        return -1;
-    }
-    if (own && store_commit(r->st)) { store_rollback(r->st); return -1; }
+    if (audit_append(r->st, &e) < 0) return -1;
     pthread_mutex_lock(&r->srv->mu);
     r->srv->since_checkpoint++;
     pthread_mutex_unlock(&r->srv->mu);
     return 0;
+}
+
+int srv_audit(srv_req *r, const char *action, const char *record, const char *detail)
+{
+    struct audit_job j = { action, record, detail };
+    if (!sqlite3_get_autocommit(store_db(r->st))) return audit_job(r, &j);
+    return srv_write(r, audit_job, &j) ? -1 : 0;
 }
 
 void server_checkpoint_if_due(server *s, store *db)

@@ -1,0 +1,125 @@
+/* Intake and change-feed throughput of a release yxd on loopback, durable
+ * (synchronous=FULL): a fixed offered rate of 1,000 applications per
+ * second, then saturation, with the simulator's latency percentiles; then
+ * checks that every acknowledged application is in the database after a
+ * clean stop, and measures how fast a console drains the change feed.
+ *
+ * Prints "name value" lines: intake_p50_ms_at_1000rps,
+ * intake_p99_ms_at_1000rps, intake_errors_at_1000rps, intake_rps_max,
+ * intake_p99_ms_at_max, intake_errors_at_max, intake_acked_missing,
+ * changes_per_s. Progress goes to stderr. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend/simulate.h"
+#include "core/store.h"
+#include "tests/common/yxd_proc.h"
+
+#define PW "yixiang-demo"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(yxd_proc *p, const char *key, double rate, double secs, int threads, sim_report *rep)
+{
+    sim_config c = { 0 };
+    char err[256];
+    c.server = p->url;
+    c.channel_key = key;
+    c.rate = rate;
+    c.duration_s = secs;
+    c.threads = threads;
+    c.seed = (uint64_t)(rate + threads);
+    if (sim_run(&c, rep, err, sizeof err)) {
+        fprintf(stderr, "bench_intake: %s\n", err);
+        return -1;
+    }
+    fprintf(stderr, "rate %.0f: sent %lld accepted %lld errors %lld, %.0f/s, p50 %.2f p99 %.2f max %.2f ms\n",
+            rate, (long long)rep->sent, (long long)rep->accepted, (long long)rep->errors, rep->achieved_rps,
+            rep->p50_ms, rep->p99_ms, rep->max_ms);
+    return 0;
+}
+
+/* Drains the change feed from the start as a console would; changes/s. */
+static double drain_feed(yxd_proc *p, int64_t *n)
+{
+    char *tok = yx_login(p, "officer", PW), path[96], since[32] = "0";
+    double t0 = now_s();
+    *n = 0;
+    if (!tok) return 0;
+    for (;;) {
+        yx_resp r;
+        int k;
+        snprintf(path, sizeof path, "/v1/changes?since=%s&limit=1000", since);
+        if (yx_http("GET", p, path, tok, NULL, NULL, &r) || r.status != 200) { yx_resp_free(&r); break; }
+        k = cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items"));
+        snprintf(since, sizeof since, "%s", cJSON_GetObjectItem(r.json, "next")->valuestring);
+        yx_resp_free(&r);
+        *n += k;
+        if (k == 0) break;
+    }
+    free(tok);
+    return *n / (now_s() - t0);
+}
+
+static int64_t count_channel_apps(const char *db)
+{
+    store *s;
+    char err[256];
+    int64_t n = -1;
+    sqlite3_stmt *st;
+    if (store_open(&s, db, STORE_READONLY, err, sizeof err)) return -1;
+    st = store_stmt(s, "SELECT count(*) FROM applications WHERE channel_id = "
+                       "(SELECT id FROM channels WHERE name = 'bench')");
+    if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    if (st) sqlite3_reset(st);
+    store_close(s);
+    return n;
+}
+
+int main(void)
+{
+    yxd_proc p;
+    char key[128], err[256];
+    const char *add[] = { "channel", "add", "bench", "--kind", "api", "--db", NULL, NULL };
+    sim_report fixed, sat, warm;
+    int64_t acked, present, nchanges;
+    double cps;
+    if (getenv("YX_BIN")) setenv("YX_TEST_BIN", getenv("YX_BIN"), 1);
+    else setenv("YX_TEST_BIN", "build", 0);
+    if (yxd_proc_tempdir(&p) || yxd_proc_init_demo(&p, 1000)) return 1;
+    add[6] = p.db;
+    if (yxd_run(add, NULL, key, sizeof key, err, sizeof err) != 0) { fprintf(stderr, "%s", err); return 1; }
+    key[strcspn(key, "\n")] = '\0';
+    if (yxd_proc_start(&p, NULL)) return 1;
+
+    if (run(&p, key, 200, 1, 4, &warm)) return 1;
+    if (run(&p, key, 1000, 5, 16, &fixed)) return 1;
+    if (run(&p, key, 0, 5, 16, &sat)) return 1;
+    acked = warm.accepted + fixed.accepted + sat.accepted;
+    cps = drain_feed(&p, &nchanges);
+    fprintf(stderr, "change feed: %lld changes drained at %.0f/s\n", (long long)nchanges, cps);
+    if (yxd_proc_stop(&p) != 0) fprintf(stderr, "bench_intake: yxd did not stop cleanly\n");
+    present = count_channel_apps(p.db);
+    fprintf(stderr, "acknowledged %lld, present after stop %lld\n", (long long)acked, (long long)present);
+
+    printf("intake_p50_ms_at_1000rps %.3f\n", fixed.p50_ms);
+    printf("intake_p99_ms_at_1000rps %.3f\n", fixed.p99_ms);
+    printf("intake_errors_at_1000rps %lld\n", (long long)fixed.errors);
+    printf("intake_rps_max %.0f\n", sat.achieved_rps);
+    printf("intake_p99_ms_at_max %.3f\n", sat.p99_ms);
+    printf("intake_errors_at_max %lld\n", (long long)sat.errors);
+    printf("intake_acked_missing %lld\n", (long long)(acked - present));
+    printf("changes_per_s %.0f\n", cps);
+    sim_report_free(&warm);
+    sim_report_free(&fixed);
+    sim_report_free(&sat);
+    yxd_proc_cleanup(&p);
+    return 0;
+}
