@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/decide.h"
+#include "core/json_doc.h"
 
 /* ---- writer ---- */
 
@@ -178,7 +179,7 @@ static int parse_features(const cJSON *f, features *out, char *err, size_t n)
 
 int decide_input_from_json(const char *json, decide_input *out, char *err, size_t n)
 {
-    cJSON *o = cJSON_Parse(json);
+    cJSON *o = json_doc_parse(json, strlen(json));
     if (!cJSON_IsObject(o)) {
         cJSON_Delete(o);
         snprintf(err, n, "not a JSON object");

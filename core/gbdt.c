@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_doc.h"
 #include "core/util.h"
 
 typedef struct {
@@ -332,7 +333,7 @@ int gbdt_load_json(gbdt **out, const char *json, size_t len, const char *name,
                    char *err, size_t n)
 {
     *out = NULL;
-    cJSON *root = cJSON_ParseWithLength(json, len);
+    cJSON *root = json_doc_parse(json, len);
     if (!root) return fail(err, n, name, "not valid JSON");
     gbdt *m = calloc(1, sizeof *m);
     int rc = -1;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/reasons.h"
+#include "core/json_doc.h"
 #include "core/util.h"
 
 typedef enum {
@@ -139,7 +140,7 @@ static int load(rules *r, const cJSON *root, const char *name, char *err, size_t
 int rules_load_json(rules **out, const char *json, size_t len, const char *name, char *err, size_t n)
 {
     *out = NULL;
-    cJSON *root = cJSON_ParseWithLength(json, len);
+    cJSON *root = json_doc_parse(json, len);
     if (!root) return fail(err, n, name, "not valid JSON");
     rules *r = calloc(1, sizeof *r);
     int rc = r ? load(r, root, name, err, n) : fail(err, n, name, "out of memory");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_doc.h"
 #include "core/util.h"
 
 #define SC_MAX_BINS 32
@@ -138,7 +139,7 @@ int scorecard_load_json(scorecard **out, const char *json, size_t len, const cha
                         char *err, size_t n)
 {
     *out = NULL;
-    cJSON *root = cJSON_ParseWithLength(json, len);
+    cJSON *root = json_doc_parse(json, len);
     if (!root) return fail(err, n, name, "not valid JSON");
     scorecard *sc = calloc(1, sizeof *sc);
     int rc = sc ? load(sc, root, name, err, n) : fail(err, n, name, "out of memory");

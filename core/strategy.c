@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_doc.h"
 #include "core/util.h"
 
 static const char grade_chars[RG__COUNT] = { 'A', 'B', 'C', 'D', 'E', 'R' };
@@ -179,7 +180,7 @@ static int load(strategy *s, const cJSON *root, const char *name, char *err, siz
 int strategy_load_json(strategy *out, const char *json, size_t len, const char *name,
                        char *err, size_t n)
 {
-    cJSON *root = cJSON_ParseWithLength(json, len);
+    cJSON *root = json_doc_parse(json, len);
     if (!root) return fail(err, n, name, "not valid JSON");
     strategy s;
     memset(&s, 0, sizeof s);

@@ -194,6 +194,9 @@ static void broken_models_rejected(void **state)
     char err[200];
     assert_int_equal(gbdt_load_json(&m, "{\"learner\":", 11, "x.json", err, sizeof err), -1);
     assert_string_equal(err, "x.json: not valid JSON");
+    /* a document is one value: what follows it is not ignored */
+    assert_int_equal(gbdt_load_json(&m, "{} x", 4, "x.json", err, sizeof err), -1);
+    assert_string_equal(err, "x.json: not valid JSON");
     assert_int_equal(gbdt_load_json(&m, "{}", 2, "x.json", err, sizeof err), -1);
     assert_non_null(strstr(err, "not an XGBoost JSON model"));
     assert_int_equal(gbdt_load_file(&m, "/nonexistent/m.json", err, sizeof err), -1);
