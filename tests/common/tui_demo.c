@@ -1,6 +1,7 @@
 /* The tui demo program (see tui_demo.h). Rows are computed from their id,
  * so the source costs no memory: newest first, names cycling through a list
- * with Chinese, Latin and one invalid UTF-8 name, amounts from a hash. The
+ * of eleven with Chinese, Latin and one invalid UTF-8 name, amounts and
+ * statuses from hashes. The
  * filter matches names; counts and ranks are computed from the name cycle,
  * the way an indexed store would answer them without a scan. */
 #include "tests/common/tui_demo.h"
@@ -27,7 +28,7 @@
 
 static const char *const names[] = {
     "欧阳娜娜", "Alice Smith", "司马懿", "Bob Li", "Zhang Wei", "Ünal Öztürk",
-    "Bad\xff\xfename", "Chen Jing", "Maria Garcia", "王小明",
+    "Bad\xff\xfename", "Chen Jing", "Maria Garcia", "王小明", "Lee Min-ho",
 };
 #define NNAMES ((long)(sizeof names / sizeof names[0]))
 static const char *const statuses[] = {"approved", "declined", "referred", "pending"};
@@ -58,6 +59,8 @@ static const struct tui_column columns[NCOLS] = {
 };
 
 static long amount_of(long id) { return (id * 7919 + 13) % 100000; }
+/* Not periodic, so no two pages look alike to the terminal. */
+static int status_of(long id) { return (int)(((unsigned long)id * 2654435761u >> 13) % 4); }
 
 static const struct demo *sort_ctx;
 static int cmp_rows(const void *a, const void *b)
@@ -123,9 +126,9 @@ static int add_row(struct tui_rows *out, long id)
     cells[COL_ID] = sid;
     cells[COL_NAME] = names[id % NNAMES];
     cells[COL_AMOUNT] = amount;
-    cells[COL_STATUS] = statuses[id % 4];
+    cells[COL_STATUS] = statuses[status_of(id)];
     cells[COL_CHANNEL] = channel;
-    roles[COL_STATUS] = status_roles[id % 4];
+    roles[COL_STATUS] = status_roles[status_of(id)];
     return tui_rows_add(out, key, cells, roles);
 }
 
@@ -203,7 +206,7 @@ static int detail_open(struct tui_screen *s, const void *arg)
     tui_detail_section(p->d, "Loan");
     snprintf(v, sizeof v, "%ld.00", amount_of(id));
     tui_detail_field(p->d, "Amount", v, NULL);
-    tui_detail_field(p->d, "Status", statuses[id % 4], status_roles[id % 4]);
+    tui_detail_field(p->d, "Status", statuses[status_of(id)], status_roles[status_of(id)]);
     tui_detail_field(p->d, "Note", "A long note that wraps over more than one line when the "
                      "window is narrow, to show wrapping by display columns: 备注可以很长。", NULL);
     tui_detail_focus(s, p->d);

@@ -81,24 +81,40 @@ static int col_of(const char *row_text_has, const char *text, int *row_out)
     return -1;
 }
 
+/* Column where the status cell starts on row r, or -1. */
+static int status_col(int r)
+{
+    static const char *const words[] = {"approved", "declined", "referred", "pending"};
+    for (int i = 0; i < 4; i++)
+        if (vt_find_col(r, words[i]) >= 0) return vt_find_col(r, words[i]);
+    return -1;
+}
+
 static void test_cjk_alignment(void **state)
 {
-    int status_col, r1 = 0, r2 = 0, r3 = 0, r4 = 0;
+    int status, r1 = 0, r2 = 0, r3 = 0, r4 = 0, amount_end;
     (void)state;
     assert_int_equal(tui_demo_spawn(NULL, NULL, 24, 80), 0);
     assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
     assert_int_equal(vt_wait_quiet(50), 0);
-    status_col = vt_find_col(1, "Status");
-    assert_true(status_col > 0);
-    /* Row 993 is 司马懿, 991 欧阳娜娜, 992 Alice Smith, 997 the invalid name:
-     * their status cells start under the heading. */
-    assert_int_equal(col_of("司马懿", "approved", &r1), status_col);
-    assert_int_equal(col_of("欧阳娜娜", "referred", &r2), status_col);
-    assert_int_equal(col_of("Alice Smith", "pending", &r3), status_col);
-    assert_int_equal(col_of("Bad", "approved", &r4), status_col);
-    /* Names start in the same column too, and the wide characters really
-     * take two cells each. */
+    status = vt_find_col(1, "Status");
+    amount_end = vt_find_col(1, "Amount") + 6;
+    assert_true(status > 0);
+    assert_true(col_of("司马懿", "司马懿", &r1) > 0);
+    assert_true(col_of("欧阳娜娜", "欧阳娜娜", &r2) > 0);
+    assert_true(col_of("Alice Smith", "Alice", &r3) > 0);
+    assert_true(col_of("Bad", "Bad", &r4) > 0);
+    /* Names start in one column, statuses start under their heading and
+     * amounts end under theirs, whatever the width of the name. */
     assert_int_equal(vt_find_col(r1, "司马懿"), vt_find_col(r3, "Alice"));
+    assert_int_equal(vt_find_col(r2, "欧阳娜娜"), vt_find_col(r3, "Alice"));
+    assert_int_equal(vt_find_col(r4, "Bad"), vt_find_col(r3, "Alice"));
+    for (int i = 0; i < 4; i++) {
+        int r = i == 0 ? r1 : i == 1 ? r2 : i == 2 ? r3 : r4;
+        assert_int_equal(status_col(r), status);
+        assert_int_equal(vt_find_col(r, ".00 ") + 3, amount_end);
+    }
+    /* The wide characters really take two cells each. */
     assert_int_equal(vt_cell_attr(r1, vt_find_col(r1, "司马懿")).width, 2);
     /* Invalid UTF-8 shows as replacement characters, not as garbage. */
     assert_non_null(strstr(vt_row_text(r4), "Bad\xef\xbf\xbd\xef\xbf\xbdname"));
