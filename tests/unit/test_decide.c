@@ -21,6 +21,8 @@
 #include "core/scorecard.h"
 #include "core/store.h"
 #include "core/store_app.h"
+#include "backend/cmd.h"
+#include "tests/unit/cli_capture.h"
 
 static engine *eng;
 static dataset ds;
@@ -401,6 +403,30 @@ static void replay_stored_decisions(void **state)
     assert_int_equal(decide_replay(s, eng, 999, report, sizeof report, err, sizeof err), -1);
     assert_non_null(strstr(err, "has no decision"));
 
+    /* the same through yxd replay */
+    char okid[24], badid[24];
+    snprintf(okid, sizeof okid, "%lld", (long long)ok);
+    snprintf(badid, sizeof badid, "%lld", (long long)bad);
+    const char *argv_ok[] = { "replay", "--db", path, "--application", okid,
+                              "--strategy", "assets/strategies/default.json", NULL };
+    cli_result cr = cli_run(cmd_replay, argv_ok);
+    assert_int_equal(cr.rc, 0);
+    assert_non_null(strstr(cr.out, "identical: application"));
+    cli_done(&cr);
+    const char *argv_bad[] = { "replay", "--db", path, "--application", badid,
+                               "--strategy", "assets/strategies/default.json", NULL };
+    cr = cli_run(cmd_replay, argv_bad);
+    assert_int_equal(cr.rc, 1);
+    assert_non_null(strstr(cr.out, "different: application"));
+    assert_non_null(strstr(cr.out, "limit_fen: stored"));
+    assert_non_null(strstr(cr.err, "differs"));
+    cli_done(&cr);
+    const char *argv_usage[] = { "replay", "--db", path, "--application", "x1", NULL };
+    cr = cli_run(cmd_replay, argv_usage);
+    assert_int_equal(cr.rc, 2);
+    assert_non_null(strstr(cr.err, "positive application id"));
+    cli_done(&cr);
+
     free(json);
     decide_result_free(&r);
     decide_result_free(&other);
@@ -408,6 +434,62 @@ static void replay_stored_decisions(void **state)
     unlink(path);
     snprintf(path, sizeof path, "%s/yx.db-wal", dir); unlink(path);
     snprintf(path, sizeof path, "%s/yx.db-shm", dir); unlink(path);
+    rmdir(dir);
+}
+
+static void decide_command(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/yx-decide-XXXXXX", app[64], bad[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(app, sizeof app, "%s/app.json", dir);
+    snprintf(bad, sizeof bad, "%s/bad.json", dir);
+    decide_input in = input_of(5);
+    char *json = decide_input_to_json(&in);
+    FILE *f = fopen(app, "w");
+    fputs(json, f);
+    fclose(f);
+    free(json);
+    f = fopen(bad, "w");
+    fputs("{\"channel\":\"api\",\"product\":\"cash\",\"amount_fen\":100,\"term_months\":12,"
+          "\"features\":{\"Shoe\":1}}", f);
+    fclose(f);
+
+    decide_result r = { 0 };
+    assert_int_equal(engine_decide(eng, &in, &r), 0);
+    const char *argv[] = { "decide", "--strategy", "assets/strategies/default.json", "--json", app, NULL };
+    cli_result cr = cli_run(cmd_decide, argv);
+    assert_int_equal(cr.rc, 0);
+    cJSON *o = cJSON_Parse(cr.out);
+    assert_non_null(o);
+    assert_string_equal(cJSON_GetObjectItem(o, "outcome")->valuestring, outcome_name(r.outcome));
+    assert_true(cJSON_GetObjectItem(o, "limit_fen")->valuedouble == (double)r.limit_fen);
+    cJSON *reasons = cJSON_GetObjectItem(o, "reasons");
+    assert_int_equal(cJSON_GetArraySize(reasons), r.nreasons);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(reasons, 0), "text")->valuestring,
+                        reason_text(r.reasons[0]));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "trace"), "steps")), 7);
+    cJSON_Delete(o);
+    cli_done(&cr);
+
+    const char *argv_bad[] = { "decide", "--json", bad, NULL };
+    cr = cli_run(cmd_decide, argv_bad);
+    assert_int_equal(cr.rc, 1);
+    assert_non_null(strstr(cr.err, "bad.json: features.Shoe: unknown feature"));
+    assert_string_equal(cr.out, "");
+    cli_done(&cr);
+    const char *argv_nostrat[] = { "decide", "--strategy", "/nonexistent.json", "--json", app, NULL };
+    cr = cli_run(cmd_decide, argv_nostrat);
+    assert_int_equal(cr.rc, 1);
+    assert_non_null(strstr(cr.err, "/nonexistent.json: cannot read"));
+    cli_done(&cr);
+    const char *argv_usage[] = { "decide", NULL };
+    cr = cli_run(cmd_decide, argv_usage);
+    assert_int_equal(cr.rc, 2);
+    cli_done(&cr);
+    decide_result_free(&r);
+    unlink(app);
+    unlink(bad);
     rmdir(dir);
 }
 
@@ -431,6 +513,7 @@ int main(void)
         cmocka_unit_test(trace_is_deterministic),
         cmocka_unit_test(input_json_round_trip),
         cmocka_unit_test(replay_stored_decisions),
+        cmocka_unit_test(decide_command),
         cmocka_unit_test(broken_strategy_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
