@@ -18,7 +18,7 @@
 
 #define RESP_MAX (64u << 20)   /* a page of 500 rows is ~400 KB; refuse absurd bodies */
 
-typedef enum { REQ_LOGIN, REQ_LOGOUT, REQ_LIST, REQ_GET } req_kind;
+typedef enum { REQ_LOGIN, REQ_LOGOUT, REQ_LIST, REQ_GET, REQ_HEAD, REQ_FEED } req_kind;
 
 struct req {
     CURL *easy;
@@ -29,6 +29,8 @@ struct req {
     req_kind kind;
     client_list_cb list_cb;
     client_get_cb get_cb;
+    client_head_cb head_cb;
+    client_feed_cb feed_cb;
     void *ctx;
     struct req *next;    /* in-flight list */
     char errbuf[CURL_ERROR_SIZE];
@@ -147,7 +149,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 /* A request ready to perform: method, c->url + path, the bearer token when
  * logged in, body (copied) as JSON. NULL on no memory. */
 static struct req *req_new(client *c, req_kind kind, const char *method, const char *path,
-                           const char *body)
+                           const char *body, long total_ms)
 {
     struct req *r = calloc(1, sizeof *r);
     char url[1024], auth[200];
@@ -170,7 +172,7 @@ static struct req *req_new(client *c, req_kind kind, const char *method, const c
     curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
-    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, c->total_ms);
+    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, total_ms > 0 ? total_ms : c->total_ms);
     curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
     /* A proxy from the environment must never see the console's traffic to
      * a loopback yxd (the demo and the tests). */
@@ -264,6 +266,47 @@ static int parse_row(const client *c, const cJSON *j, app_row *out, client_error
     return 0;
 }
 
+void client_feed_free(client_feed *f)
+{
+    if (!f) return;
+    free(f->rows);
+    memset(f, 0, sizeof *f);
+}
+
+static int parse_feed(const client *c, const cJSON *j, client_feed *out, client_error *e)
+{
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
+    const cJSON *more = cJSON_GetObjectItemCaseSensitive(j, "more");
+    const cJSON *it;
+    int n = cJSON_GetArraySize(items);
+    char why[200];
+    memset(out, 0, sizeof *out);
+    if (!cJSON_IsArray(items) || !cJSON_IsString(next) ||
+        yx_parse_i64(next->valuestring, 0, INT64_MAX, &out->next))
+        return bad_answer(c, e, "a change feed answer needs \"items\" and \"next\"");
+    out->more = cJSON_IsTrue(more);
+    if (n > 0 && !(out->rows = malloc(sizeof *out->rows * (size_t)n))) {
+        err_set(e, 0, "", "out of memory reading changes from %s", c->url);
+        return -1;
+    }
+    cJSON_ArrayForEach(it, items) {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
+        const cJSON *rec = cJSON_GetObjectItemCaseSensitive(it, "record");
+        out->changes++;
+        if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "application") || !cJSON_IsObject(rec))
+            continue;
+        if (wire_app_row_from_json(rec, &out->rows[out->n], why, sizeof why)) {
+            char m[260];
+            snprintf(m, sizeof m, "change %d: %s", out->changes, why);
+            client_feed_free(out);
+            return bad_answer(c, e, m);
+        }
+        out->n++;
+    }
+    return 0;
+}
+
 /* "/v1/applications?limit=..&status=.." with escaped values; -1 on no memory. */
 static int list_path(const client_query *q, char *buf, size_t n)
 {
@@ -296,7 +339,7 @@ static int list_path(const client_query *q, char *buf, size_t n)
 static int perform(client *c, req_kind kind, const char *method, const char *path,
                    const char *body, cJSON **json, client_error *e)
 {
-    struct req *r = req_new(c, kind, method, path, body);
+    struct req *r = req_new(c, kind, method, path, body, 0);
     int rc;
     if (!r) { err_set(e, 0, "", "out of memory"); return -1; }
     rc = req_result(c, r, curl_easy_perform(r->easy), json, e);
@@ -419,7 +462,15 @@ static void finish(client *c, struct req *r, CURLcode cc)
     client_error e = { 0 };
     cJSON *j = NULL;
     int rc = req_result(c, r, cc, &j, &e);
-    if (r->kind == REQ_LIST) {
+    if (r->kind == REQ_HEAD) {
+        const cJSON *last = cJSON_GetObjectItemCaseSensitive(j, "last_change");
+        if (rc == 0 && !cJSON_IsNumber(last)) rc = bad_answer(c, &e, "no last_change in healthz");
+        r->head_cb(r->ctx, rc, rc == 0 ? (int64_t)last->valuedouble : 0, &e);
+    } else if (r->kind == REQ_FEED) {
+        client_feed f = { 0 };
+        if (rc == 0) rc = parse_feed(c, j, &f, &e);
+        r->feed_cb(r->ctx, rc, &f, &e);
+    } else if (r->kind == REQ_LIST) {
         client_page page = { 0 };
         if (rc == 0) rc = parse_page(c, j, &page, &e);
         r->list_cb(r->ctx, rc, &page, &e);
@@ -502,7 +553,7 @@ int client_list_async(client *c, const client_query *q, client_list_cb cb, void 
     char path[768];
     struct req *r;
     if (list_path(q, path, sizeof path)) { err_set(e, 0, "", "list filter too long"); return -1; }
-    if (!(r = req_new(c, REQ_LIST, "GET", path, NULL))) {
+    if (!(r = req_new(c, REQ_LIST, "GET", path, NULL, 0))) {
         err_set(e, 0, "", "out of memory");
         return -1;
     }
@@ -516,11 +567,37 @@ int client_get_async(client *c, int64_t id, client_get_cb cb, void *ctx, client_
     char path[64];
     struct req *r;
     snprintf(path, sizeof path, "/v1/applications/%lld", (long long)id);
-    if (!(r = req_new(c, REQ_GET, "GET", path, NULL))) {
+    if (!(r = req_new(c, REQ_GET, "GET", path, NULL, 0))) {
         err_set(e, 0, "", "out of memory");
         return -1;
     }
     r->get_cb = cb;
+    r->ctx = ctx;
+    return start(c, r, e);
+}
+
+int client_head_async(client *c, client_head_cb cb, void *ctx, client_error *e)
+{
+    struct req *r = req_new(c, REQ_HEAD, "GET", "/v1/healthz", NULL, 0);
+    if (!r) { err_set(e, 0, "", "out of memory"); return -1; }
+    r->head_cb = cb;
+    r->ctx = ctx;
+    return start(c, r, e);
+}
+
+int client_feed_async(client *c, int64_t since, int wait_s, client_feed_cb cb, void *ctx,
+                      client_error *e)
+{
+    char path[96];
+    struct req *r;
+    if (wait_s < 0) wait_s = 0;
+    snprintf(path, sizeof path, "/v1/changes?since=%lld&wait=%d", (long long)since, wait_s);
+    /* The server may hold the answer for wait_s: allow that plus the usual. */
+    if (!(r = req_new(c, REQ_FEED, "GET", path, NULL, c->total_ms + wait_s * 1000L))) {
+        err_set(e, 0, "", "out of memory");
+        return -1;
+    }
+    r->feed_cb = cb;
     r->ctx = ctx;
     return start(c, r, e);
 }

@@ -115,4 +115,29 @@ int client_list_async(client *c, const client_query *q, client_list_cb cb, void 
 typedef void (*client_get_cb)(void *ctx, int rc, const app_row *row, const client_error *e);
 int client_get_async(client *c, int64_t id, client_get_cb cb, void *ctx, client_error *e);
 
+/* GET /v1/healthz: the server's newest change sequence (where a change
+ * feed reader that has everything up to now starts). */
+typedef void (*client_head_cb)(void *ctx, int rc, int64_t last_change, const client_error *e);
+int client_head_async(client *c, client_head_cb cb, void *ctx, client_error *e);
+
+/* One answer of the change feed. rows holds the current (masked) state of
+ * the applications that changed, malloc'd and owned by the feed: free with
+ * client_feed_free. Changes of other kinds and of records that are gone
+ * are counted in changes but carry no row. */
+typedef struct {
+    app_row *rows;
+    int      n;
+    int      changes;   /* changes in the answer, every kind */
+    int64_t  next;      /* pass as since next time */
+    int      more;      /* more are waiting: ask again at once */
+} client_feed;
+
+void client_feed_free(client_feed *f);
+/* GET /v1/changes?since=&wait=: with wait_s > 0 the server holds the
+ * request until a change commits or wait_s seconds pass (the request's
+ * timeout is stretched to match). */
+typedef void (*client_feed_cb)(void *ctx, int rc, client_feed *f, const client_error *e);
+int client_feed_async(client *c, int64_t since, int wait_s, client_feed_cb cb, void *ctx,
+                      client_error *e);
+
 #endif

@@ -1,7 +1,9 @@
-/* Pulling the application list into the cache page by page (see sync.h).
- * The job is a small state machine advanced by the client's completions. */
+/* Pulling the application list into the cache page by page, then following
+ * the change feed (see sync.h). The job is a small state machine advanced
+ * by the client's completions; at most one of its requests is out. */
 #include "core/sync.h"
 
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,26 +14,33 @@
 #define META_COMPLETE "list.complete"
 #define META_RESUME   "list.resume"
 #define META_SYNCED   "list.synced_at"
+#define META_SINCE    "feed.since"
 
 struct sync_job {
     client *cl;
     cache *ca;
     int page_size;
+    int feed_wait;     /* seconds a feed request may be held; 0: no feed */
     sync_notify cb;
     void *ctx;
     sync_status st;
+    int inflight;      /* one of our requests is out */
     int complete;      /* the cache has seen the end of the list */
     int resuming;      /* following the stored cursor of a cut-short pull */
     char resume[48];   /* that cursor, "" when none */
+    int have_since;    /* feed cursor known */
+    int64_t since;
 };
 
-sync_job *sync_new(client *cl, cache *ca, int page_size, sync_notify cb, void *ctx)
+sync_job *sync_new(client *cl, cache *ca, int page_size, int feed_wait_s, sync_notify cb,
+                   void *ctx)
 {
     sync_job *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->cl = cl;
     s->ca = ca;
     s->page_size = page_size > 0 ? page_size : 200;
+    s->feed_wait = feed_wait_s < 0 ? 0 : feed_wait_s > 30 ? 30 : feed_wait_s;
     s->cb = cb;
     s->ctx = ctx;
     return s;
@@ -45,27 +54,26 @@ static void notify(sync_job *s)
     if (s->cb) s->cb(s->ctx, &s->st);
 }
 
-static void end_round(sync_job *s, sync_state how)
+static void stamp(sync_job *s)
 {
-    s->st.state = how;
-    s->st.rounds++;
-    if (how == SYNC_DONE) {
-        char now[32];
-        snprintf(now, sizeof now, "%lld", (long long)store_now_ms());
-        cache_meta_set(s->ca, META_SYNCED, now);  /* informative only */
-    }
-    notify(s);
+    char now[32];
+    snprintf(now, sizeof now, "%" PRId64, store_now_ms());
+    cache_meta_set(s->ca, META_SYNCED, now);  /* informative only */
 }
 
 static void fail_round(sync_job *s, const char *msg)
 {
     yx_strlcpy(s->st.error, msg, sizeof s->st.error);
-    end_round(s, SYNC_FAILED);
+    s->st.state = SYNC_FAILED;
+    s->st.live = 0;
+    s->st.rounds++;
+    notify(s);
 }
 
 static void on_page(void *ctx, int rc, client_page *page, const client_error *e);
+static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e);
 
-static int request(sync_job *s, const char *after)
+static int list_request(sync_job *s, const char *after)
 {
     client_query q = { .after = after && *after ? after : NULL, .limit = s->page_size };
     client_error e;
@@ -73,7 +81,30 @@ static int request(sync_job *s, const char *after)
         fail_round(s, e.message);
         return -1;
     }
+    s->inflight = 1;
     return 0;
+}
+
+static int feed_request(sync_job *s, int wait)
+{
+    client_error e;
+    if (client_feed_async(s->cl, s->since, wait, on_feed, s, &e)) {
+        fail_round(s, e.message);
+        return -1;
+    }
+    s->inflight = 1;
+    return 0;
+}
+
+/* The list is in the cache: the round is done; follow the feed if on. */
+static void list_done(sync_job *s)
+{
+    stamp(s);
+    s->st.state = SYNC_DONE;
+    s->st.rounds++;
+    s->st.live = s->feed_wait > 0 && s->have_since;
+    notify(s);
+    if (s->st.live) feed_request(s, 0);
 }
 
 static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
@@ -81,10 +112,8 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
     sync_job *s = ctx;
     int changed = 0;
     char next[48];
-    if (rc) {
-        fail_round(s, e->message);
-        return;
-    }
+    s->inflight = 0;
+    if (rc) { fail_round(s, e->message); return; }
     if (cache_upsert(s->ca, page->rows, page->n, &changed)) {
         client_page_free(page);
         fail_round(s, cache_errmsg(s->ca));
@@ -101,18 +130,18 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
             fail_round(s, cache_errmsg(s->ca));
             return;
         }
-        end_round(s, SYNC_DONE);
+        list_done(s);
         return;
     }
     client_page_free(page);
     if (changed == 0 && !s->resuming) {
-        if (s->complete) { end_round(s, SYNC_DONE); return; }   /* caught up */
+        if (s->complete) { list_done(s); return; }   /* caught up */
         if (s->resume[0]) {
             /* Caught up with the newest rows; carry on where the cut-short
              * pull stopped. */
             s->resuming = 1;
             notify(s);
-            request(s, s->resume);
+            list_request(s, s->resume);
             return;
         }
     }
@@ -124,22 +153,80 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
         s->resuming = 1;
     }
     notify(s);
-    request(s, next);
+    list_request(s, next);
+}
+
+static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e)
+{
+    sync_job *s = ctx;
+    int changed = 0, was = s->st.state;
+    char buf[32];
+    s->inflight = 0;
+    if (rc) { fail_round(s, e->message); return; }
+    if (cache_upsert(s->ca, f->rows, f->n, &changed)) {
+        client_feed_free(f);
+        fail_round(s, cache_errmsg(s->ca));
+        return;
+    }
+    /* The cursor moves only once its rows are stored. */
+    snprintf(buf, sizeof buf, "%" PRId64, f->next);
+    if (cache_meta_set(s->ca, META_SINCE, buf)) {
+        client_feed_free(f);
+        fail_round(s, cache_errmsg(s->ca));
+        return;
+    }
+    s->since = f->next;
+    s->st.pulled += f->n;
+    s->st.changed += changed;
+    s->st.state = SYNC_DONE;
+    s->st.live = 1;
+    stamp(s);
+    if (changed || f->changes || was != SYNC_DONE) notify(s);
+    feed_request(s, f->more ? 0 : s->feed_wait);
+    client_feed_free(f);
+}
+
+static void on_head(void *ctx, int rc, int64_t last, const client_error *e)
+{
+    sync_job *s = ctx;
+    char buf[32];
+    s->inflight = 0;
+    if (rc) { fail_round(s, e->message); return; }
+    /* Remembered before the pull: whatever changes during it is replayed. */
+    snprintf(buf, sizeof buf, "%" PRId64, last);
+    if (cache_meta_set(s->ca, META_SINCE, buf)) { fail_round(s, cache_errmsg(s->ca)); return; }
+    s->since = last;
+    s->have_since = 1;
+    list_request(s, NULL);
 }
 
 int sync_start(sync_job *s)
 {
     char v[48];
     int rc;
-    if (s->st.state == SYNC_RUNNING) return 0;
+    client_error e;
+    if (s->inflight) return 0;
     memset(&s->st, 0, offsetof(sync_status, rounds));
     s->st.error[0] = '\0';
+    s->st.live = 0;
     s->st.state = SYNC_RUNNING;
     s->resuming = 0;
     s->complete = cache_meta_get(s->ca, META_COMPLETE, v, sizeof v) == 0 && !strcmp(v, "1");
     rc = cache_meta_get(s->ca, META_RESUME, s->resume, sizeof s->resume);
     if (rc) s->resume[0] = '\0';
     if (rc < 0) { fail_round(s, cache_errmsg(s->ca)); return -1; }
+    s->have_since = cache_meta_get(s->ca, META_SINCE, v, sizeof v) == 0 &&
+                    yx_parse_i64(v, 0, INT64_MAX, &s->since) == 0;
     notify(s);
-    return request(s, NULL);
+    if (s->feed_wait > 0 && !s->have_since) {
+        if (client_head_async(s->cl, on_head, s, &e)) { fail_round(s, e.message); return -1; }
+        s->inflight = 1;
+        return 0;
+    }
+    if (s->feed_wait > 0 && s->complete) {
+        /* The cache is whole: catching up is reading the feed. */
+        s->st.live = 1;
+        return feed_request(s, 0);
+    }
+    return list_request(s, NULL);
 }

@@ -7,8 +7,14 @@
  * state), a round stops at the first page that brings nothing new or newer:
  * the rest is already cached. A first pull that was cut short (the officer
  * quit) resumes from the cursor it stored ("list.resume") after catching up
- * with the newest rows. Status changes of rows deep in the list need the
- * change feed, which will replace the re-pull of the first pages. */
+ * with the newest rows.
+ *
+ * With the change feed on, the job first asks for the server's newest change
+ * sequence and stores it ("feed.since") before the first pull; once the list
+ * is complete it follows GET /v1/changes from there with long polls, so a
+ * status change anywhere in the list reaches the cache within moments and
+ * later starts skip the list entirely. Changes that happened during the
+ * pull are replayed; upserts by version make that harmless. */
 #ifndef YX_SYNC_H
 #define YX_SYNC_H
 
@@ -23,6 +29,7 @@ typedef struct {
     long changed;       /* of which new or newer than the cache's */
     int  pages;
     int  rounds;        /* rounds finished (done or failed) */
+    int  live;          /* following the change feed */
     char error[320];    /* SYNC_FAILED: one line for people */
 } sync_status;
 
@@ -33,11 +40,16 @@ typedef struct sync_job sync_job;
 typedef void (*sync_notify)(void *ctx, const sync_status *st);
 
 /* Neither cl nor ca is owned; both must outlive the job. page_size <= 0
- * uses 200. NULL on no memory. */
-sync_job *sync_new(client *cl, cache *ca, int page_size, sync_notify cb, void *ctx);
+ * uses 200. feed_wait_s > 0 turns the change feed on (long polls of that
+ * many seconds, at most 30); 0 syncs by list rounds only. NULL on no
+ * memory. */
+sync_job *sync_new(client *cl, cache *ca, int page_size, int feed_wait_s, sync_notify cb,
+                   void *ctx);
+/* The job's request may still be in flight: free the client (which cancels
+ * it) or stop driving it before freeing the job. */
 void sync_free(sync_job *s);
-/* Starts a round unless one is running. 0, or -1 when the request could not
- * start (the status says why). */
+/* Starts a round unless one is running or the feed is being followed. 0,
+ * or -1 when the request could not start (the status says why). */
 int sync_start(sync_job *s);
 const sync_status *sync_get(const sync_job *s);
 

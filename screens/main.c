@@ -21,7 +21,8 @@
 
 #define DEMO_APPS      2000
 #define DEMO_PASSWORD  "yixiang-demo"
-#define SYNC_EVERY_MS  15000
+#define SYNC_EVERY_MS  15000   /* retry after a failure, or rounds without the feed */
+#define FEED_WAIT_S    25
 
 struct run {
     struct yx_opts o;
@@ -195,7 +196,7 @@ static int run_screens(struct run *r)
     snprintf(r->y.server, sizeof r->y.server, "%s", r->o.demo ? "demo" : host);
     r->y.sync_every_ms = SYNC_EVERY_MS;
     yx_net_attach(&r->y);
-    if (!(r->y.sync = sync_new(r->y.cl, r->y.ca, 200, yx_on_sync, &r->y))) {
+    if (!(r->y.sync = sync_new(r->y.cl, r->y.ca, 200, FEED_WAIT_S, yx_on_sync, &r->y))) {
         fprintf(stderr, "yx: out of memory\n");
         return YX_EXIT_FAIL;
     }

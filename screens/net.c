@@ -97,7 +97,8 @@ void yx_on_sync(void *ctx, const sync_status *st)
         break;
     }
     if (st->changed) y->gen++;
-    if (st->state != SYNC_RUNNING && y->sync_every_ms > 0 && y->sync_timer < 0)
+    /* Without the feed (or after a failure) the next round is on a timer. */
+    if (st->state != SYNC_RUNNING && !st->live && y->sync_every_ms > 0 && y->sync_timer < 0)
         y->sync_timer = tui_app_timer(y->app, y->sync_every_ms, 0, on_sync_timer, y);
     yx_status_update(y);
     tui_app_request(y->app, TUI_REDRAW);

@@ -333,12 +333,24 @@ static void test_async_free_in_flight(void **state)
 
 /* ---- sync ------------------------------------------------------------ */
 
-struct sync_probe { int done; int stop_after_pages; int pages_seen; };
+struct sync_probe {
+    int done;
+    int stop_after_pages;
+    int pages_seen;
+    cache *ca;            /* with wait_for: done once that application is cached */
+    int64_t wait_for;
+};
 
 static void on_sync(void *ctx, const sync_status *st)
 {
     struct sync_probe *p = ctx;
+    app_row row;
     p->pages_seen = st->pages;
+    if (p->wait_for) {
+        if (p->ca && cache_get(p->ca, p->wait_for, &row) == 0) p->done = 1;
+        if (st->state == SYNC_FAILED) p->done = 1;
+        return;
+    }
     if (st->state == SYNC_DONE || st->state == SYNC_FAILED) p->done = 1;
     if (p->stop_after_pages && st->pages >= p->stop_after_pages) p->done = 1;
 }
@@ -357,7 +369,7 @@ static void test_sync_pull_and_resume(void **state)
 
     /* A first pull cut short after two pages of 50 (the officer quit). */
     loop_attach(&l, c);
-    job = sync_new(c, ca, 50, on_sync, &probe);
+    job = sync_new(c, ca, 50, 0, on_sync, &probe);
     probe.stop_after_pages = 2;
     assert_int_equal(sync_start(job), 0);
     loop_run(&l, &probe.done);
@@ -371,7 +383,7 @@ static void test_sync_pull_and_resume(void **state)
     c = login("officer");
     loop_attach(&l, c);
     memset(&probe, 0, sizeof probe);
-    job = sync_new(c, ca, 50, on_sync, &probe);
+    job = sync_new(c, ca, 50, 0, on_sync, &probe);
     assert_int_equal(sync_start(job), 0);
     loop_run(&l, &probe.done);
     assert_int_equal(sync_get(job)->state, SYNC_DONE);
@@ -384,6 +396,7 @@ static void test_sync_pull_and_resume(void **state)
     probe.done = 0;
     assert_int_equal(sync_start(job), 0);
     loop_run(&l, &probe.done);
+    if (sync_get(job)->state != SYNC_DONE) fprintf(stderr, "sync: %s\n", sync_get(job)->error);
     assert_int_equal(sync_get(job)->state, SYNC_DONE);
     assert_int_equal(sync_get(job)->pages, 1);
     assert_int_equal(sync_get(job)->changed, 0);
@@ -406,12 +419,78 @@ static void test_sync_failure_reported(void **state)
     assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
     assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);   /* not logged in */
     loop_attach(&l, c);
-    job = sync_new(c, ca, 50, on_sync, &probe);
+    job = sync_new(c, ca, 50, 0, on_sync, &probe);
     assert_int_equal(sync_start(job), 0);
     loop_run(&l, &probe.done);
     assert_int_equal(sync_get(job)->state, SYNC_FAILED);
     assert_non_null(strstr(sync_get(job)->error, "401"));
     assert_int_equal(cache_count(ca, NULL), 0);
+    sync_free(job);
+    client_free(c);
+    cache_close(ca);
+}
+
+/* Runs last: it adds applications to the server. */
+static void test_sync_follows_change_feed(void **state)
+{
+    char cpath[400], err[512], key[256] = "", out[512];
+    const char *add[] = { "channel", "add", "feed-test", "--kind", "h5", "--db", srv.db, NULL };
+    cache *ca = NULL;
+    client *c = login("officer");
+    struct loop l;
+    struct sync_probe probe = { 0 };
+    client_page newest;
+    client_query q = { .limit = 1 };
+    client_error e;
+    sync_job *job;
+    long before;
+    int pages;
+    (void)state;
+    snprintf(cpath, sizeof cpath, "%s/cache-feed.db", srv.dir);
+    assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
+    loop_attach(&l, c);
+    job = sync_new(c, ca, 100, 5, on_sync, &probe);
+    assert_int_equal(sync_start(job), 0);
+    loop_run(&l, &probe.done);
+    assert_int_equal(sync_get(job)->state, SYNC_DONE);
+    assert_true(sync_get(job)->live);
+    before = cache_count(ca, NULL);
+    assert_int_equal(before, NAPPS);
+    pages = sync_get(job)->pages;
+    assert_int_equal(pages, NAPPS / 100);
+    assert_int_equal(cache_meta_get(ca, "feed.since", out, sizeof out), 0);
+
+    /* A channel submits applications while the feed request is held. */
+    assert_int_equal(yxd_run(add, NULL, key, sizeof key, err, sizeof err), 0);
+    key[strcspn(key, "\n")] = '\0';
+    {
+        const char *sim[] = { "simulate", "--server", srv.url, "--channel-key", key,
+                              "--rate", "10", "--duration", "1", NULL };
+        assert_int_equal(yxd_run(sim, NULL, out, sizeof out, err, sizeof err), 0);
+    }
+    assert_int_equal(client_list(c, &q, &newest, &e), 0);
+    assert_int_equal(newest.n, 1);
+    assert_true(newest.rows[0].app.id > NAPPS);
+    /* The feed brings the newest one (no list page is read for it). */
+    probe = (struct sync_probe){ .ca = ca, .wait_for = newest.rows[0].app.id };
+    loop_run(&l, &probe.done);
+    assert_int_equal(sync_get(job)->state, SYNC_DONE);
+    assert_int_equal(sync_get(job)->pages, pages);   /* no list page since the pull */
+    assert_true(cache_count(ca, NULL) > before);
+    client_page_free(&newest);
+    sync_free(job);
+    client_free(c);
+
+    /* A later start reads only the feed: no list page at all. */
+    c = login("officer");
+    loop_attach(&l, c);
+    memset(&probe, 0, sizeof probe);
+    job = sync_new(c, ca, 100, 5, on_sync, &probe);
+    assert_int_equal(sync_start(job), 0);
+    loop_run(&l, &probe.done);
+    assert_int_equal(sync_get(job)->state, SYNC_DONE);
+    assert_int_equal(sync_get(job)->pages, 0);
+    assert_true(sync_get(job)->live);
     sync_free(job);
     client_free(c);
     cache_close(ca);
@@ -429,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_async_free_in_flight),
         cmocka_unit_test(test_sync_pull_and_resume),
         cmocka_unit_test(test_sync_failure_reported),
+        cmocka_unit_test(test_sync_follows_change_feed),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
