@@ -16,7 +16,7 @@
 
 #include "core/cache.h"
 
-static char dir[64];
+static char tmpdir[64];
 static char path[128];
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -28,16 +28,16 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/yx-cache-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    snprintf(path, sizeof path, "%s/cache.db", dir);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/yx-cache-XXXXXX");
+    if (!mkdtemp(tmpdir)) return -1;
+    snprintf(path, sizeof path, "%s/cache.db", tmpdir);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
     return 0;
 }
 
@@ -320,7 +320,7 @@ static void test_default_path(void **state)
     char p[512], err[256], want[512], state_dir[128];
     struct stat sb;
     (void)state;
-    snprintf(state_dir, sizeof state_dir, "%s/state/deep", dir);
+    snprintf(state_dir, sizeof state_dir, "%s/state/deep", tmpdir);
     setenv("XDG_STATE_HOME", state_dir, 1);
     assert_int_equal(cache_default_path(p, sizeof p, "officer", "127.0.0.1:8080/x y", err, sizeof err), 0);
     snprintf(want, sizeof want, "%s/yixiang/cache-officer-127.0.0.1_8080_x_y.db", state_dir);
@@ -329,9 +329,9 @@ static void test_default_path(void **state)
     assert_int_equal(stat(want, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0700);
     unsetenv("XDG_STATE_HOME");
-    setenv("HOME", dir, 1);
+    setenv("HOME", tmpdir, 1);
     assert_int_equal(cache_default_path(p, sizeof p, "risk", "demo", err, sizeof err), 0);
-    snprintf(want, sizeof want, "%s/.local/state/yixiang/cache-risk-demo.db", dir);
+    snprintf(want, sizeof want, "%s/.local/state/yixiang/cache-risk-demo.db", tmpdir);
     assert_string_equal(p, want);
 }
 
