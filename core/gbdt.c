@@ -9,9 +9,7 @@
 #include "core/gbdt.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,17 +58,6 @@ struct gbdt {
 #define GBDT_MAX_FEATURES 4096
 #define GBDT_MAX_NODES    (1 << 24)
 #define GBDT_MAX_FILE     ((size_t)512 << 20)
-
-static int fail(char *err, size_t n, const char *name, const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, n, "%s: %s", name, msg);
-    return -1;
-}
 
 static const cJSON *member(const cJSON *o, const char *key)
 {
@@ -133,7 +120,7 @@ static int load_tree(gbdt *m, const cJSON *tree, int ti, int32_t start, float *h
         "split_conditions", "default_left", "sum_hessian" };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (array_len(tree, keys[i], nn))
-            return fail(err, n, name, "trees[%d]: %s missing or not of %d entries", ti, keys[i], nn);
+            return json_doc_fail(err, n, name, "trees[%d]: %s missing or not of %d entries", ti, keys[i], nn);
     const cJSON *st = member(tree, "split_type");
     const cJSON *l = member(tree, "left_children")->child;
     const cJSON *r = member(tree, "right_children")->child;
@@ -146,9 +133,9 @@ static int load_tree(gbdt *m, const cJSON *tree, int ti, int32_t start, float *h
     for (int k = 0; k < nn; k++) {
         if (!cJSON_IsNumber(l) || !cJSON_IsNumber(r) || !cJSON_IsNumber(f) ||
             !cJSON_IsNumber(c) || !cJSON_IsNumber(d) || !cJSON_IsNumber(h))
-            return fail(err, n, name, "trees[%d] node %d: non-numeric entry", ti, k);
+            return json_doc_fail(err, n, name, "trees[%d] node %d: non-numeric entry", ti, k);
         if (s && cJSON_IsNumber(s) && s->valuedouble != 0)
-            return fail(err, n, name, "trees[%d] node %d: categorical splits are not supported", ti, k);
+            return json_doc_fail(err, n, name, "trees[%d] node %d: categorical splits are not supported", ti, k);
         double lv = l->valuedouble, rv = r->valuedouble;
         t[k].value = (float)c->valuedouble;
         t[k].dleft = d->valuedouble != 0;
@@ -159,12 +146,12 @@ static int load_tree(gbdt *m, const cJSON *tree, int ti, int32_t start, float *h
         } else {
             /* children after their parent: guarantees every walk ends */
             if (!(lv > k && lv < nn && rv > k && rv < nn))
-                return fail(err, n, name, "trees[%d] node %d: bad child index", ti, k);
+                return json_doc_fail(err, n, name, "trees[%d] node %d: bad child index", ti, k);
             if (!(f->valuedouble >= 0 && f->valuedouble < m->nfeat))
-                return fail(err, n, name, "trees[%d] node %d: split feature %g out of range "
+                return json_doc_fail(err, n, name, "trees[%d] node %d: split feature %g out of range "
                             "(model has %d features)", ti, k, f->valuedouble, m->nfeat);
             if (!(hess[k] > 0))
-                return fail(err, n, name, "trees[%d] node %d: sum_hessian must be positive", ti, k);
+                return json_doc_fail(err, n, name, "trees[%d] node %d: sum_hessian must be positive", ti, k);
             t[k].feat = (int16_t)f->valuedouble;
             t[k].left = (int32_t)lv;
             t[k].right = (int32_t)rv;
@@ -174,7 +161,7 @@ static int load_tree(gbdt *m, const cJSON *tree, int ti, int32_t start, float *h
     }
     int deep = 0;
     fill_mean(t, m->mean + start, hess, 0, 0, &deep);
-    if (deep) return fail(err, n, name, "trees[%d]: deeper than %d levels", ti, GBDT_MAX_DEPTH);
+    if (deep) return json_doc_fail(err, n, name, "trees[%d]: deeper than %d levels", ti, GBDT_MAX_DEPTH);
     return 0;
 }
 
@@ -185,22 +172,22 @@ static int load_objective(gbdt *m, const cJSON *learner, const char *name, char 
         { "reg:logistic", GBDT_REG_LOGISTIC }, { "reg:squarederror", GBDT_REG_SQUAREDERROR },
     };
     const cJSON *on = member(member(learner, "objective"), "name");
-    if (!cJSON_IsString(on)) return fail(err, n, name, "learner.objective.name missing");
+    if (!cJSON_IsString(on)) return json_doc_fail(err, n, name, "learner.objective.name missing");
     size_t i;
     for (i = 0; i < sizeof objs / sizeof objs[0]; i++)
         if (!strcmp(on->valuestring, objs[i].name)) break;
     if (i == sizeof objs / sizeof objs[0])
-        return fail(err, n, name, "objective %.40s is not supported", on->valuestring);
+        return json_doc_fail(err, n, name, "objective %.40s is not supported", on->valuestring);
     m->obj = objs[i].obj;
 
     const cJSON *mp = member(learner, "learner_model_param");
     double bs, nf, nc = 0;
     if (param_number(mp, "base_score", &bs))
-        return fail(err, n, name, "learner_model_param.base_score missing or not a number");
+        return json_doc_fail(err, n, name, "learner_model_param.base_score missing or not a number");
     if (param_number(mp, "num_feature", &nf) || nf < 1 || nf > GBDT_MAX_FEATURES || nf != floor(nf))
-        return fail(err, n, name, "learner_model_param.num_feature missing or out of range");
+        return json_doc_fail(err, n, name, "learner_model_param.num_feature missing or out of range");
     if (!param_number(mp, "num_class", &nc) && nc > 1)
-        return fail(err, n, name, "multi-class models are not supported");
+        return json_doc_fail(err, n, name, "multi-class models are not supported");
     m->nfeat = (int)nf;
     if (m->obj == GBDT_REG_SQUAREDERROR || m->obj == GBDT_BINARY_LOGITRAW) {
         /* binary:logitraw keeps base_score on the margin scale in XGBoost
@@ -210,7 +197,7 @@ static int load_objective(gbdt *m, const cJSON *learner, const char *name, char 
         /* logistic objectives store base_score as a probability */
         float p = (float)bs;
         if (!(p > 0.0f && p < 1.0f))
-            return fail(err, n, name, "base_score %g must be in (0, 1) for %s", bs, on->valuestring);
+            return json_doc_fail(err, n, name, "base_score %g must be in (0, 1) for %s", bs, on->valuestring);
         m->base_margin = -logf(1.0f / p - 1.0f);
     }
     return 0;
@@ -222,13 +209,13 @@ static int load_names(gbdt *m, const cJSON *learner, const char *name, char *err
     int cnt = cJSON_IsArray(fn) ? cJSON_GetArraySize(fn) : 0;
     if (cnt == 0) return 0;
     if (cnt != m->nfeat)
-        return fail(err, n, name, "%d feature names for %d features", cnt, m->nfeat);
+        return json_doc_fail(err, n, name, "%d feature names for %d features", cnt, m->nfeat);
     m->names = calloc((size_t)cnt, sizeof *m->names);
-    if (!m->names) return fail(err, n, name, "out of memory");
+    if (!m->names) return json_doc_fail(err, n, name, "out of memory");
     int i = 0;
     for (const cJSON *e = fn->child; e; e = e->next, i++) {
-        if (!cJSON_IsString(e)) return fail(err, n, name, "feature_names[%d] is not a string", i);
-        if (!(m->names[i] = strdup(e->valuestring))) return fail(err, n, name, "out of memory");
+        if (!cJSON_IsString(e)) return json_doc_fail(err, n, name, "feature_names[%d] is not a string", i);
+        if (!(m->names[i] = strdup(e->valuestring))) return json_doc_fail(err, n, name, "out of memory");
     }
     return 0;
 }
@@ -236,22 +223,22 @@ static int load_names(gbdt *m, const cJSON *learner, const char *name, char *err
 static int load_trees(gbdt *m, const cJSON *model, const char *name, char *err, size_t n)
 {
     const cJSON *trees = member(model, "trees");
-    if (!cJSON_IsArray(trees)) return fail(err, n, name, "gradient_booster.model.trees missing");
+    if (!cJSON_IsArray(trees)) return json_doc_fail(err, n, name, "gradient_booster.model.trees missing");
     int nt = cJSON_GetArraySize(trees);
     const cJSON *info = member(model, "tree_info");
     if (cJSON_IsArray(info)) {
         for (const cJSON *e = info->child; e; e = e->next)
             if (!cJSON_IsNumber(e) || e->valuedouble != 0)
-                return fail(err, n, name, "tree_info: only one output group is supported");
+                return json_doc_fail(err, n, name, "tree_info: only one output group is supported");
     }
     long total = 0;
     int ti = 0;
     for (const cJSON *t = trees->child; t; t = t->next, ti++) {
         const cJSON *lc = member(t, "left_children");
         int nn = cJSON_IsArray(lc) ? cJSON_GetArraySize(lc) : 0;
-        if (nn < 1) return fail(err, n, name, "trees[%d]: left_children missing or empty", ti);
+        if (nn < 1) return json_doc_fail(err, n, name, "trees[%d]: left_children missing or empty", ti);
         total += nn;
-        if (total > GBDT_MAX_NODES) return fail(err, n, name, "too many nodes");
+        if (total > GBDT_MAX_NODES) return json_doc_fail(err, n, name, "too many nodes");
     }
     m->ntrees = nt;
     m->nnodes = total;
@@ -261,7 +248,7 @@ static int load_trees(gbdt *m, const cJSON *model, const char *name, char *err, 
     float *hess = calloc((size_t)total + 1, sizeof *hess);
     if (!m->nodes || !m->mean || !m->root || !hess) {
         free(hess);
-        return fail(err, n, name, "out of memory");
+        return json_doc_fail(err, n, name, "out of memory");
     }
     int32_t start = 0;
     int rc = 0;
@@ -329,46 +316,45 @@ static int build_padded(gbdt *m)
     return 0;
 }
 
+static int load(void *ctx, const cJSON *root, const char *name, char *err, size_t n)
+{
+    gbdt *m = ctx;
+    const cJSON *learner = member(root, "learner");
+    if (!learner) return json_doc_fail(err, n, name, "no \"learner\" object: not an XGBoost JSON model");
+    const cJSON *gb = member(learner, "gradient_booster");
+    const cJSON *gname = member(gb, "name");
+    if (!cJSON_IsString(gname) || strcmp(gname->valuestring, "gbtree"))
+        return json_doc_fail(err, n, name, "only the gbtree booster is supported");
+    if (load_objective(m, learner, name, err, n) || load_names(m, learner, name, err, n) ||
+        load_trees(m, member(gb, "model"), name, err, n))
+        return -1;
+    if (build_padded(m)) return json_doc_fail(err, n, name, "out of memory");
+    const cJSON *ver = member(member(learner, "attributes"), "model_version");
+    if (cJSON_IsString(ver)) yx_strlcpy(m->version, ver->valuestring, sizeof m->version);
+    return 0;
+}
+
+/* Hands a loaded model to *out, or frees it when loading failed. */
+static int finish(gbdt **out, gbdt *m, int rc)
+{
+    if (rc) { gbdt_free(m); m = NULL; }
+    *out = m;
+    return rc;
+}
+
 int gbdt_load_json(gbdt **out, const char *json, size_t len, const char *name,
                    char *err, size_t n)
 {
-    *out = NULL;
-    cJSON *root = json_doc_parse(json, len);
-    if (!root) return fail(err, n, name, "not valid JSON");
     gbdt *m = calloc(1, sizeof *m);
-    int rc = -1;
-    if (!m) { fail(err, n, name, "out of memory"); goto done; }
-    const cJSON *learner = member(root, "learner");
-    if (!learner) { fail(err, n, name, "no \"learner\" object: not an XGBoost JSON model"); goto done; }
-    const cJSON *gb = member(learner, "gradient_booster");
-    const cJSON *gname = member(gb, "name");
-    if (!cJSON_IsString(gname) || strcmp(gname->valuestring, "gbtree")) {
-        fail(err, n, name, "only the gbtree booster is supported");
-        goto done;
-    }
-    if (load_objective(m, learner, name, err, n) || load_names(m, learner, name, err, n) ||
-        load_trees(m, member(gb, "model"), name, err, n))
-        goto done;
-    if (build_padded(m)) { fail(err, n, name, "out of memory"); goto done; }
-    const cJSON *ver = member(member(learner, "attributes"), "model_version");
-    if (cJSON_IsString(ver)) yx_strlcpy(m->version, ver->valuestring, sizeof m->version);
-    rc = 0;
-done:
-    cJSON_Delete(root);
-    if (rc) gbdt_free(m);
-    else *out = m;
-    return rc;
+    return finish(out, m, m ? json_doc_load(json, len, name, load, m, err, n)
+                            : json_doc_fail(err, n, name, "out of memory"));
 }
 
 int gbdt_load_file(gbdt **out, const char *path, char *err, size_t n)
 {
-    size_t len;
-    *out = NULL;
-    char *buf = yx_read_file(path, &len, GBDT_MAX_FILE);
-    if (!buf) return fail(err, n, path, "cannot read: %s", strerror(errno));
-    int rc = gbdt_load_json(out, buf, len, path, err, n);
-    free(buf);
-    return rc;
+    gbdt *m = calloc(1, sizeof *m);
+    return finish(out, m, m ? json_doc_load_file(path, GBDT_MAX_FILE, load, m, err, n)
+                            : json_doc_fail(err, n, path, "out of memory"));
 }
 
 void gbdt_free(gbdt *m)

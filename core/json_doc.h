@@ -1,6 +1,7 @@
-/* Parsing a whole JSON document: cJSON_ParseWithLength stops after the
- * first value and ignores whatever follows ("{}garbage" parses), which is
- * wrong for files we load. */
+/* Loading JSON documents (models, rules, strategies): the whole text must be
+ * one JSON value (cJSON_ParseWithLength alone stops after the first value
+ * and ignores what follows), and every problem is reported as one line
+ * "NAME: what is wrong", NAME being the file. */
 #ifndef YX_JSON_DOC_H
 #define YX_JSON_DOC_H
 
@@ -11,5 +12,19 @@
  * not exactly one JSON value with only whitespace around it. The caller
  * frees it with cJSON_Delete. */
 cJSON *json_doc_parse(const char *s, size_t n);
+
+/* Reads a parsed document into ctx; 0 ok, -1 with the message in err. */
+typedef int (*json_doc_fn)(void *ctx, const cJSON *root, const char *name, char *err, size_t n);
+
+/* Parses json[0..len) and hands it to fn. -1 with "NAME: not valid JSON"
+ * or fn's message. */
+int json_doc_load(const char *json, size_t len, const char *name, json_doc_fn fn, void *ctx,
+                  char *err, size_t n);
+/* The same for the file at path, of at most max bytes. */
+int json_doc_load_file(const char *path, size_t max, json_doc_fn fn, void *ctx, char *err, size_t n);
+
+/* Writes "NAME: message" into err; returns -1. */
+int json_doc_fail(char *err, size_t n, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

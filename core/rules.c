@@ -6,9 +6,7 @@
 #include "core/rules.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,17 +50,6 @@ struct rules {
 
 #define RULES_MAX 256
 
-static int fail(char *err, size_t n, const char *name, const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, n, "%s: %s", name, msg);
-    return -1;
-}
-
 static int product_map(const cJSON *o, double *out)
 {
     if (!cJSON_IsObject(o)) return -1;
@@ -80,27 +67,27 @@ static int load_rule(rule *ru, const cJSON *j, int i, const char *name, char *er
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(j, "kind");
     const cJSON *act = cJSON_GetObjectItemCaseSensitive(j, "action");
     if (!cJSON_IsString(code) || strncmp(code->valuestring, "R_", 2) || !reason_text(code->valuestring))
-        return fail(err, n, name, "rule %d: code must be an R_ reason code of core/reasons.c", i + 1);
+        return json_doc_fail(err, n, name, "rule %d: code must be an R_ reason code of core/reasons.c", i + 1);
     int t, rn;
     const reason_info *tab = reason_table(&rn);
     for (t = 0; t < rn && strcmp(tab[t].code, code->valuestring); t++) {}
     ru->code = tab[t].code;
     int k;
     for (k = 0; k < K__COUNT && !(cJSON_IsString(kind) && !strcmp(kind->valuestring, kinds[k].name)); k++) {}
-    if (k == K__COUNT) return fail(err, n, name, "rule %d (%s): unknown kind", i + 1, ru->code);
+    if (k == K__COUNT) return json_doc_fail(err, n, name, "rule %d (%s): unknown kind", i + 1, ru->code);
     ru->kind = (rule_kind)k;
     if (cJSON_IsString(act) && !strcmp(act->valuestring, "decline")) ru->action = RULE_DECLINE;
     else if (cJSON_IsString(act) && !strcmp(act->valuestring, "refer")) ru->action = RULE_REFER;
-    else return fail(err, n, name, "rule %d (%s): action must be \"decline\" or \"refer\"", i + 1, ru->code);
+    else return json_doc_fail(err, n, name, "rule %d (%s): action must be \"decline\" or \"refer\"", i + 1, ru->code);
     switch (kinds[k].params) {
     case P_PRODUCT_RANGE:
         if (product_map(cJSON_GetObjectItemCaseSensitive(j, "min"), ru->min) ||
             product_map(cJSON_GetObjectItemCaseSensitive(j, "max"), ru->max))
-            return fail(err, n, name, "rule %d (%s): min and max need a number for each product "
+            return json_doc_fail(err, n, name, "rule %d (%s): min and max need a number for each product "
                         "(mall, cash, smb)", i + 1, ru->code);
         for (int p = 0; p < PROD__COUNT; p++)
             if (ru->min[p] > ru->max[p])
-                return fail(err, n, name, "rule %d (%s): min above max for %s", i + 1, ru->code,
+                return json_doc_fail(err, n, name, "rule %d (%s): min above max for %s", i + 1, ru->code,
                             product_kind_name((product_kind)p));
         break;
     case P_MAX:
@@ -108,7 +95,7 @@ static int load_rule(rule *ru, const cJSON *j, int i, const char *name, char *er
         const char *key = kinds[k].params == P_MAX ? "max" : "above_fen";
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
         if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
-            return fail(err, n, name, "rule %d (%s): %s must be a number >= 0", i + 1, ru->code, key);
+            return json_doc_fail(err, n, name, "rule %d (%s): %s must be a number >= 0", i + 1, ru->code, key);
         ru->limit = v->valuedouble;
         break;
     }
@@ -118,47 +105,46 @@ static int load_rule(rule *ru, const cJSON *j, int i, const char *name, char *er
     return 0;
 }
 
-static int load(rules *r, const cJSON *root, const char *name, char *err, size_t n)
+static int load(void *ctx, const cJSON *root, const char *name, char *err, size_t n)
 {
+    rules *r = ctx;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "version");
     if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) >= sizeof r->version)
-        return fail(err, n, name, "version must be a non-empty string of at most %zu bytes",
+        return json_doc_fail(err, n, name, "version must be a non-empty string of at most %zu bytes",
                     sizeof r->version - 1);
     yx_strlcpy(r->version, v->valuestring, sizeof r->version);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "rules");
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > RULES_MAX)
-        return fail(err, n, name, "rules must be an array of at most %d rules", RULES_MAX);
+        return json_doc_fail(err, n, name, "rules must be an array of at most %d rules", RULES_MAX);
     r->n = cJSON_GetArraySize(arr);
     r->r = calloc((size_t)r->n + 1, sizeof *r->r);
-    if (!r->r) return fail(err, n, name, "out of memory");
+    if (!r->r) return json_doc_fail(err, n, name, "out of memory");
     int i = 0;
     for (const cJSON *j = arr->child; j; j = j->next, i++)
         if (load_rule(&r->r[i], j, i, name, err, n)) return -1;
     return 0;
 }
 
+/* Hands loaded rules to *out, or frees them when loading failed. */
+static int finish(rules **out, rules *r, int rc)
+{
+    if (rc) { rules_free(r); r = NULL; }
+    *out = r;
+    return rc;
+}
+
 int rules_load_json(rules **out, const char *json, size_t len, const char *name, char *err, size_t n)
 {
-    *out = NULL;
-    cJSON *root = json_doc_parse(json, len);
-    if (!root) return fail(err, n, name, "not valid JSON");
     rules *r = calloc(1, sizeof *r);
-    int rc = r ? load(r, root, name, err, n) : fail(err, n, name, "out of memory");
-    cJSON_Delete(root);
-    if (rc) rules_free(r);
-    else *out = r;
-    return rc;
+    return finish(out, r, r ? json_doc_load(json, len, name, load, r, err, n)
+                            : json_doc_fail(err, n, name, "out of memory"));
 }
 
 int rules_load_file(rules **out, const char *path, char *err, size_t n)
 {
-    size_t len;
-    *out = NULL;
-    char *buf = yx_read_file(path, &len, 4u << 20);
-    if (!buf) return fail(err, n, path, "cannot read: %s", strerror(errno));
-    int rc = rules_load_json(out, buf, len, path, err, n);
-    free(buf);
-    return rc;
+    rules *r = calloc(1, sizeof *r);
+    return finish(out, r, r ? json_doc_load_file(path, 4u << 20, load, r, err, n)
+                            : json_doc_fail(err, n, path, "out of memory"));
 }
 
 void rules_free(rules *r)

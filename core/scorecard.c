@@ -3,9 +3,7 @@
 #include "core/scorecard.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +30,6 @@ struct scorecard {
     sc_feature feat[F__COUNT];
 };
 
-static int fail(char *err, size_t n, const char *name, const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, n, "%s: %s", name, msg);
-    return -1;
-}
-
 static int get_int(const cJSON *o, const char *key, int *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -59,32 +46,32 @@ static int load_feature(sc_feature *sf, feature_id id, const cJSON *fj, const ch
     const cJSON *bins = cJSON_GetObjectItemCaseSensitive(fj, "bins");
     int nb = cJSON_IsArray(bins) ? cJSON_GetArraySize(bins) : 0;
     if (nb < 1 || nb > SC_MAX_BINS)
-        return fail(err, n, name, "feature %s: bins must be an array of 1 to %d bins", fname, SC_MAX_BINS);
+        return json_doc_fail(err, n, name, "feature %s: bins must be an array of 1 to %d bins", fname, SC_MAX_BINS);
     if (get_int(fj, "missing_points", &sf->missing_points))
-        return fail(err, n, name, "feature %s: missing_points must be an integer", fname);
+        return json_doc_fail(err, n, name, "feature %s: missing_points must be an integer", fname);
     int nlev;
     const char *const *levels = feature_levels(id, &nlev);
     sf->categorical = levels != NULL;
     sf->nbins = nb;
     if (levels && nb != nlev)
-        return fail(err, n, name, "feature %s: %d bins for %d levels", fname, nb, nlev);
+        return json_doc_fail(err, n, name, "feature %s: %d bins for %d levels", fname, nb, nlev);
     int i = 0;
     for (const cJSON *b = bins->child; b; b = b->next, i++) {
         if (get_int(b, "points", &sf->points[i]))
-            return fail(err, n, name, "feature %s bin %d: points must be an integer", fname, i + 1);
+            return json_doc_fail(err, n, name, "feature %s bin %d: points must be an integer", fname, i + 1);
         if (levels) {
             const cJSON *lv = cJSON_GetObjectItemCaseSensitive(b, "level");
             if (!cJSON_IsString(lv) || strcmp(lv->valuestring, levels[i]))
-                return fail(err, n, name, "feature %s bin %d: level must be \"%s\"", fname, i + 1, levels[i]);
+                return json_doc_fail(err, n, name, "feature %s bin %d: level must be \"%s\"", fname, i + 1, levels[i]);
             continue;
         }
         const cJSON *below = cJSON_GetObjectItemCaseSensitive(b, "below");
         if (i == nb - 1) {
             if (!cJSON_IsNull(below))
-                return fail(err, n, name, "feature %s: the last bin must have \"below\": null", fname);
+                return json_doc_fail(err, n, name, "feature %s: the last bin must have \"below\": null", fname);
             sf->below[i] = INFINITY;
         } else if (!cJSON_IsNumber(below) || (i > 0 && !(below->valuedouble > sf->below[i - 1]))) {
-            return fail(err, n, name, "feature %s bin %d: \"below\" must be a number above the previous bin's",
+            return json_doc_fail(err, n, name, "feature %s bin %d: \"below\" must be a number above the previous bin's",
                         fname, i + 1);
         } else {
             sf->below[i] = below->valuedouble;
@@ -96,68 +83,67 @@ static int load_feature(sc_feature *sf, feature_id id, const cJSON *fj, const ch
     return 0;
 }
 
-static int load(scorecard *sc, const cJSON *root, const char *name, char *err, size_t n)
+static int load(void *ctx, const cJSON *root, const char *name, char *err, size_t n)
 {
+    scorecard *sc = ctx;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "version");
     if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) >= sizeof sc->version)
-        return fail(err, n, name, "version must be a non-empty string of at most %zu bytes",
+        return json_doc_fail(err, n, name, "version must be a non-empty string of at most %zu bytes",
                     sizeof sc->version - 1);
     yx_strlcpy(sc->version, v->valuestring, sizeof sc->version);
     const cJSON *pdo = cJSON_GetObjectItemCaseSensitive(root, "pdo");
     if (!cJSON_IsNumber(pdo) || !(pdo->valuedouble > 0))
-        return fail(err, n, name, "pdo (points to double the odds) must be a positive number");
+        return json_doc_fail(err, n, name, "pdo (points to double the odds) must be a positive number");
     sc->pdo = pdo->valuedouble;
     if (get_int(root, "base_points", &sc->base_points) || get_int(root, "score_min", &sc->score_min) ||
         get_int(root, "score_max", &sc->score_max) || sc->score_min >= sc->score_max)
-        return fail(err, n, name, "base_points, score_min and score_max must be integers, min below max");
+        return json_doc_fail(err, n, name, "base_points, score_min and score_max must be integers, min below max");
     const cJSON *cuts = cJSON_GetObjectItemCaseSensitive(root, "grade_cuts");
     if (!cJSON_IsArray(cuts) || cJSON_GetArraySize(cuts) != 4)
-        return fail(err, n, name, "grade_cuts must be 4 descending scores");
+        return json_doc_fail(err, n, name, "grade_cuts must be 4 descending scores");
     int i = 0;
     for (const cJSON *c = cuts->child; c; c = c->next, i++) {
         if (!cJSON_IsNumber(c) || (i > 0 && !(c->valuedouble < sc->cuts[i - 1])))
-            return fail(err, n, name, "grade_cuts must be 4 descending scores");
+            return json_doc_fail(err, n, name, "grade_cuts must be 4 descending scores");
         sc->cuts[i] = (int)c->valuedouble;
     }
     const cJSON *feats = cJSON_GetObjectItemCaseSensitive(root, "features");
-    if (!cJSON_IsArray(feats)) return fail(err, n, name, "features must be an array");
+    if (!cJSON_IsArray(feats)) return json_doc_fail(err, n, name, "features must be an array");
     int seen[F__COUNT] = { 0 };
     for (const cJSON *fj = feats->child; fj; fj = fj->next) {
         const cJSON *fn = cJSON_GetObjectItemCaseSensitive(fj, "name");
         feature_id id;
         if (!cJSON_IsString(fn) || feature_parse(fn->valuestring, &id))
-            return fail(err, n, name, "unknown feature %.40s", cJSON_IsString(fn) ? fn->valuestring : "(no name)");
-        if (seen[id]++) return fail(err, n, name, "feature %s appears twice", feature_name(id));
+            return json_doc_fail(err, n, name, "unknown feature %.40s", cJSON_IsString(fn) ? fn->valuestring : "(no name)");
+        if (seen[id]++) return json_doc_fail(err, n, name, "feature %s appears twice", feature_name(id));
         if (load_feature(&sc->feat[id], id, fj, name, err, n)) return -1;
     }
     for (i = 0; i < F__COUNT; i++)
-        if (!seen[i]) return fail(err, n, name, "feature %s has no bins", feature_name((feature_id)i));
+        if (!seen[i]) return json_doc_fail(err, n, name, "feature %s has no bins", feature_name((feature_id)i));
     return 0;
+}
+
+/* Hands a loaded card to *out, or frees it when loading failed. */
+static int finish(scorecard **out, scorecard *sc, int rc)
+{
+    if (rc) { free(sc); sc = NULL; }
+    *out = sc;
+    return rc;
 }
 
 int scorecard_load_json(scorecard **out, const char *json, size_t len, const char *name,
                         char *err, size_t n)
 {
-    *out = NULL;
-    cJSON *root = json_doc_parse(json, len);
-    if (!root) return fail(err, n, name, "not valid JSON");
     scorecard *sc = calloc(1, sizeof *sc);
-    int rc = sc ? load(sc, root, name, err, n) : fail(err, n, name, "out of memory");
-    cJSON_Delete(root);
-    if (rc) free(sc);
-    else *out = sc;
-    return rc;
+    return finish(out, sc, sc ? json_doc_load(json, len, name, load, sc, err, n)
+                              : json_doc_fail(err, n, name, "out of memory"));
 }
 
 int scorecard_load_file(scorecard **out, const char *path, char *err, size_t n)
 {
-    size_t len;
-    *out = NULL;
-    char *buf = yx_read_file(path, &len, 16u << 20);
-    if (!buf) return fail(err, n, path, "cannot read: %s", strerror(errno));
-    int rc = scorecard_load_json(out, buf, len, path, err, n);
-    free(buf);
-    return rc;
+    scorecard *sc = calloc(1, sizeof *sc);
+    return finish(out, sc, sc ? json_doc_load_file(path, 16u << 20, load, sc, err, n)
+                              : json_doc_fail(err, n, path, "out of memory"));
 }
 
 void scorecard_free(scorecard *sc) { free(sc); }
