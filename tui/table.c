@@ -234,6 +234,12 @@ static int load_at(struct tui_table *t, const char *key, int line)
     if (nf < 0) { free(f); return -1; }
     nb = fetch(t, k, TUI_FETCH_BEFORE, n, &b);
     if (nb < 0) nb = 0;
+    if (nf == 0 && nb == 0) {         /* nothing near the key any more */
+        free(b);
+        free(f);
+        load_start(t);
+        return 0;
+    }
     rebuild(t, b, nb, f, nf);
     free(b);
     free(f);
