@@ -3,7 +3,7 @@
  * combination of filters, and the sync state table. Opening and the
  * statement cache come from core/store.c; the list queries, whose text
  * depends on the filters in use, are prepared once per combination here. */
-#include "core/cache.h"
+#include "core/cache_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -39,21 +39,7 @@ static const char *const cache_schema[] = {
 };
 #define CACHE_STEPS ((int)(sizeof cache_schema / sizeof cache_schema[0]))
 
-/* List statements: one per (operation, filter combination). */
-enum { OP_OLDER, OP_FROM, OP_NEWER, OP_TOP, OP_BOTTOM, OP_COUNT, OP_RANK, OP__COUNT };
-enum { F_STATUS = 1, F_CHANNEL = 2, F_GRADE = 4, F_TEXT = 8, F__COMBOS = 16 };
-
-struct cache {
-    store *st;
-    char err[256];
-    sqlite3_stmt *list[OP__COUNT][F__COMBOS];
-};
-
-#define COLS "id, customer_id, created_at, updated_at, channel, partner, product," \
-    " product_item, scene, amount_fen, term_months, completeness, status, version, grade," \
-    " outcome, limit_fen, apr_bp, reasons, name, id_number, mobile, bank_card, province, city"
-
-static int fail(cache *c, const char *what)
+int cache__fail(cache *c, const char *what)
 {
     snprintf(c->err, sizeof c->err, "cache: %s: %s", what, sqlite3_errmsg(store_db(c->st)));
     return -1;
@@ -65,7 +51,7 @@ static int migrate(cache *c)
 {
     sqlite3 *db = store_db(c->st);
     int have = store_version(c->st);
-    if (have < 0) return fail(c, "reading the schema version");
+    if (have < 0) return cache__fail(c, "reading the schema version");
     if (have > CACHE_STEPS) {
         snprintf(c->err, sizeof c->err,
                  "cache schema version %d is newer than this program (%d); remove the cache file",
@@ -77,11 +63,11 @@ static int migrate(cache *c)
         snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
         if (store_begin(c->st) || sqlite3_exec(db, cache_schema[v], NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(db, bump, NULL, NULL, NULL) != SQLITE_OK) {
-            fail(c, "migrating");
+            cache__fail(c, "migrating");
             store_rollback(c->st);
             return -1;
         }
-        if (store_commit(c->st)) { store_rollback(c->st); return fail(c, "migrating"); }
+        if (store_commit(c->st)) { store_rollback(c->st); return cache__fail(c, "migrating"); }
     }
     return 0;
 }
@@ -108,8 +94,8 @@ int cache_open(cache **out, const char *path, char *err, size_t errlen)
 void cache_close(cache *c)
 {
     if (!c) return;
-    for (int o = 0; o < OP__COUNT; o++)
-        for (int f = 0; f < F__COMBOS; f++) sqlite3_finalize(c->list[o][f]);
+    for (int o = 0; o < CQ__COUNT; o++)
+        for (int f = 0; f < CF__COMBOS; f++) sqlite3_finalize(c->list[o][f]);
     store_close(c->st);
     free(c);
 }
@@ -206,7 +192,7 @@ static const char *unmasked_field(const app_row *r)
 
 /* Only ASCII folds: bytes of UTF-8 sequences must stay as they are whatever
  * the C locale says. */
-static void ascii_lower(char *s)
+void cache__ascii_lower(char *s)
 {
     for (; *s; s++)
         if (*s >= 'A' && *s <= 'Z') *s = (char)(*s - 'A' + 'a');
@@ -219,13 +205,13 @@ static void search_text(const app_row *r, char *buf, size_t n)
              channel_kind_name(r->app.channel), product_kind_name(r->app.product),
              r->app.product_item, r->app.partner, r->app.scene, app_status_name(r->app.status),
              g, r->name, r->province, r->city);
-    ascii_lower(buf);
+    cache__ascii_lower(buf);
 }
 
 int cache_upsert(cache *c, const app_row *rows, int n, int *changed)
 {
     static const char sql[] =
-        "INSERT INTO app(" COLS ", search) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+        "INSERT INTO app(" CACHE_COLS ", search) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
         "?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26) "
         "ON CONFLICT(id) DO UPDATE SET customer_id=excluded.customer_id,"
         " created_at=excluded.created_at, updated_at=excluded.updated_at,"
@@ -254,7 +240,7 @@ int cache_upsert(cache *c, const app_row *rows, int n, int *changed)
             return -1;
         }
     }
-    if (store_begin(c->st)) return fail(c, "begin");
+    if (store_begin(c->st)) return cache__fail(c, "begin");
     for (int i = 0; i < n; i++) {
         const app_row *r = &rows[i];
         sqlite3_stmt *st = store_stmt(c->st, sql);
@@ -296,7 +282,7 @@ int cache_upsert(cache *c, const app_row *rows, int n, int *changed)
     if (changed) *changed = ch;
     return 0;
 bad:
-    fail(c, "storing rows");
+    cache__fail(c, "storing rows");
     store_rollback(c->st);
     return -1;
 }
@@ -307,8 +293,8 @@ static int text_col(sqlite3_stmt *st, int col, char *dst, size_t n)
     return yx_strlcpy(dst, t ? (const char *)t : "", n) >= n ? -1 : 0;
 }
 
-/* Reads a row selected with COLS; -1 when a stored value is not valid. */
-static int row_read(sqlite3_stmt *st, app_row *r)
+/* Reads a row selected with CACHE_COLS; -1 when a stored value is not valid. */
+int cache__row_read(sqlite3_stmt *st, app_row *r)
 {
     char ch[16], prod[16], cpl[16], status[16], grade[4], outc[16];
     int bad = 0;
@@ -346,135 +332,19 @@ static int row_read(sqlite3_stmt *st, app_row *r)
 
 int cache_get(cache *c, int64_t id, app_row *out)
 {
-    sqlite3_stmt *st = store_stmt(c->st, "SELECT " COLS " FROM app WHERE id = ?1");
+    sqlite3_stmt *st = store_stmt(c->st, "SELECT " CACHE_COLS " FROM app WHERE id = ?1");
     int rc;
-    if (!st) return fail(c, "prepare");
+    if (!st) return cache__fail(c, "prepare");
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        rc = row_read(st, out) ? -1 : 0;
+        rc = cache__row_read(st, out) ? -1 : 0;
         if (rc) snprintf(c->err, sizeof c->err, "cache: application %lld is damaged", (long long)id);
     } else {
-        rc = rc == SQLITE_DONE ? 1 : fail(c, "reading a row");
+        rc = rc == SQLITE_DONE ? 1 : cache__fail(c, "reading a row");
     }
     sqlite3_reset(st);
     return rc;
-}
-
-/* ---- lists ---------------------------------------------------------- */
-
-static int filter_mask(const cache_filter *f)
-{
-    int m = 0;
-    if (!f) return 0;
-    if (f->status && *f->status) m |= F_STATUS;
-    if (f->channel && *f->channel) m |= F_CHANNEL;
-    if (f->grade && *f->grade) m |= F_GRADE;
-    if (f->text && *f->text) m |= F_TEXT;
-    return m;
-}
-
-/* The statement for op under filter mask m, prepared on first use.
- * Parameters: ?1 created_at and ?2 id of the key, ?3 limit, ?4 status,
- * ?5 channel, ?6 grade, ?7 lower-cased text. */
-static sqlite3_stmt *list_stmt(cache *c, int op, int m)
-{
-    char sql[640];
-    const char *sel, *key = "", *tail;
-    size_t len;
-    if (c->list[op][m]) {
-        sqlite3_reset(c->list[op][m]);
-        sqlite3_clear_bindings(c->list[op][m]);
-        return c->list[op][m];
-    }
-    sel = op == OP_COUNT || op == OP_RANK ? "SELECT count(*) FROM app WHERE 1" : "SELECT " COLS " FROM app WHERE 1";
-    tail = "";
-    switch (op) {
-    case OP_OLDER:  key = " AND (created_at, id) < (?1, ?2)"; break;
-    case OP_FROM:   key = " AND (created_at, id) <= (?1, ?2)"; break;
-    case OP_NEWER:  key = " AND (created_at, id) > (?1, ?2)"; break;
-    case OP_RANK:   key = " AND (created_at, id) > (?1, ?2)"; break;
-    default: break;
-    }
-    if (op == OP_NEWER || op == OP_BOTTOM) tail = " ORDER BY created_at, id LIMIT ?3";
-    else if (op != OP_COUNT && op != OP_RANK) tail = " ORDER BY created_at DESC, id DESC LIMIT ?3";
-    len = (size_t)snprintf(sql, sizeof sql, "%s%s%s%s%s%s%s", sel, key,
-                           m & F_STATUS ? " AND status = ?4" : "",
-                           m & F_CHANNEL ? " AND channel = ?5" : "",
-                           m & F_GRADE ? " AND grade = ?6" : "",
-                           m & F_TEXT ? " AND instr(search, ?7) > 0" : "", tail);
-    if (len >= sizeof sql ||
-        sqlite3_prepare_v2(store_db(c->st), sql, -1, &c->list[op][m], NULL) != SQLITE_OK) {
-        fail(c, "prepare list");
-        return NULL;
-    }
-    return c->list[op][m];
-}
-
-static void bind_filter(sqlite3_stmt *st, const cache_filter *f, int m, char *lower, size_t n)
-{
-    if (m & F_STATUS) sqlite3_bind_text(st, 4, f->status, -1, SQLITE_STATIC);
-    if (m & F_CHANNEL) sqlite3_bind_text(st, 5, f->channel, -1, SQLITE_STATIC);
-    if (m & F_GRADE) sqlite3_bind_text(st, 6, f->grade, -1, SQLITE_STATIC);
-    if (m & F_TEXT) {
-        yx_strlcpy(lower, f->text, n);
-        ascii_lower(lower);
-        sqlite3_bind_text(st, 7, lower, -1, SQLITE_STATIC);
-    }
-}
-
-int cache_page(cache *c, const cache_filter *f, const app_cursor *key, int dir,
-               app_row *rows, int max, int *n)
-{
-    int m = filter_mask(f), op, rc;
-    char lower[256];
-    sqlite3_stmt *st;
-    *n = 0;
-    if (max <= 0) return 0;
-    if (key) op = dir < 0 ? OP_NEWER : dir == 0 ? OP_FROM : OP_OLDER;
-    else op = dir < 0 ? OP_BOTTOM : OP_TOP;
-    if (!(st = list_stmt(c, op, m))) return -1;
-    if (key) {
-        sqlite3_bind_int64(st, 1, key->created_at);
-        sqlite3_bind_int64(st, 2, key->id);
-    }
-    sqlite3_bind_int(st, 3, max);
-    bind_filter(st, f, m, lower, sizeof lower);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (row_read(st, &rows[*n])) {
-            sqlite3_reset(st);
-            snprintf(c->err, sizeof c->err, "cache: a stored row is damaged");
-            return -1;
-        }
-        (*n)++;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : fail(c, "reading a page");
-}
-
-static long count_op(cache *c, int op, const cache_filter *f, const app_cursor *key)
-{
-    int m = filter_mask(f);
-    char lower[256];
-    long v = -1;
-    sqlite3_stmt *st = list_stmt(c, op, m);
-    if (!st) return -1;
-    if (key) {
-        sqlite3_bind_int64(st, 1, key->created_at);
-        sqlite3_bind_int64(st, 2, key->id);
-    }
-    bind_filter(st, f, m, lower, sizeof lower);
-    if (sqlite3_step(st) == SQLITE_ROW) v = (long)sqlite3_column_int64(st, 0);
-    else fail(c, "counting");
-    sqlite3_reset(st);
-    return v;
-}
-
-long cache_count(cache *c, const cache_filter *f) { return count_op(c, OP_COUNT, f, NULL); }
-
-long cache_rank(cache *c, const cache_filter *f, const app_cursor *key)
-{
-    return count_op(c, OP_RANK, f, key);
 }
 
 /* ---- meta ----------------------------------------------------------- */
@@ -483,7 +353,7 @@ int cache_meta_get(cache *c, const char *key, char *buf, size_t n)
 {
     sqlite3_stmt *st = store_stmt(c->st, "SELECT value FROM meta WHERE key = ?1");
     int rc;
-    if (!st) return fail(c, "prepare");
+    if (!st) return cache__fail(c, "prepare");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -491,7 +361,7 @@ int cache_meta_get(cache *c, const char *key, char *buf, size_t n)
         yx_strlcpy(buf, t ? (const char *)t : "", n);
         rc = 0;
     } else {
-        rc = rc == SQLITE_DONE ? 1 : fail(c, "reading sync state");
+        rc = rc == SQLITE_DONE ? 1 : cache__fail(c, "reading sync state");
     }
     sqlite3_reset(st);
     return rc;
@@ -504,18 +374,18 @@ int cache_meta_set(cache *c, const char *key, const char *value)
                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         : store_stmt(c->st, "DELETE FROM meta WHERE key = ?1");
     int rc;
-    if (!st) return fail(c, "prepare");
+    if (!st) return cache__fail(c, "prepare");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (value) sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : fail(c, "writing sync state");
+    return rc == SQLITE_DONE ? 0 : cache__fail(c, "writing sync state");
 }
 
 int cache_clear(cache *c)
 {
     sqlite3_stmt *a, *b;
-    if (store_begin(c->st)) return fail(c, "begin");
+    if (store_begin(c->st)) return cache__fail(c, "begin");
     a = store_stmt(c->st, "DELETE FROM app");
     if (!a || sqlite3_step(a) != SQLITE_DONE) goto bad;
     sqlite3_reset(a);
@@ -525,7 +395,7 @@ int cache_clear(cache *c)
     if (store_commit(c->st)) goto bad;
     return 0;
 bad:
-    fail(c, "clearing");
+    cache__fail(c, "clearing");
     if (a) sqlite3_reset(a);
     store_rollback(c->st);
     return -1;

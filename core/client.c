@@ -1,12 +1,9 @@
-/* The console's HTTP client: requests to yxd through libcurl, blocking
- * (curl easy) or driven by the caller's event loop (curl multi, socket
- * interface). Both share the request set-up and the reading of answers, so a
- * page parsed at start-up and a page parsed while the officer types are the
- * same code. */
-#include "core/client.h"
+/* The console's HTTP client, blocking side: set-up, the requests and the
+ * reading of answers (shared with the event-loop side in client_async.c, so
+ * a page parsed at start-up and a page parsed while the officer types are
+ * the same code), and login, logout, list and get performed with curl easy. */
+#include "core/client_int.h"
 
-#include <curl/curl.h>
-#include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,40 +13,7 @@
 #include "core/util.h"
 #include "core/wire.h"
 
-#define RESP_MAX (64u << 20)   /* a page of 500 rows is ~400 KB; refuse absurd bodies */
-
-typedef enum { REQ_LOGIN, REQ_LOGOUT, REQ_LIST, REQ_GET, REQ_HEAD, REQ_FEED } req_kind;
-
-struct req {
-    CURL *easy;
-    struct curl_slist *hdrs;
-    char *buf;           /* response body, NUL-terminated */
-    size_t len, cap;
-    int too_big;
-    req_kind kind;
-    client_list_cb list_cb;
-    client_get_cb get_cb;
-    client_head_cb head_cb;
-    client_feed_cb feed_cb;
-    void *ctx;
-    struct req *next;    /* in-flight list */
-    char errbuf[CURL_ERROR_SIZE];
-};
-
-struct client {
-    char url[512];
-    char token[160];
-    long connect_ms, total_ms;
-    CURLM *multi;
-    client_loop loop;
-    struct req *inflight;
-    int npending;
-};
-
-static void err_set(client_error *e, long status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void err_set(client_error *e, long status, const char *code, const char *fmt, ...)
+void client__err(client_error *e, long status, const char *code, const char *fmt, ...)
 {
     va_list ap;
     if (!e) return;
@@ -93,7 +57,7 @@ int client_new(client **out, const char *base_url, char *err, size_t errlen)
     return 0;
 }
 
-static void req_free(struct req *r)
+void client__req_free(struct req *r)
 {
     if (!r) return;
     if (r->easy) curl_easy_cleanup(r->easy);
@@ -109,7 +73,7 @@ void client_free(client *c)
         struct req *r = c->inflight;
         c->inflight = r->next;
         curl_multi_remove_handle(c->multi, r->easy);  /* closes its sockets through the callback */
-        req_free(r);
+        client__req_free(r);
     }
     if (c->multi) curl_multi_cleanup(c->multi);
     sodium_memzero(c->token, sizeof c->token);
@@ -148,7 +112,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 
 /* A request ready to perform: method, c->url + path, the bearer token when
  * logged in, body (copied) as JSON. NULL on no memory. */
-static struct req *req_new(client *c, req_kind kind, const char *method, const char *path,
+struct req *client__req_new(client *c, req_kind kind, const char *method, const char *path,
                            const char *body, long total_ms)
 {
     struct req *r = calloc(1, sizeof *r);
@@ -163,7 +127,7 @@ static struct req *req_new(client *c, req_kind kind, const char *method, const c
         r->hdrs = curl_slist_append(r->hdrs, auth);
         sodium_memzero(auth, sizeof auth);
     }
-    if (!r->hdrs) { req_free(r); return NULL; }
+    if (!r->hdrs) { client__req_free(r); return NULL; }
     curl_easy_setopt(r->easy, CURLOPT_URL, url);
     curl_easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
@@ -184,16 +148,16 @@ static struct req *req_new(client *c, req_kind kind, const char *method, const c
 
 /* Turns a finished transfer into 0 / 1 / -1 and, on 0, the parsed JSON
  * body (*json, caller deletes; NULL for an empty 2xx answer). */
-static int req_result(client *c, struct req *r, CURLcode cc, cJSON **json, client_error *e)
+int client__result(client *c, struct req *r, CURLcode cc, cJSON **json, client_error *e)
 {
     long status = 0;
     cJSON *j;
     *json = NULL;
     if (cc != CURLE_OK) {
         if (r->too_big) {
-            err_set(e, 0, "", "answer from %s is larger than %u MB", c->url, RESP_MAX >> 20);
+            client__err(e, 0, "", "answer from %s is larger than %u MB", c->url, RESP_MAX >> 20);
         } else {
-            err_set(e, 0, "", "cannot reach the server at %s: %s", c->url,
+            client__err(e, 0, "", "cannot reach the server at %s: %s", c->url,
                     r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc));
         }
         return -1;
@@ -204,13 +168,13 @@ static int req_result(client *c, struct req *r, CURLcode cc, cJSON **json, clien
         const cJSON *eo = cJSON_GetObjectItemCaseSensitive(j, "error");
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(eo, "code");
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(eo, "message");
-        err_set(e, status, cJSON_IsString(code) ? code->valuestring : "", "%s (HTTP %ld from %s)",
+        client__err(e, status, cJSON_IsString(code) ? code->valuestring : "", "%s (HTTP %ld from %s)",
                 cJSON_IsString(msg) ? msg->valuestring : "request refused", status, c->url);
         cJSON_Delete(j);
         return 1;
     }
     if (status < 200 || status >= 300 || (r->len && !j)) {
-        err_set(e, status, "", "unexpected answer from %s (HTTP %ld%s)", c->url, status,
+        client__err(e, status, "", "unexpected answer from %s (HTTP %ld%s)", c->url, status,
                 r->len && !j ? ", not JSON" : "");
         cJSON_Delete(j);
         return -1;
@@ -219,13 +183,13 @@ static int req_result(client *c, struct req *r, CURLcode cc, cJSON **json, clien
     return 0;
 }
 
-static int bad_answer(const client *c, client_error *e, const char *what)
+int client__bad_answer(const client *c, client_error *e, const char *what)
 {
-    err_set(e, 200, "", "unexpected answer from %s: %s", c->url, what);
+    client__err(e, 200, "", "unexpected answer from %s: %s", c->url, what);
     return -1;
 }
 
-static int parse_page(const client *c, const cJSON *j, client_page *out, client_error *e)
+int client__parse_page(const client *c, const cJSON *j, client_page *out, client_error *e)
 {
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
@@ -234,16 +198,16 @@ static int parse_page(const client *c, const cJSON *j, client_page *out, client_
     char why[200];
     memset(out, 0, sizeof *out);
     if (!cJSON_IsArray(items) || !(cJSON_IsNull(next) || cJSON_IsString(next)))
-        return bad_answer(c, e, "a page needs \"items\" (array) and \"next\" (string or null)");
+        return client__bad_answer(c, e, "a page needs \"items\" (array) and \"next\" (string or null)");
     if (cJSON_IsString(next)) {
         app_cursor cur;
         if (app_cursor_parse(next->valuestring, &cur))
-            return bad_answer(c, e, "\"next\" is not a cursor");
+            return client__bad_answer(c, e, "\"next\" is not a cursor");
         yx_strlcpy(out->next, next->valuestring, sizeof out->next);
         out->has_next = 1;
     }
     if (n > 0 && !(out->rows = malloc(sizeof *out->rows * (size_t)n))) {
-        err_set(e, 0, "", "out of memory reading a page from %s", c->url);
+        client__err(e, 0, "", "out of memory reading a page from %s", c->url);
         return -1;
     }
     cJSON_ArrayForEach(it, items) {
@@ -251,7 +215,7 @@ static int parse_page(const client *c, const cJSON *j, client_page *out, client_
             char m[260];
             snprintf(m, sizeof m, "row %d: %s", i + 1, why);
             client_page_free(out);
-            return bad_answer(c, e, m);
+            return client__bad_answer(c, e, m);
         }
         i++;
     }
@@ -259,10 +223,10 @@ static int parse_page(const client *c, const cJSON *j, client_page *out, client_
     return 0;
 }
 
-static int parse_row(const client *c, const cJSON *j, app_row *out, client_error *e)
+int client__parse_row(const client *c, const cJSON *j, app_row *out, client_error *e)
 {
     char why[200];
-    if (wire_app_row_from_json(j, out, why, sizeof why)) return bad_answer(c, e, why);
+    if (wire_app_row_from_json(j, out, why, sizeof why)) return client__bad_answer(c, e, why);
     return 0;
 }
 
@@ -273,7 +237,7 @@ void client_feed_free(client_feed *f)
     memset(f, 0, sizeof *f);
 }
 
-static int parse_feed(const client *c, const cJSON *j, client_feed *out, client_error *e)
+int client__parse_feed(const client *c, const cJSON *j, client_feed *out, client_error *e)
 {
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
     const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
@@ -284,10 +248,10 @@ static int parse_feed(const client *c, const cJSON *j, client_feed *out, client_
     memset(out, 0, sizeof *out);
     if (!cJSON_IsArray(items) || !cJSON_IsString(next) ||
         yx_parse_i64(next->valuestring, 0, INT64_MAX, &out->next))
-        return bad_answer(c, e, "a change feed answer needs \"items\" and \"next\"");
+        return client__bad_answer(c, e, "a change feed answer needs \"items\" and \"next\"");
     out->more = cJSON_IsTrue(more);
     if (n > 0 && !(out->rows = malloc(sizeof *out->rows * (size_t)n))) {
-        err_set(e, 0, "", "out of memory reading changes from %s", c->url);
+        client__err(e, 0, "", "out of memory reading changes from %s", c->url);
         return -1;
     }
     cJSON_ArrayForEach(it, items) {
@@ -300,7 +264,7 @@ static int parse_feed(const client *c, const cJSON *j, client_feed *out, client_
             char m[260];
             snprintf(m, sizeof m, "change %d: %s", out->changes, why);
             client_feed_free(out);
-            return bad_answer(c, e, m);
+            return client__bad_answer(c, e, m);
         }
         out->n++;
     }
@@ -308,7 +272,7 @@ static int parse_feed(const client *c, const cJSON *j, client_feed *out, client_
 }
 
 /* "/v1/applications?limit=..&status=.." with escaped values; -1 on no memory. */
-static int list_path(const client_query *q, char *buf, size_t n)
+int client__list_path(const client_query *q, char *buf, size_t n)
 {
     const char *names[] = { "status", "channel", "grade", "after" };
     const char *vals[4];
@@ -339,11 +303,11 @@ static int list_path(const client_query *q, char *buf, size_t n)
 static int perform(client *c, req_kind kind, const char *method, const char *path,
                    const char *body, cJSON **json, client_error *e)
 {
-    struct req *r = req_new(c, kind, method, path, body, 0);
+    struct req *r = client__req_new(c, kind, method, path, body, 0);
     int rc;
-    if (!r) { err_set(e, 0, "", "out of memory"); return -1; }
-    rc = req_result(c, r, curl_easy_perform(r->easy), json, e);
-    req_free(r);
+    if (!r) { client__err(e, 0, "", "out of memory"); return -1; }
+    rc = client__result(c, r, curl_easy_perform(r->easy), json, e);
+    client__req_free(r);
     return rc;
 }
 
@@ -359,7 +323,7 @@ int client_login(client *c, const char *name, const char *password, client_sessi
         !cJSON_AddStringToObject(body, "password", password) ||
         !(text = cJSON_PrintUnformatted(body))) {
         cJSON_Delete(body);
-        err_set(e, 0, "", "out of memory");
+        client__err(e, 0, "", "out of memory");
         return -1;
     }
     /* The password must not linger in freed memory. */
@@ -380,7 +344,7 @@ int client_login(client *c, const char *name, const char *password, client_sessi
         !cJSON_IsString(role) || role_parse(role->valuestring, &rl) ||
         !cJSON_IsString(who) || !cJSON_IsNumber(exp)) {
         cJSON_Delete(j);
-        return bad_answer(c, e, "a session needs token, role, user and expires_at");
+        return client__bad_answer(c, e, "a session needs token, role, user and expires_at");
     }
     yx_strlcpy(c->token, tok->valuestring, sizeof c->token);
     sodium_memzero(tok->valuestring, strlen(tok->valuestring));
@@ -398,7 +362,7 @@ int client_logout(client *c, client_error *e)
 {
     cJSON *j = NULL;
     int rc;
-    if (!c->token[0]) { err_set(e, 0, "", "not logged in to %s", c->url); return -1; }
+    if (!c->token[0]) { client__err(e, 0, "", "not logged in to %s", c->url); return -1; }
     rc = perform(c, REQ_LOGOUT, "DELETE", "/v1/session", NULL, &j, e);
     cJSON_Delete(j);
     sodium_memzero(c->token, sizeof c->token);
@@ -411,9 +375,9 @@ int client_list(client *c, const client_query *q, client_page *out, client_error
     cJSON *j = NULL;
     int rc;
     memset(out, 0, sizeof *out);
-    if (list_path(q, path, sizeof path)) { err_set(e, 0, "", "list filter too long"); return -1; }
+    if (client__list_path(q, path, sizeof path)) { client__err(e, 0, "", "list filter too long"); return -1; }
     if ((rc = perform(c, REQ_LIST, "GET", path, NULL, &j, e))) return rc;
-    rc = parse_page(c, j, out, e);
+    rc = client__parse_page(c, j, out, e);
     cJSON_Delete(j);
     return rc;
 }
@@ -425,179 +389,7 @@ int client_get(client *c, int64_t id, app_row *out, client_error *e)
     int rc;
     snprintf(path, sizeof path, "/v1/applications/%lld", (long long)id);
     if ((rc = perform(c, REQ_GET, "GET", path, NULL, &j, e))) return rc;
-    rc = parse_row(c, j, out, e);
+    rc = client__parse_row(c, j, out, e);
     cJSON_Delete(j);
     return rc;
-}
-
-/* ---- asynchronous --------------------------------------------------- */
-
-static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *ud, void *sockp)
-{
-    client *c = ud;
-    int w = 0;
-    (void)easy;
-    (void)sockp;
-    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) w |= CLIENT_IO_IN;
-    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) w |= CLIENT_IO_OUT;
-    /* CURL_POLL_REMOVE gives w == 0: stop watching. */
-    return c->loop.watch && c->loop.watch(c->loop.ctx, (int)fd, w) < 0 && w ? -1 : 0;
-}
-
-static int on_curl_timer(CURLM *m, long ms, void *ud)
-{
-    client *c = ud;
-    (void)m;
-    if (c->loop.timer) c->loop.timer(c->loop.ctx, ms);
-    return 0;
-}
-
-void client_attach(client *c, const client_loop *loop)
-{
-    c->loop = *loop;
-}
-
-static void finish(client *c, struct req *r, CURLcode cc)
-{
-    client_error e = { 0 };
-    cJSON *j = NULL;
-    int rc = req_result(c, r, cc, &j, &e);
-    if (r->kind == REQ_HEAD) {
-        const cJSON *last = cJSON_GetObjectItemCaseSensitive(j, "last_change");
-        if (rc == 0 && !cJSON_IsNumber(last)) rc = bad_answer(c, &e, "no last_change in healthz");
-        r->head_cb(r->ctx, rc, rc == 0 ? (int64_t)last->valuedouble : 0, &e);
-    } else if (r->kind == REQ_FEED) {
-        client_feed f = { 0 };
-        if (rc == 0) rc = parse_feed(c, j, &f, &e);
-        r->feed_cb(r->ctx, rc, &f, &e);
-    } else if (r->kind == REQ_LIST) {
-        client_page page = { 0 };
-        if (rc == 0) rc = parse_page(c, j, &page, &e);
-        r->list_cb(r->ctx, rc, &page, &e);
-    } else {
-        app_row row;
-        memset(&row, 0, sizeof row);
-        if (rc == 0) rc = parse_row(c, j, &row, &e);
-        r->get_cb(r->ctx, rc, rc == 0 ? &row : NULL, &e);
-    }
-    cJSON_Delete(j);
-}
-
-/* Hands every finished transfer to its callback. Each request is unlinked
- * before its callback runs, so a callback may start the next request. */
-static void reap(client *c)
-{
-    CURLMsg *m;
-    int left;
-    while ((m = curl_multi_info_read(c->multi, &left))) {
-        struct req *r = NULL, **pp;
-        CURLcode cc = m->data.result;
-        if (m->msg != CURLMSG_DONE) continue;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-        curl_multi_remove_handle(c->multi, m->easy_handle);
-        for (pp = &c->inflight; *pp; pp = &(*pp)->next) {
-            if (*pp == r) { *pp = r->next; break; }
-        }
-        c->npending--;
-        finish(c, r, cc);
-        req_free(r);
-    }
-}
-
-void client_on_socket(client *c, int fd, int what)
-{
-    int running, ev = 0;
-    if (!c->multi) return;
-    if (what & CLIENT_IO_IN) ev |= CURL_CSELECT_IN;
-    if (what & CLIENT_IO_OUT) ev |= CURL_CSELECT_OUT;
-    if (what & CLIENT_IO_ERR) ev |= CURL_CSELECT_ERR;
-    curl_multi_socket_action(c->multi, (curl_socket_t)fd, ev, &running);
-    reap(c);
-}
-
-void client_on_timeout(client *c)
-{
-    int running;
-    if (!c->multi) return;
-    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    reap(c);
-}
-
-static int start(client *c, struct req *r, client_error *e)
-{
-    if (!c->multi) {
-        if (!(c->multi = curl_multi_init())) goto nomem;
-        curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-        curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-        curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-        curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
-    }
-    r->next = c->inflight;
-    c->inflight = r;
-    c->npending++;
-    if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
-        c->inflight = r->next;
-        c->npending--;
-        goto nomem;
-    }
-    return 0;
-nomem:
-    req_free(r);
-    err_set(e, 0, "", "cannot start a request to %s", c->url);
-    return -1;
-}
-
-int client_list_async(client *c, const client_query *q, client_list_cb cb, void *ctx,
-                      client_error *e)
-{
-    char path[768];
-    struct req *r;
-    if (list_path(q, path, sizeof path)) { err_set(e, 0, "", "list filter too long"); return -1; }
-    if (!(r = req_new(c, REQ_LIST, "GET", path, NULL, 0))) {
-        err_set(e, 0, "", "out of memory");
-        return -1;
-    }
-    r->list_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
-}
-
-int client_get_async(client *c, int64_t id, client_get_cb cb, void *ctx, client_error *e)
-{
-    char path[64];
-    struct req *r;
-    snprintf(path, sizeof path, "/v1/applications/%lld", (long long)id);
-    if (!(r = req_new(c, REQ_GET, "GET", path, NULL, 0))) {
-        err_set(e, 0, "", "out of memory");
-        return -1;
-    }
-    r->get_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
-}
-
-int client_head_async(client *c, client_head_cb cb, void *ctx, client_error *e)
-{
-    struct req *r = req_new(c, REQ_HEAD, "GET", "/v1/healthz", NULL, 0);
-    if (!r) { err_set(e, 0, "", "out of memory"); return -1; }
-    r->head_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
-}
-
-int client_feed_async(client *c, int64_t since, int wait_s, client_feed_cb cb, void *ctx,
-                      client_error *e)
-{
-    char path[96];
-    struct req *r;
-    if (wait_s < 0) wait_s = 0;
-    snprintf(path, sizeof path, "/v1/changes?since=%lld&wait=%d", (long long)since, wait_s);
-    /* The server may hold the answer for wait_s: allow that plus the usual. */
-    if (!(r = req_new(c, REQ_FEED, "GET", path, NULL, c->total_ms + wait_s * 1000L))) {
-        err_set(e, 0, "", "out of memory");
-        return -1;
-    }
-    r->feed_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
 }
