@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/routes.h"
+#include "core/util.h"
 #include "tests/common/yxd_proc.h"
 
 #define DEMO_N 300
@@ -297,6 +299,34 @@ static void test_clean_stop_and_restart(void **state)
     yx_resp_free(&r);
 }
 
+/* assets/openapi.yaml documents every route of the routing table. */
+static void test_openapi_has_every_route(void **state)
+{
+    char path[4096], *spec;
+    (void)state;
+    spec = yx_read_file(yx_asset_path(path, sizeof path, "openapi.yaml"), NULL, 1 << 20);
+    assert_non_null(spec);
+    assert_non_null(strstr(spec, "openapi: 3.0"));
+    for (int i = 0; i < routes_count; i++) {
+        char key[128], method[16];
+        const char *at, *end;
+        size_t k;
+        snprintf(key, sizeof key, "\n  %s:\n", routes[i].pattern);
+        at = strstr(spec, key);
+        if (!at) fail_msg("openapi.yaml lacks %s", routes[i].pattern);
+        at += strlen(key);
+        end = strstr(at, "\n  /");
+        if (!end) end = at + strlen(at);
+        for (k = 0; routes[i].method[k] && k < sizeof method - 1; k++)
+            method[k] = (char)(routes[i].method[k] | 0x20);
+        method[k] = '\0';
+        snprintf(key, sizeof key, "\n    %s:", method);
+        at = strstr(at - 1, key);
+        if (!at || at > end) fail_msg("openapi.yaml lacks %s %s", routes[i].method, routes[i].pattern);
+    }
+    free(spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_unknown_path_method_and_big_body),
         cmocka_unit_test(test_command_line),
         cmocka_unit_test(test_clean_stop_and_restart),
+        cmocka_unit_test(test_openapi_has_every_route),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
