@@ -113,6 +113,15 @@ sqlite3_stmt *store_stmt(store *s, const char *sql)
     return st;
 }
 
+int store_row(store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return 0;
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return 1;
+    return store_fail(s, "cannot %s: %s", what, sqlite3_errmsg(s->db));
+}
+
 int store_begin(store *s) { return exec(s, "BEGIN IMMEDIATE"); }
 int store_commit(store *s) { return exec(s, "COMMIT"); }
 void store_rollback(store *s)

@@ -39,6 +39,11 @@ void store_rollback(store *s);
  * returned statement is reset and its bindings cleared; do not finalize it. */
 sqlite3_stmt *store_stmt(store *s, const char *sql);
 
+/* Steps st once for a lookup of at most one row: 0 when a row is ready
+ * (read it, then sqlite3_reset), 1 when there is none, -1 on error with
+ * "cannot WHAT: reason" in store_errmsg(); st is reset in those two cases. */
+int store_row(store *s, sqlite3_stmt *st, const char *what);
+
 int64_t store_now_ms(void);
 
 #endif

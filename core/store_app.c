@@ -195,12 +195,7 @@ int store_app_get(store *s, int64_t id, app_row *out)
     int rc;
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) { sqlite3_reset(st); return 1; }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return store_fail(s, "cannot read application: %s", sqlite3_errmsg(store_db(s)));
-    }
+    if ((rc = store_row(s, st, "read application")) != 0) return rc;
     rc = read_row(s, st, out);
     sqlite3_reset(st);
     if (rc) return -1;
@@ -216,14 +211,10 @@ int store_app_features(store *s, int64_t id, features *out)
     if (!st) return -1;
     for (int f = 0; f < F__COUNT; f++) out->v[f] = NAN;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        for (int f = 0; f < F__COUNT; f++)
-            if (sqlite3_column_type(st, f) != SQLITE_NULL) out->v[f] = sqlite3_column_double(st, f);
-    }
+    if ((rc = store_row(s, st, "read features")) != 0) return rc;
+    for (int f = 0; f < F__COUNT; f++)
+        if (sqlite3_column_type(st, f) != SQLITE_NULL) out->v[f] = sqlite3_column_double(st, f);
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE) return 1;
-    if (rc != SQLITE_ROW) return store_fail(s, "cannot read features: %s", sqlite3_errmsg(store_db(s)));
     return 0;
 }
 
@@ -276,14 +267,12 @@ int store_app_insert_from(store *s, application *a, int64_t channel_id,
         st = store_stmt(s, "SELECT id FROM applications WHERE idempotency_key = ?1");
         if (!st) return -1;
         sqlite3_bind_text(st, 1, idem_key, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
+        if ((rc = store_row(s, st, "read application")) < 0) return -1;
+        if (rc == 0) {
             if (id) *id = sqlite3_column_int64(st, 0);
             sqlite3_reset(st);
             return 1;
         }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) return store_fail(s, "cannot read application: %s", sqlite3_errmsg(store_db(s)));
     }
     if (a->created_at == 0) a->created_at = store_now_ms();
     if (a->updated_at == 0) a->updated_at = a->created_at;

@@ -83,12 +83,7 @@ int store_decision_get(store *s, int64_t application_id, decision *out, char **i
     if (!st) return -1;
     memset(out, 0, sizeof *out);
     sqlite3_bind_int64(st, 1, application_id);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) return 1;
-        return store_fail(s, "cannot read decision: %s", sqlite3_errmsg(store_db(s)));
-    }
+    if ((rc = store_row(s, st, "read decision")) != 0) return rc;
     out->application_id = application_id;
     if (outcome_parse((const char *)sqlite3_column_text(st, 0), &out->outcome)) {
         sqlite3_reset(st);
@@ -165,12 +160,7 @@ int store_defense_get(store *s, int64_t application_id, defense_state *out)
     if (!st) return -1;
     memset(out, 0, sizeof *out);
     sqlite3_bind_int64(st, 1, application_id);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) return 1;
-        return store_fail(s, "cannot read defense states: %s", sqlite3_errmsg(store_db(s)));
-    }
+    if ((rc = store_row(s, st, "read defense states")) != 0) return rc;
     a = state_parse(l1n, L1__COUNT, (const char *)sqlite3_column_text(st, 0));
     b = state_parse(l2n, L2__COUNT, (const char *)sqlite3_column_text(st, 1));
     c = state_parse(l3n, L3__COUNT, (const char *)sqlite3_column_text(st, 2));

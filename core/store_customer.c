@@ -71,12 +71,10 @@ int store_customer_find(store *s, const crypto_key *k, const char *id_number, in
     if (!st) return -1;
     crypto_keyed_hash(k, id_number, strlen(id_number), hash);
     sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && id) *id = sqlite3_column_int64(st, 0);
+    if ((rc = store_row(s, st, "find customer")) != 0) return rc;
+    if (id) *id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    if (rc == SQLITE_ROW) return 0;
-    if (rc == SQLITE_DONE) return 1;
-    return store_fail(s, "cannot find customer: %s", sqlite3_errmsg(store_db(s)));
+    return 0;
 }
 
 static int open_col(sqlite3_stmt *st, int i, const crypto_key *k, char *out, size_t n)
@@ -96,12 +94,7 @@ int store_customer_reveal(store *s, const crypto_key *k, int64_t id, customer *o
     if (!st) return -1;
     memset(out, 0, sizeof *out);
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) return 1;
-        return store_fail(s, "cannot read customer: %s", sqlite3_errmsg(store_db(s)));
-    }
+    if ((rc = store_row(s, st, "read customer")) != 0) return rc;
     out->id = id;
     bad = open_col(st, 0, k, out->name, sizeof out->name) ||
           open_col(st, 1, k, out->id_number, sizeof out->id_number) ||

@@ -68,12 +68,7 @@ int store_user_find(store *s, const char *name, user *out, char *pw_hash, size_t
     int rc;
     if (!st) return -1;
     sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) { sqlite3_reset(st); return 1; }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return store_fail(s, "cannot read user: %s", sqlite3_errmsg(store_db(s)));
-    }
+    if ((rc = store_row(s, st, "read user")) != 0) return rc;
     if (out) {
         user_role role;
         memset(out, 0, sizeof *out);
