@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend/cmd.h"
 #include "core/crypto.h"
@@ -93,13 +94,32 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Applications already in the database, -1 on error. */
+static int64_t app_count(store *s)
+{
+    sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM applications");
+    int64_t n = -1;
+    if (st && store_row(s, st, "count applications") == 0) {
+        n = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    return n;
+}
+
 static int load_demo(store *s, const init_opts *o, const crypto_key *k)
 {
     char err[512], path[4096];
     dataset ds;
     struct timespec t0;
     const char *data = o->data ? o->data : yx_asset_path(path, sizeof path, "data/credit_data.csv");
+    int64_t have = app_count(s);
     int rc;
+    /* The same seed twice would give the same people twice. */
+    if (have != 0) {
+        fprintf(stderr, "yxd init: %s already holds %lld applications; demo data goes into a "
+                "new database\n", o->db, (long long)have);
+        return 1;
+    }
     if (dataset_load(data, &ds, err, sizeof err)) {
         fprintf(stderr, "yxd init: %s (set YX_DATADIR or pass --data)\n", err);
         return 1;
@@ -129,6 +149,13 @@ int cmd_init(int argc, char **argv)
     if (!o.key_file) {
         snprintf(keypath, sizeof keypath, "%s.key", o.db);
         o.key_file = keypath;
+    }
+    /* A new key for an existing database would make its sealed data
+     * unreadable: only a new database gets a new key. */
+    if (access(o.db, F_OK) == 0 && access(o.key_file, F_OK) != 0) {
+        fprintf(stderr, "yxd init: %s exists but its key file %s does not; pass --key-file "
+                "with the key it was made with\n", o.db, o.key_file);
+        return 1;
     }
     if (crypto_key_load(o.key_file, 1, &k, err, sizeof err)) {
         fprintf(stderr, "yxd init: %s\n", err);

@@ -387,6 +387,24 @@ static void test_init_command(void **state)
         assert_int_equal(count(s, "SELECT count(*) FROM applications"), 40);
         store_close(s);
     }
+    /* Demo data twice into one database is refused and changes nothing. */
+    {
+        const char *args[] = { "init", "--db", db, "--demo", "5", NULL };
+        assert_int_equal(init(args, out, sizeof out, err, sizeof err), 1);
+        assert_non_null(strstr(err, "already holds 40"));
+        assert_int_equal(store_open(&s, db, 0, err, sizeof err), 0);
+        assert_int_equal(count(s, "SELECT count(*) FROM applications"), 40);
+        store_close(s);
+    }
+    /* An existing database without its key is not given a new one. */
+    {
+        char other[200];
+        const char *args[] = { "init", "--db", db, "--key-file", other, NULL };
+        snprintf(other, sizeof other, "%s/missing.key", f->dir);
+        assert_int_equal(init(args, out, sizeof out, err, sizeof err), 1);
+        assert_non_null(strstr(err, "key"));
+        assert_int_equal(access(other, F_OK), -1);
+    }
     /* A key file others can read is refused. */
     assert_int_equal(chmod(key, 0644), 0);
     {
