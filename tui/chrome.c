@@ -177,7 +177,6 @@ static void draw_status(struct tui_app *app)
     if (app->sync[0]) ADD("%s  ", app->sync);
     if (app->pending) ADD(_("%d pending"), app->pending);
     if (app->pending) ADD("  ");
-    if (app->filter[0]) ADD(_("filter: %s"), app->filter);
 #undef ADD
     snprintf(right, sizeof right, "%s%s%s %s ", app->mouse ? _("mouse") : "", app->mouse ? "  " : "",
              _("? help"), _(": command"));

@@ -26,9 +26,10 @@ void tui__prompt_open(struct tui_app *app, enum tui_prompt kind)
     app->prompt = kind;
     app->prompt_len = 0;
     app->prompt_buf[0] = '\0';
-    if (kind == TUI_PROMPT_FILTER) {
-        snprintf(app->filter_before, sizeof app->filter_before, "%s", app->filter);
-        snprintf(app->prompt_buf, sizeof app->prompt_buf, "%s", app->filter);
+    if (kind == TUI_PROMPT_FILTER && tui_top(app)) {
+        const char *now = tui_top(app)->filter;
+        snprintf(app->filter_before, sizeof app->filter_before, "%s", now);
+        snprintf(app->prompt_buf, sizeof app->prompt_buf, "%s", now);
         app->prompt_len = strlen(app->prompt_buf);
     }
     app->dirty = 1;
@@ -37,8 +38,9 @@ void tui__prompt_open(struct tui_app *app, enum tui_prompt kind)
 static void set_filter(struct tui_app *app, const char *text)
 {
     struct tui_screen *top = tui_top(app);
-    snprintf(app->filter, sizeof app->filter, "%s", text);
-    if (top && top->has_focus && top->focus.set_filter) top->focus.set_filter(top->focus.widget, text);
+    if (!top) return;
+    snprintf(top->filter, sizeof top->filter, "%s", text);
+    if (top->has_focus && top->focus.set_filter) top->focus.set_filter(top->focus.widget, text);
     app->dirty = 1;
 }
 

@@ -25,6 +25,7 @@ struct tui_screen {
     int has_result;           /* deliver result to the screen below on close */
     struct tui_action result;
     char subtitle[128];
+    char filter[256];         /* what '/' last set on this screen's widget */
 };
 
 struct tui_watch {
@@ -81,7 +82,6 @@ struct tui_app {
     char prompt_buf[256];
     size_t prompt_len;
     char filter_before[256];  /* restored when '/' is cancelled */
-    char filter[256];         /* the current filter, for n/N and the status bar */
 };
 
 /* loop.c */

@@ -172,7 +172,7 @@ void tui__close_all(struct tui_app *app)
 
 void tui_split_rows(int rows, int *top, int *bottom)
 {
-    if (rows < 16) {
+    if (rows < 28) {
         *top = rows;
         *bottom = 0;
         return;

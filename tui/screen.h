@@ -156,9 +156,9 @@ struct tui_screen *tui_top(struct tui_app *app);
 /* Number of screens on the stack. */
 int tui_depth(const struct tui_app *app);
 
-/* Splits rows for a list above and a detail below: at 24 rows and more the
- * list gets about 40% (at least 5 rows), the detail the rest; fewer rows give
- * everything to the list (*bottom 0). */
+/* Splits rows for a list above and a detail below: from 28 rows (a 30-line
+ * terminal) the list gets about 40%, the detail the rest; fewer rows give
+ * everything to the list (*bottom 0), so 80x24 keeps a full-height list. */
 void tui_split_rows(int rows, int *top, int *bottom);
 
 #endif

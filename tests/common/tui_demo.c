@@ -185,6 +185,8 @@ static long demo_rank(void *ctx, const struct tui_table_query *q, const char *ke
     return count_below(d, d->nrows) - count_below(d, id + 1);
 }
 
+static void describe_row(struct tui_detail *dv, long id);
+
 /* ---- the detail screen ---- */
 
 struct detail_priv {
@@ -197,18 +199,9 @@ static int detail_open(struct tui_screen *s, const void *arg)
     long id = strtol(arg, NULL, 10);
     char v[64];
     if (!(p->d = tui_detail_new())) return -1;
-    snprintf(v, sizeof v, _("Row %ld"), id + 1);
+    snprintf(v, sizeof v, "Row %ld", id + 1);
     tui_screen_subtitle(s, v);
-    tui_detail_section(p->d, "Applicant");
-    tui_detail_field(p->d, "Name", names[id % NNAMES], NULL);
-    snprintf(v, sizeof v, "%ld", id + 1);
-    tui_detail_field(p->d, "ID", v, NULL);
-    tui_detail_section(p->d, "Loan");
-    snprintf(v, sizeof v, "%ld.00", amount_of(id));
-    tui_detail_field(p->d, "Amount", v, NULL);
-    tui_detail_field(p->d, "Status", statuses[status_of(id)], status_roles[status_of(id)]);
-    tui_detail_field(p->d, "Note", "A long note that wraps over more than one line when the "
-                     "window is narrow, to show wrapping by display columns: 备注可以很长。", NULL);
+    describe_row(p->d, id);
     tui_detail_focus(s, p->d);
     return 0;
 }
@@ -255,12 +248,33 @@ static const struct tui_action_def list_actions[] = {
 struct list_priv {
     struct demo *d;
     int rows, cols;
+    int list_rows, detail_rows;     /* the split */
+    struct tui_detail *preview;
 };
+
+/* Fills a detail view with the row's fields (the detail screen and the
+ * preview below the list show the same). */
+static void describe_row(struct tui_detail *dv, long id)
+{
+    char v[64];
+    tui_detail_clear(dv);
+    tui_detail_section(dv, "Applicant");
+    tui_detail_field(dv, "Name", names[id % NNAMES], NULL);
+    snprintf(v, sizeof v, "%ld", id + 1);
+    tui_detail_field(dv, "ID", v, NULL);
+    tui_detail_section(dv, "Loan");
+    snprintf(v, sizeof v, "%ld.00", amount_of(id));
+    tui_detail_field(dv, "Amount", v, NULL);
+    tui_detail_field(dv, "Status", statuses[status_of(id)], status_roles[status_of(id)]);
+    tui_detail_field(dv, "Note", "A long note that wraps over more than one line when the "
+                     "window is narrow, to show wrapping by display columns: 备注可以很长。", NULL);
+}
 
 static int list_open(struct tui_screen *s, const void *arg)
 {
     struct list_priv *p = tui_screen_priv(s);
     p->d = (struct demo *)(uintptr_t)arg;
+    if (!(p->preview = tui_detail_new())) return -1;
     tui_table_focus(s, p->d->table);
     return 0;
 }
@@ -270,13 +284,30 @@ static void list_layout(struct tui_screen *s, int rows, int cols)
     struct list_priv *p = tui_screen_priv(s);
     p->rows = rows;
     p->cols = cols;
+    tui_split_rows(rows, &p->list_rows, &p->detail_rows);
+}
+
+static void list_close(struct tui_screen *s)
+{
+    struct list_priv *p = tui_screen_priv(s);
+    tui_detail_free(p->preview);
 }
 
 static void list_draw(struct tui_screen *s, WINDOW *w)
 {
     struct list_priv *p = tui_screen_priv(s);
     struct tui_app *app = tui_screen_app(s);
-    tui_table_draw(p->d->table, w, 0, 0, p->rows, p->cols, tui_app_theme(app),
+    const char *key = tui_table_selected_key(p->d->table);
+    if (p->detail_rows > 1) {
+        describe_row(p->preview, key ? strtol(key, NULL, 10) : 0);
+        if (key) tui_detail_draw(p->preview, w, p->list_rows + 1, 0, p->detail_rows - 1, p->cols,
+                                 tui_app_theme(app), tui_app_ascii(app));
+        wattrset(w, tui_theme_attr(tui_app_theme(app), TUI_ROLE_BORDER));
+        tui_app_hline(app, w, p->list_rows, 0, p->cols);
+        wattrset(w, A_NORMAL);
+    }
+    /* The table last: in accessible mode the cursor stays on its row. */
+    tui_table_draw(p->d->table, w, 0, 0, p->list_rows, p->cols, tui_app_theme(app),
                    tui_app_ascii(app), tui_app_accessible(app));
 }
 
@@ -326,6 +357,7 @@ static const struct tui_screen_ops list_ops = {
     .name = "list", .title = N_("Applications"), .priv_size = sizeof(struct list_priv),
     .actions = list_actions,
     .open = list_open, .layout = list_layout, .draw = list_draw, .on_action = list_action,
+    .close = list_close,
 };
 
 static const struct tui_screen_ops *const demo_screens[] = {&list_ops, &detail_ops};
@@ -389,7 +421,7 @@ int tui_demo_main(int argc, char **argv)
     struct tui_config cfg;
     struct tui_app *app;
     char err[512];
-    int rc, flood = 0;
+    int rc, flood = 0, read_only = 0;
     const char *datadir = getenv("YX_DATADIR");
     memset(&d, 0, sizeof d);
     memset(&cfg, 0, sizeof cfg);
@@ -408,6 +440,7 @@ int tui_demo_main(int argc, char **argv)
         else if (!strcmp(argv[i], "--accessible")) cfg.accessible = 1;
         else if (!strcmp(argv[i], "--mouse")) cfg.mouse = 1;
         else if (!strcmp(argv[i], "--no-color")) cfg.no_color = 1;
+        else if (!strcmp(argv[i], "--read-only")) read_only = 1;
         else {
             fprintf(stderr, "tui demo: unknown option %s\n", argv[i]);
             return 2;
@@ -426,7 +459,8 @@ int tui_demo_main(int argc, char **argv)
     }
     d.app = app;
     {
-        struct tui_status st = {"demo", "officer", "local", "synced", 0, 0};
+        struct tui_status st = {"demo", read_only ? "auditor" : "officer", "local", "synced",
+                                read_only ? 0 : 2, read_only};
         tui_app_status(app, &st);
         tui_app_watermark(app, "demo");
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/common/tui_demo.h"
@@ -50,12 +51,15 @@ static void test_resize_and_back(void **state)
 
     assert_int_equal(vt_resize(40, 120), 0);
     assert_int_equal(vt_wait_quiet(100), 0);
-    /* The status bar moved to the new last row and its right edge. */
+    /* The status bar moved to the new last row and its right edge; the list
+     * shares the taller screen with a detail pane for the selected row. */
     assert_non_null(strstr(vt_row_text(39), "? help"));
     assert_true(vt_find_col(39, ": command") > 100);
-    assert_non_null(strstr(vt_row_text(38), "row 4 of 1000"));
     assert_non_null(strstr(vt_row_text(0), "Applications"));
-    for (int r = 1; r < 38; r++)     /* no stale status or footer in between */
+    assert_non_null(strstr(vt_screen_text(), "row 4 of 1000"));
+    assert_non_null(strstr(vt_screen_text(), "Applicant"));
+    assert_non_null(strstr(vt_screen_text(), "997"));   /* the selected row's ID */
+    for (int r = 1; r < 39; r++)     /* no stale status bar in between */
         assert_null(strstr(vt_row_text(r), "? help"));
 
     assert_int_equal(vt_resize(24, 80), 0);
@@ -209,6 +213,78 @@ static void test_colour_no_color_and_monochrome(void **state)
     quit_cleanly();
 }
 
+static void test_eight_colours(void **state)
+{
+    const char *xterm[] = {"TERM=xterm", NULL};   /* 8 colours */
+    struct vt_attr sel;
+    (void)state;
+    assert_int_equal(tui_demo_spawn(NULL, xterm, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    assert_true(vt_screen_has_colour());
+    /* The dark theme's 256-colour selection (31) maps to one of the 8. */
+    sel = vt_cell_attr(FIRST_ROW, 2);
+    assert_true(sel.bg >= 0 && sel.bg < 8);
+    for (int c = 0; c < 80; c++) {
+        struct vt_attr a = vt_cell_attr(23, c);
+        assert_true(a.fg < 8 && a.bg < 8);
+    }
+    quit_cleanly();
+}
+
+static void test_watermark_and_status(void **state)
+{
+    const char *ro[] = {"--read-only", NULL};
+    char year[8];
+    time_t now = time(NULL);
+    struct tm tm;
+    (void)state;
+    localtime_r(&now, &tm);
+    snprintf(year, sizeof year, "%04d-", tm.tm_year + 1900);
+    assert_int_equal(tui_demo_spawn(NULL, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    /* Who and when, on the title bar of every screen. */
+    assert_true(vt_find_col(0, "demo ") > 40);
+    assert_true(vt_find_col(0, year) > 40);
+    assert_non_null(strstr(vt_row_text(23), "demo (officer)"));
+    assert_non_null(strstr(vt_row_text(23), "2 pending"));
+    assert_null(strstr(vt_row_text(23), "READ-ONLY"));
+    vt_send("\r");
+    assert_int_equal(vt_wait_text("Applicant", 3000), 0);
+    assert_true(vt_find_col(0, year) > 40);
+    quit_cleanly();
+    assert_int_equal(tui_demo_spawn(ro, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("READ-ONLY", 5000), 0);
+    assert_non_null(strstr(vt_row_text(23), "demo (auditor)"));
+    assert_true(vt_cell_attr(23, vt_find_col(23, "READ-ONLY")).bg >= 0);
+    quit_cleanly();
+}
+
+static void test_ascii_lines(void **state)
+{
+    const char *ascii[] = {"--ascii", NULL};
+    (void)state;
+    /* Line drawing by default... */
+    assert_int_equal(tui_demo_spawn(NULL, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    vt_send("c");
+    assert_int_equal(vt_wait_text("[x] Name", 3000), 0);
+    assert_non_null(strstr(vt_screen_text(), "┌─ Columns"));
+    vt_send("\033");
+    assert_int_equal(vt_wait_quiet(60), 0);
+    quit_cleanly();
+    /* ...plain ASCII on request. */
+    assert_int_equal(tui_demo_spawn(ascii, NULL, 24, 80), 0);
+    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    vt_send("c");
+    assert_int_equal(vt_wait_text("[x] Name", 3000), 0);
+    assert_non_null(strstr(vt_screen_text(), "+- Columns"));
+    assert_null(strstr(vt_screen_text(), "─"));
+    vt_send("\033");
+    assert_int_equal(vt_wait_quiet(60), 0);
+    quit_cleanly();
+}
+
 static void expect_chinese(const char *const *env)
 {
     assert_int_equal(tui_demo_spawn(NULL, env, 24, 80), 0);
@@ -266,6 +342,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_user_keymap_override),
         cmocka_unit_test(test_colour_no_color_and_monochrome),
         cmocka_unit_test(test_chinese_locale),
+        cmocka_unit_test(test_eight_colours),
+        cmocka_unit_test(test_watermark_and_status),
+        cmocka_unit_test(test_ascii_lines),
         cmocka_unit_test(test_accessible_cursor_on_selection),
     };
     int demo = tui_demo_maybe(argc, argv);
