@@ -11,17 +11,16 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/cache.h"
 #include "core/client.h"
 #include "core/sync.h"
+#include "tests/common/client_loop.h"
 #include "tests/common/yxd_proc.h"
 
 #define NAPPS 300
@@ -54,90 +53,10 @@ static client *login(const char *who)
     return c;
 }
 
-/* ---- a minimal event loop, the shape of the console's ---------------- */
-
-struct loop {
-    client *c;
-    int fds[16], what[16], n;
-    long timer_ms;            /* -1: none */
-    struct timespec armed;
-};
-
-static int loop_watch(void *ctx, int fd, int what)
+/* Drives asynchronous requests until *done; fails the test after 30 s. */
+static void loop_run(struct client_loop_state *l, const int *done)
 {
-    struct loop *l = ctx;
-    for (int i = 0; i < l->n; i++) {
-        if (l->fds[i] != fd) continue;
-        if (!what) { l->fds[i] = l->fds[--l->n]; l->what[i] = l->what[l->n]; }
-        else l->what[i] = what;
-        return 0;
-    }
-    if (!what) return 0;
-    if (l->n == 16) return -1;
-    l->fds[l->n] = fd;
-    l->what[l->n++] = what;
-    return 0;
-}
-
-static void loop_timer(void *ctx, long ms)
-{
-    struct loop *l = ctx;
-    l->timer_ms = ms;
-    clock_gettime(CLOCK_MONOTONIC, &l->armed);
-}
-
-static long elapsed_ms(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void loop_attach(struct loop *l, client *c)
-{
-    client_loop hooks = { loop_watch, loop_timer, l };
-    memset(l, 0, sizeof *l);
-    l->c = c;
-    l->timer_ms = -1;
-    client_attach(c, &hooks);
-}
-
-/* Runs until *done is set; fails the test after 30 s. */
-static void loop_run(struct loop *l, const int *done)
-{
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (!*done) {
-        struct pollfd pf[16];
-        int n = l->n, wait = 1000;
-        assert_true(elapsed_ms(&t0) < 30000);
-        if (l->timer_ms >= 0) {
-            long left = l->timer_ms - elapsed_ms(&l->armed);
-            wait = left < 0 ? 0 : (int)left;
-        }
-        for (int i = 0; i < n; i++) {
-            pf[i].fd = l->fds[i];
-            pf[i].events = (short)((l->what[i] & CLIENT_IO_IN ? POLLIN : 0) |
-                                   (l->what[i] & CLIENT_IO_OUT ? POLLOUT : 0));
-            pf[i].revents = 0;
-        }
-        if (poll(pf, (nfds_t)n, wait) == 0 || (l->timer_ms >= 0 && elapsed_ms(&l->armed) >= l->timer_ms)) {
-            if (l->timer_ms >= 0 && elapsed_ms(&l->armed) >= l->timer_ms) {
-                l->timer_ms = -1;
-                client_on_timeout(l->c);
-                continue;
-            }
-        }
-        for (int i = 0; i < n && !*done; i++) {
-            int w = 0;
-            if (!pf[i].revents) continue;
-            if (pf[i].revents & POLLIN) w |= CLIENT_IO_IN;
-            if (pf[i].revents & POLLOUT) w |= CLIENT_IO_OUT;
-            if (pf[i].revents & (POLLERR | POLLHUP)) w |= CLIENT_IO_ERR;
-            client_on_socket(l->c, pf[i].fd, w);
-            break;   /* the watch list may have changed */
-        }
-    }
+    assert_int_equal(client_loop_run(l, done, 30000), 0);
 }
 
 /* ---- blocking calls -------------------------------------------------- */
@@ -293,12 +212,12 @@ static void on_get(void *ctx, int rc, const app_row *row, const client_error *e)
 static void test_async_list_and_get(void **state)
 {
     client *c = login("officer");
-    struct loop l;
+    struct client_loop_state l;
     struct got a = { 0 }, b = { 0 }, d = { 0 };
     client_query q = { .limit = 25 };
     client_error e;
     (void)state;
-    loop_attach(&l, c);
+    client_loop_attach(&l, c);
     /* Two requests in flight at once. */
     assert_int_equal(client_list_async(c, &q, on_list, &a, &e), 0);
     assert_int_equal(client_get_async(c, 99999999, on_get, &b, &e), 0);
@@ -321,11 +240,11 @@ static void test_async_list_and_get(void **state)
 static void test_async_free_in_flight(void **state)
 {
     client *c = login("officer");
-    struct loop l;
+    struct client_loop_state l;
     struct got a = { 0 };
     client_error e;
     (void)state;
-    loop_attach(&l, c);
+    client_loop_attach(&l, c);
     assert_int_equal(client_list_async(c, NULL, on_list, &a, &e), 0);
     client_free(c);              /* cancels: the callback never runs */
     assert_int_equal(a.done, 0);
@@ -360,7 +279,7 @@ static void test_sync_pull_and_resume(void **state)
     char cpath[400], err[256], v[8];
     cache *ca = NULL;
     client *c = login("officer");
-    struct loop l;
+    struct client_loop_state l;
     struct sync_probe probe = { 0 };
     sync_job *job;
     (void)state;
@@ -368,7 +287,7 @@ static void test_sync_pull_and_resume(void **state)
     assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
 
     /* A first pull cut short after two pages of 50 (the officer quit). */
-    loop_attach(&l, c);
+    client_loop_attach(&l, c);
     job = sync_new(c, ca, 50, 0, on_sync, &probe);
     probe.stop_after_pages = 2;
     assert_int_equal(sync_start(job), 0);
@@ -381,7 +300,7 @@ static void test_sync_pull_and_resume(void **state)
     /* The next start catches up at the top (one page, nothing new) and
      * resumes where the first pull stopped. */
     c = login("officer");
-    loop_attach(&l, c);
+    client_loop_attach(&l, c);
     memset(&probe, 0, sizeof probe);
     job = sync_new(c, ca, 50, 0, on_sync, &probe);
     assert_int_equal(sync_start(job), 0);
@@ -411,14 +330,14 @@ static void test_sync_failure_reported(void **state)
     char cpath[400], err[256];
     cache *ca = NULL;
     client *c = NULL;
-    struct loop l;
+    struct client_loop_state l;
     struct sync_probe probe = { 0 };
     sync_job *job;
     (void)state;
     snprintf(cpath, sizeof cpath, "%s/cache-fail.db", srv.dir);
     assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
     assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);   /* not logged in */
-    loop_attach(&l, c);
+    client_loop_attach(&l, c);
     job = sync_new(c, ca, 50, 0, on_sync, &probe);
     assert_int_equal(sync_start(job), 0);
     loop_run(&l, &probe.done);
@@ -437,7 +356,7 @@ static void test_sync_follows_change_feed(void **state)
     const char *add[] = { "channel", "add", "feed-test", "--kind", "h5", "--db", srv.db, NULL };
     cache *ca = NULL;
     client *c = login("officer");
-    struct loop l;
+    struct client_loop_state l;
     struct sync_probe probe = { 0 };
     client_page newest;
     client_query q = { .limit = 1 };
@@ -448,7 +367,7 @@ static void test_sync_follows_change_feed(void **state)
     (void)state;
     snprintf(cpath, sizeof cpath, "%s/cache-feed.db", srv.dir);
     assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
-    loop_attach(&l, c);
+    client_loop_attach(&l, c);
     job = sync_new(c, ca, 100, 5, on_sync, &probe);
     assert_int_equal(sync_start(job), 0);
     loop_run(&l, &probe.done);
@@ -483,7 +402,7 @@ static void test_sync_follows_change_feed(void **state)
 
     /* A later start reads only the feed: no list page at all. */
     c = login("officer");
-    loop_attach(&l, c);
+    client_loop_attach(&l, c);
     memset(&probe, 0, sizeof probe);
     job = sync_new(c, ca, 100, 5, on_sync, &probe);
     assert_int_equal(sync_start(job), 0);
