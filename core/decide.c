@@ -159,6 +159,8 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
     if ((unsigned)in->channel >= CH__COUNT || (unsigned)in->product >= PROD__COUNT ||
         (unsigned)in->completeness >= CPL__COUNT || in->amount_fen < 0)
         return -1;
+    for (int i = 0; i < F__COUNT; i++)   /* missing is NaN; infinities are not data */
+        if (isinf(in->feat.v[i])) return -1;
     const strategy *st = &e->st;
     const double *x = in->feat.v;
     jw w = { out->trace, 0, out->trace_cap, 0 };

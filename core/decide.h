@@ -61,8 +61,10 @@ int  engine_load(engine **out, const char *strategy_path, char *err, size_t n);
 void engine_free(engine *e);
 const char *engine_strategy_version(const engine *e);
 
-/* Decides one application. 0 ok; -1 only when memory for the trace runs
- * out or the input is out of range (out->trace then holds nothing). */
+/* Decides one application. 0 ok; -1 when the input is out of range (an
+ * unknown channel, product or completeness level, a negative amount, an
+ * infinite feature) or memory for the trace runs out; out->trace then
+ * holds nothing useful. */
 int  engine_decide(const engine *e, const decide_input *in, decide_result *out);
 void decide_result_free(decide_result *r);
 /* Ranked reasons joined with commas into buf (the decisions.reasons column). */

@@ -239,6 +239,12 @@ static void steps_change_the_outcome(void **state)
     assert_string_equal(r.reasons[0], "S_GRADE_REFER");
 
     /* out-of-range input is refused */
+    in.feat.v[F_DEBT] = INFINITY;
+    assert_int_equal(engine_decide(eng, &in, &r), -1);
+    in.feat.v[F_DEBT] = 0;
+    in.amount_fen = -1;
+    assert_int_equal(engine_decide(eng, &in, &r), -1);
+    in.amount_fen = 100000;
     in.channel = CH__COUNT;
     assert_int_equal(engine_decide(eng, &in, &r), -1);
     decide_result_free(&r);
