@@ -170,7 +170,11 @@ int yxd_proc_start(yxd_proc *p, const char *const *extra)
     }
     if (strlen(line + 13) >= sizeof p->addr) { yxd_proc_stop(p); return -1; }
     memcpy(p->addr, line + 13, strlen(line + 13) + 1);
-    snprintf(p->url, sizeof p->url, "http://%.80s", p->addr);
+    {
+        int tls = 0;
+        for (int i = 0; extra && extra[i]; i++) tls |= !strcmp(extra[i], "--tls-cert");
+        snprintf(p->url, sizeof p->url, "%s://%.80s", tls ? "https" : "http", p->addr);
+    }
     return 0;
 }
 
@@ -232,6 +236,7 @@ int yx_http_n(const char *method, const yxd_proc *p, const char *path, const cha
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (!strcmp(method, "HEAD")) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (p->cainfo[0]) curl_easy_setopt(c, CURLOPT_CAINFO, p->cainfo);
     if (token) {
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
         h = curl_slist_append(h, auth);

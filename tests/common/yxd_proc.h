@@ -32,7 +32,9 @@ typedef struct yxd_proc {
     char  db[300];         /* DIR/yx.db */
     char  log[300];        /* DIR/yxd.log: yxd's stderr */
     char  addr[80];        /* "127.0.0.1:PORT" */
-    char  url[96];         /* "http://127.0.0.1:PORT" */
+    char  url[96];         /* "http://127.0.0.1:PORT" ("https://" when started
+                              with --tls-cert) */
+    char  cainfo[300];     /* CA file yx_http trusts for https; "" = system */
 } yxd_proc;
 
 /* Directory holding the yxd binary under test. */

@@ -157,12 +157,53 @@ static void test_channel_keys(void **state)
     assert_int_equal(yxd_run(revoke2, NULL, out, sizeof out, err, sizeof err), 1);
 }
 
+/* HTTPS with --tls-cert/--tls-key (a self-signed certificate made here
+ * with openssl); plain HTTP to that port gets no answer; half a pair is
+ * bad usage and an unreadable file a failure naming it. */
+static void test_tls(void **state)
+{
+    yxd_proc q;
+    char cmd[1024], cert[280], key[280], out[256], err[512];
+    const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+    const char *half[] = { "serve", "--db", P.db, "--listen", "127.0.0.1:0", "--tls-cert", cert, NULL };
+    const char *missing[] = { "serve", "--db", P.db, "--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem",
+                              "--tls-key", "/nonexistent.key", NULL };
+    yx_resp r;
+    (void)state;
+    assert_int_equal(yxd_proc_tempdir(&q), 0);
+    snprintf(cert, sizeof cert, "%.256s/tls.crt", q.dir);
+    snprintf(key, sizeof key, "%.256s/tls.key", q.dir);
+    snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 2 "
+             "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1", key, cert);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(yxd_proc_init_demo(&q, 3), 0);
+    assert_int_equal(yxd_proc_start(&q, extra), 0);
+    assert_int_equal(strncmp(q.url, "https://", 8), 0);
+    snprintf(q.cainfo, sizeof q.cainfo, "%s", cert);
+    assert_int_equal(yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    yx_resp_free(&r);
+    {
+        char *t = yx_login(&q, "officer", PW);
+        assert_non_null(t);
+        free(t);
+    }
+    snprintf(q.url, sizeof q.url, "http://%.80s", q.addr);
+    assert_int_equal(yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r), -1);
+    yx_resp_free(&r);
+    assert_int_equal(yxd_run(half, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_int_equal(yxd_run(missing, NULL, out, sizeof out, err, sizeof err), 1);
+    assert_non_null(strstr(err, "/nonexistent.pem"));
+    yxd_proc_cleanup(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_permission_table),
         cmocka_unit_test(test_user_add_lockout_reset_disable),
         cmocka_unit_test(test_channel_keys),
+        cmocka_unit_test(test_tls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
