@@ -1,7 +1,7 @@
 /* The store: migrations, keyset paging of applications (every filter, no
  * repeats, no skips, even while rows arrive between pages), the query plans
  * behind it, customers with sealed data, decisions, defense states, status
- * versions and staff users. */
+ * versions, staff users and the data key. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/mask.h"
@@ -518,6 +519,56 @@ static void test_users(void **state)
     assert_int_equal(store_user_find(f->s, "nobody", &u, NULL, 0), 1);
 }
 
+/* ---- the data key ------------------------------------------------- */
+
+static void test_crypto(void **state)
+{
+    fixture *f = *state;
+    char path[160], err[256], out[64];
+    unsigned char sealed[64], sealed2[64], h1[CRYPTO_HASH_BYTES], h2[CRYPTO_HASH_BYTES];
+    crypto_key k1, k2;
+    struct stat st;
+    FILE *fp;
+    snprintf(path, sizeof path, "%s/k.key", f->dir);
+    assert_int_equal(crypto_key_load(path, 0, &k1, err, sizeof err), -1);   /* missing */
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(crypto_key_load(path, 1, &k1, err, sizeof err), 0);    /* created */
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(crypto_key_load(path, 1, &k2, err, sizeof err), 0);    /* read back */
+    assert_memory_equal(k1.k, k2.k, sizeof k1.k);
+    /* Seal and open; every seal differs; a flipped bit or another key fails. */
+    assert_int_equal(crypto_seal(&k1, "13812341234", 11, sealed, sizeof sealed), 0);
+    assert_int_equal(crypto_seal(&k1, "13812341234", 11, sealed2, sizeof sealed2), 0);
+    assert_memory_not_equal(sealed, sealed2, 11 + CRYPTO_SEAL_OVERHEAD);
+    assert_int_equal(crypto_open(&k1, sealed, 11 + CRYPTO_SEAL_OVERHEAD, out, sizeof out), 0);
+    assert_string_equal(out, "13812341234");
+    assert_int_equal(crypto_open(&k1, sealed, 11 + CRYPTO_SEAL_OVERHEAD, out, 11), -1);  /* no room */
+    sealed[30] ^= 1;
+    assert_int_equal(crypto_open(&k1, sealed, 11 + CRYPTO_SEAL_OVERHEAD, out, sizeof out), -1);
+    memset(&k2, 1, sizeof k2);
+    assert_int_equal(crypto_open(&k2, sealed2, 11 + CRYPTO_SEAL_OVERHEAD, out, sizeof out), -1);
+    assert_int_equal(crypto_open(&k1, sealed2, 10, out, sizeof out), -1);                /* truncated */
+    assert_int_equal(crypto_seal(&k1, "13812341234", 11, sealed, 11), -1);
+    crypto_keyed_hash(&k1, "x", 1, h1);
+    crypto_keyed_hash(&k2, "x", 1, h2);
+    assert_memory_not_equal(h1, h2, sizeof h1);
+    crypto_keyed_hash(&k1, "x", 1, h2);
+    assert_memory_equal(h1, h2, sizeof h1);
+    /* Key files that are readable by others, or of the wrong size, are refused. */
+    assert_int_equal(chmod(path, 0640), 0);
+    assert_int_equal(crypto_key_load(path, 1, &k2, err, sizeof err), -1);
+    assert_non_null(strstr(err, "chmod 600"));
+    assert_int_equal(chmod(path, 0600), 0);
+    fp = fopen(path, "a");
+    assert_non_null(fp);
+    fputc('x', fp);
+    fclose(fp);
+    assert_int_equal(crypto_key_load(path, 1, &k2, err, sizeof err), -1);
+    assert_non_null(strstr(err, "33 bytes"));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +583,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_decisions_and_defense, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotent_intake, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crypto, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
