@@ -51,7 +51,7 @@ static int ensure_channels(store *s, int64_t ids[CH__COUNT])
         if (!st) return -1;
         sqlite3_bind_text(st, 1, channel_names[k], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, channel_kind_name((channel_kind)k), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, store_now_ms());
+        sqlite3_bind_int64(st, 3, store_now_ms());   /* kept on re-runs: INSERT OR IGNORE */
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) return store_fail(s, "cannot add channel: %s", sqlite3_errmsg(store_db(s)));
@@ -206,7 +206,7 @@ static int store_decided(store *s, rng *r, application *a, decision *d, const ch
     df.l2 = L2_NOT_REQUIRED;
     df.l3 = d->outcome != OUT_REFER && rng_below(r, 50) == 0 ? L3_SAMPLED : L3_NOT_SAMPLED;
     if (d->outcome != OUT_REFER) yx_strlcpy(df.l1_user, "auto", sizeof df.l1_user);
-    return store_defense_put(s, &df, ch_name);
+    return store_defense_put_at(s, &df, ch_name, d->decided_at);
 }
 
 int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
@@ -251,7 +251,7 @@ int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uin
             }
             a.status = store_status_for_outcome(d.outcome);
         }
-        if (store_customer_insert(s, &c, k, &a.customer_id) ||
+        if (store_customer_insert_at(s, &c, k, a.created_at, &a.customer_id) ||
             store_app_insert_from(s, &a, ch_ids[a.channel], NULL, NULL) < 0 ||
             (decide && store_decided(s, &r, &a, &d, channel_names[a.channel]))) {
             free(d.trace_json);

@@ -1,7 +1,8 @@
 /* Demo data: realistic synthetic customers and applications whose features
  * are drawn from the real credit data set, so the models score them as they
- * would score real applicants. Deterministic for a seed (only the random
- * nonces of sealed values differ between runs). */
+ * would score real applicants. Deterministic for a seed and clock: two runs
+ * give the same rows, except the random nonces inside sealed values and
+ * the creation times of the demo users and channels. */
 #ifndef YX_GEN_H
 #define YX_GEN_H
 
@@ -27,7 +28,8 @@ typedef int (*gen_decide_fn)(void *ctx, const application *a, const customer *c,
 #define GEN_DEMO_PASSWORD "yixiang-demo"
 int gen_demo_principals(store *s, char *err, size_t errlen);
 
-/* Inserts n customers and applications (in large transactions). Without a
+/* Inserts n customers and applications (in large transactions of 50,000
+ * rows; a failure rolls back the current one, earlier ones stay). Without a
  * decide hook applications stay submitted with no decision; with one each
  * gets its decision, the status of its outcome and a defense row (line 1
  * pending when referred). created_at is spread over the 90 days before

@@ -72,6 +72,10 @@ int  app_cursor_parse(const char *s, app_cursor *c);
 /* Stores a customer: masked copies, the raw values sealed with k, and the
  * keyed hash of the ID number. Sets *id (and c->id is not changed). */
 int store_customer_insert(store *s, const customer *c, const crypto_key *k, int64_t *id);
+/* The same with an explicit creation time (unix ms), for loads that must
+ * be reproducible. */
+int store_customer_insert_at(store *s, const customer *c, const crypto_key *k, int64_t at,
+                             int64_t *id);
 /* Finds a customer by ID number through the keyed hash. 0 / 1 / -1. */
 int store_customer_find(store *s, const crypto_key *k, const char *id_number, int64_t *id);
 /* Opens the sealed values of a customer (for an audited reveal only).
@@ -112,6 +116,8 @@ int store_score_put(store *s, int64_t application_id, const model_score *m);
 /* Creates or replaces the defense-line states of an application case;
  * maker (may be NULL) is who made the decision under review. */
 int store_defense_put(store *s, const defense_state *d, const char *maker);
+/* The same with an explicit time of the change (unix ms). */
+int store_defense_put_at(store *s, const defense_state *d, const char *maker, int64_t at);
 /* 0 / 1 / -1. */
 int store_defense_get(store *s, int64_t application_id, defense_state *out);
 

@@ -122,6 +122,11 @@ static void bind_user(sqlite3_stmt *st, int i, const char *u)
 
 int store_defense_put(store *s, const defense_state *d, const char *maker)
 {
+    return store_defense_put_at(s, d, maker, store_now_ms());
+}
+
+int store_defense_put_at(store *s, const defense_state *d, const char *maker, int64_t at)
+{
     sqlite3_stmt *st = store_stmt(s,
         "INSERT OR REPLACE INTO defense(application_id, kind, l1, l2, l3, l1_user, l2_user,"
         " l3_user, maker, updated_at) VALUES (?1, 'application', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -136,7 +141,7 @@ int store_defense_put(store *s, const defense_state *d, const char *maker)
     bind_user(st, 6, d->l2_user);
     bind_user(st, 7, d->l3_user);
     bind_user(st, 8, maker);
-    sqlite3_bind_int64(st, 9, store_now_ms());
+    sqlite3_bind_int64(st, 9, at);
     return done(s, st, "store defense states");
 }
 

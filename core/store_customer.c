@@ -23,6 +23,12 @@ static void bind_sealed(sqlite3_stmt *st, int i, const crypto_key *k, const char
 
 int store_customer_insert(store *s, const customer *c, const crypto_key *k, int64_t *id)
 {
+    return store_customer_insert_at(s, c, k, store_now_ms(), id);
+}
+
+int store_customer_insert_at(store *s, const customer *c, const crypto_key *k, int64_t at,
+                             int64_t *id)
+{
     char name_m[96], id_m[24], mobile_m[16], card_m[24], birth[16];
     unsigned char hash[CRYPTO_HASH_BYTES];
     sqlite3_stmt *st;
@@ -54,7 +60,7 @@ int store_customer_insert(store *s, const customer *c, const crypto_key *k, int6
              c->birth_month % 100, c->birth_day % 100);
     sqlite3_bind_text(st, 13, birth, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 14, c->gender);
-    sqlite3_bind_int64(st, 15, store_now_ms());
+    sqlite3_bind_int64(st, 15, at);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
