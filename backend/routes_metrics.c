@@ -138,6 +138,8 @@ int route_metrics(srv_req *r, srv_resp *out)
                 "# HELP yxd_changes_lag Changes committed but not yet delivered to any reader.\n"
                 "# TYPE yxd_changes_lag gauge\nyxd_changes_lag %lld\n",
             (long long)last, (long long)(last > delivered ? last - delivered : 0));
+    bprintf(&b, "# HELP yxd_requests_in_flight Requests received and not yet answered.\n"
+                "# TYPE yxd_requests_in_flight gauge\nyxd_requests_in_flight %d\n", srv_inflight(r->srv));
     if (!b.p) return srv_error(out, 503, "unavailable", "out of memory");
     out->status = 200;
     out->body = b.p;

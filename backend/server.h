@@ -104,6 +104,9 @@ int  srv_wait_change(server *s, int64_t since, int64_t deadline_ms);
 void srv_release_store(srv_req *r);
 int  srv_reacquire_store(srv_req *r);
 
+/* Requests received and not yet answered (for metrics). */
+int srv_inflight(server *s);
+
 /* The newest change sequence the server has seen committed. */
 int64_t srv_last_change(server *s);
 

@@ -203,6 +203,15 @@ void server_request_begin(server *s)
     pthread_mutex_unlock(&s->mu);
 }
 
+int srv_inflight(server *s)
+{
+    int n;
+    pthread_mutex_lock(&s->mu);
+    n = s->inflight;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
 void server_request_end(server *s)
 {
     pthread_mutex_lock(&s->mu);

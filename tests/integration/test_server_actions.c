@@ -391,6 +391,36 @@ static void test_change_feed_and_long_poll(void **state)
     yx_resp_free(&pa.r);
 }
 
+/* Last: SIGTERM while a long poll is in flight: the poll is answered (not
+ * cut off), yxd exits 0, and the audit chain it leaves verifies. */
+static void test_sigterm_finishes_in_flight(void **state)
+{
+    struct poll_arg pa;
+    pthread_t th;
+    char out[256], err[256];
+    const char *verify[] = { "audit", "verify", "--db", P.db, NULL };
+    (void)state;
+    snprintf(pa.since, sizeof pa.since, "999999");
+    assert_int_equal(pthread_create(&th, NULL, long_poll, &pa), 0);
+    /* wait (by polling, no sleeps) until the server holds the long poll:
+     * two requests in flight, the poll and this metrics request */
+    for (int in_flight = 0; in_flight < 2;) {
+        yx_resp r;
+        const char *g;
+        assert_int_equal(yx_http("GET", &P, "/v1/metrics", NULL, NULL, NULL, &r), 0);
+        g = strstr(r.body, "\nyxd_requests_in_flight ");
+        assert_non_null(g);
+        in_flight = atoi(g + 24);
+        yx_resp_free(&r);
+    }
+    assert_int_equal(yxd_proc_stop(&P), 0);
+    pthread_join(th, NULL);
+    assert_int_equal(pa.r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(pa.r.json, "items")), 0);
+    yx_resp_free(&pa.r);
+    assert_int_equal(yxd_run(verify, NULL, out, sizeof out, err, sizeof err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_bad_input_changes_nothing),
         cmocka_unit_test(test_sql_text_is_data),
         cmocka_unit_test(test_change_feed_and_long_poll),
+        cmocka_unit_test(test_sigterm_finishes_in_flight),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
