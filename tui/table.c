@@ -4,53 +4,16 @@
  * dropped. The selected position and the total come from the source's rank
  * and count on jumps and are tracked by arithmetic on moves, so scrolling
  * never counts. Column widths only grow while scrolling, so moving the
- * selection repaints only the rows that changed. */
-#include "tui/table.h"
+ * selection repaints only the rows that changed. Drawing and actions are in
+ * table_view.c. */
+#include "tui/table_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/internal.h"
 #include "tui/i18n.h"
 #include "tui/text.h"
-
-struct row {
-    char *mem;                                /* one block holding the strings */
-    const char *key;
-    const char *cell[TUI_TABLE_MAX_COLS];
-    const char *role[TUI_TABLE_MAX_COLS];
-};
-
-struct tui_rows {
-    const struct tui_table *t;
-    struct row *r;
-    int n, max;
-};
-
-struct tui_table {
-    const struct tui_column *col;
-    int ncol;
-    const struct tui_table_source *src;
-    int order[TUI_TABLE_MAX_COLS], norder;
-    int width[TUI_TABLE_MAX_COLS];            /* sticky content widths */
-
-    struct row *buf;
-    int nbuf, cap;
-    int sel, top;                             /* indexes into buf */
-    int at_start, at_end;                     /* buf reaches the first / last row */
-    long pos, total;
-    int view;                                 /* data rows in the last draw */
-    int loaded;
-
-    int sort_col, sort_desc;
-    char filter[256];
-    char err[160];
-
-    int draw_y, draw_x;                       /* where the last draw put the heading */
-    struct tui_screen *screen;                /* set by tui_table_focus */
-};
-
 
 static void row_free(struct row *r)
 {
@@ -192,7 +155,7 @@ static void rebuild(struct tui_table *t, struct row *before, int nb, struct row 
     grow_widths(t, t->buf, t->nbuf);
 }
 
-static void load_start(struct tui_table *t)
+void tui__table_load_start(struct tui_table *t)
 {
     struct row *r;
     int n = chunk(t), got = fetch(t, NULL, TUI_FETCH_AFTER, n, &r);
@@ -207,7 +170,7 @@ static void load_start(struct tui_table *t)
     t->pos = t->nbuf ? 0 : -1;
 }
 
-static void load_end(struct tui_table *t)
+void tui__table_load_end(struct tui_table *t)
 {
     struct row *r;
     int n = chunk(t), got = fetch(t, NULL, TUI_FETCH_BEFORE, n, &r);
@@ -237,7 +200,7 @@ static int load_at(struct tui_table *t, const char *key, int line)
     if (nf == 0 && nb == 0) {         /* nothing near the key any more */
         free(b);
         free(f);
-        load_start(t);
+        tui__table_load_start(t);
         return 0;
     }
     rebuild(t, b, nb, f, nf);
@@ -277,7 +240,7 @@ static void trim(struct tui_table *t)
     }
 }
 
-static void ensure_after(struct tui_table *t, int k)
+void tui__table_ensure_after(struct tui_table *t, int k)
 {
     struct row *r;
     int n, got;
@@ -317,13 +280,13 @@ static void ensure_before(struct tui_table *t, int k)
 }
 
 /* Moves the selection by delta rows; page moves keep the screen line. */
-static int table_move(struct tui_table *t, int delta, int page)
+int tui__table_move(struct tui_table *t, int delta, int page)
 {
     int old = t->sel, line = t->sel - t->top, step;
-    if (!t->loaded) load_start(t);
+    if (!t->loaded) tui__table_load_start(t);
     if (!t->nbuf) return TUI_HANDLED;
     if (delta > 0) {
-        ensure_after(t, delta + (page ? t->view : 0));
+        tui__table_ensure_after(t, delta + (page ? t->view : 0));
         step = t->nbuf - 1 - t->sel < delta ? t->nbuf - 1 - t->sel : delta;
     } else {
         ensure_before(t, -delta + (page ? t->view : 0));
@@ -342,7 +305,7 @@ static int table_move(struct tui_table *t, int delta, int page)
 void tui_table_reload(struct tui_table *t)
 {
     if (!t->loaded || !t->nbuf) {
-        load_start(t);
+        tui__table_load_start(t);
         return;
     }
     load_at(t, t->buf[t->sel].key, t->sel - t->top);
@@ -362,14 +325,14 @@ int tui_table_select_key(struct tui_table *t, const char *key)
 void tui_table_set_filter(struct tui_table *t, const char *text)
 {
     snprintf(t->filter, sizeof t->filter, "%s", text ? text : "");
-    load_start(t);
+    tui__table_load_start(t);
 }
 
 void tui_table_set_sort(struct tui_table *t, int col, int desc)
 {
     t->sort_col = col >= 0 && col < t->ncol ? col : -1;
     t->sort_desc = desc;
-    load_start(t);
+    tui__table_load_start(t);
 }
 
 void tui_table_set_order(struct tui_table *t, const int *order, int n)
@@ -406,182 +369,4 @@ long tui_table_position(const struct tui_table *t, long *total)
 const char *tui_table_error(const struct tui_table *t)
 {
     return t->err[0] ? t->err : NULL;
-}
-
-/* Display widths for the visible columns within cols. */
-static void layout(const struct tui_table *t, int cols, int *w)
-{
-    int sum = 0;
-    for (int i = 0; i < t->norder; i++) {
-        const struct tui_column *c = &t->col[t->order[i]];
-        int min = c->min_width ? c->min_width : tui_text_width(_(c->title)) + 1;
-        w[i] = t->width[t->order[i]] > min ? t->width[t->order[i]] : min;
-        if (c->max_width && w[i] > c->max_width) w[i] = c->max_width;
-        sum += w[i] + (i ? 1 : 0);
-    }
-    /* Too wide: take from the widest column, down to 4 columns each. */
-    while (sum > cols) {
-        int wi = -1;
-        for (int i = 0; i < t->norder; i++)
-            if (w[i] > 4 && (wi < 0 || w[i] > w[wi])) wi = i;
-        if (wi < 0) break;
-        w[wi]--;
-        sum--;
-    }
-}
-
-void tui_table_draw(struct tui_table *t, WINDOW *w, int y, int x, int rows, int cols,
-                    struct tui_theme *th, int ascii, int accessible)
-{
-    int wid[TUI_TABLE_MAX_COLS], cx, data = rows - 2;
-    attr_t head = tui_theme_attr(th, TUI_ROLE_HEADER), norm = tui_theme_attr(th, TUI_ROLE_NORMAL);
-    attr_t selattr = tui_theme_attr(th, TUI_ROLE_SELECTION), muted = tui_theme_attr(th, TUI_ROLE_MUTED);
-    char foot[256], right[200];
-    if (rows < 3 || cols < 4) return;
-    t->draw_y = y;
-    t->draw_x = x;
-    if (data != t->view) {
-        t->view = data;
-        if (t->sel >= t->top + t->view) t->top = t->sel - t->view + 1;
-    }
-    if (!t->loaded) load_start(t);
-    /* Fill the screen when the buffer stops short of it. */
-    if (t->nbuf - t->top < t->view && !t->at_end) ensure_after(t, t->view);
-    layout(t, cols, wid);
-    cx = x;
-    wattrset(w, head);
-    mvwhline(w, y, x, ' ', cols);
-    for (int i = 0; i < t->norder && cx < x + cols; i++) {
-        int c = t->order[i], cw = wid[i] < x + cols - cx ? wid[i] : x + cols - cx;
-        char title[160];
-        const char *arrow = c == t->sort_col ? (ascii ? (t->sort_desc ? "v" : "^")
-                                                      : (t->sort_desc ? "▼" : "▲")) : "";
-        snprintf(title, sizeof title, "%s%s", _(t->col[c].title), arrow);
-        tui_print_aligned(w, y, cx, cw, title, head,
-                          t->col[c].flags & TUI_COL_RIGHT ? TUI_ALIGN_RIGHT : TUI_ALIGN_LEFT);
-        cx += cw + 1;
-    }
-    for (int r = 0; r < data; r++) {
-        int bi = t->top + r, rowy = y + 1 + r;
-        const struct row *row;
-        if (bi >= t->nbuf) break;
-        row = &t->buf[bi];
-        cx = x;
-        if (bi == t->sel) {
-            wattrset(w, selattr);
-            mvwhline(w, rowy, x, ' ', cols);
-        }
-        for (int i = 0; i < t->norder && cx < x + cols; i++) {
-            int c = t->order[i], cw = wid[i] < x + cols - cx ? wid[i] : x + cols - cx;
-            attr_t a = bi == t->sel ? selattr
-                     : row->role[c] ? tui_theme_attr_named(th, row->role[c]) : norm;
-            tui_print_aligned(w, rowy, cx, cw, row->cell[c], a,
-                              t->col[c].flags & TUI_COL_RIGHT ? TUI_ALIGN_RIGHT : TUI_ALIGN_LEFT);
-            cx += cw + 1;
-        }
-    }
-    if (!t->nbuf)
-        snprintf(foot, sizeof foot, " %s", t->err[0] ? t->err : t->filter[0] ? _("No matching rows") : _("No rows"));
-    else if (t->total >= 0 && t->pos >= 0)
-        {
-        char part[200];
-        snprintf(part, sizeof part, _("row %ld of %ld"), t->pos + 1, t->total);
-        snprintf(foot, sizeof foot, " %s", part);
-    }
-    else
-        {
-        char part[200];
-        snprintf(part, sizeof part, _("row %ld"), t->pos + 1);
-        snprintf(foot, sizeof foot, " %s", part);
-    }
-    right[0] = '\0';
-    if (t->filter[0]) {
-        char part[190];
-        snprintf(part, sizeof part, _("filter: %s"), t->filter);
-        snprintf(right, sizeof right, "%s ", part);
-    }
-    tui_print(w, y + rows - 1, x, cols, foot, t->err[0] ? tui_theme_attr(th, TUI_ROLE_ERROR) : muted);
-    if (right[0] && tui_text_width(right) < cols - tui_text_width(foot) - 1)
-        tui_print_aligned(w, y + rows - 1, x + cols - tui_text_width(right), tui_text_width(right),
-                          right, muted, TUI_ALIGN_RIGHT);
-    if (accessible && t->nbuf) wmove(w, y + 1 + t->sel - t->top, x);
-}
-
-static int next_sort(struct tui_table *t)
-{
-    for (int k = 1; k <= t->norder + 1; k++) {
-        int idx = -1, c;
-        for (int i = 0; i < t->norder; i++)
-            if (t->order[i] == t->sort_col) idx = i;
-        idx = (idx + k) % (t->norder + 1);
-        if (idx == t->norder) { tui_table_set_sort(t, -1, 0); return TUI_REDRAW; }
-        c = t->order[idx];
-        if (t->col[c].flags & TUI_COL_SORTABLE) {
-            tui_table_set_sort(t, c, 0);
-            return TUI_REDRAW;
-        }
-    }
-    return TUI_HANDLED;
-}
-
-int tui_table_on_action(void *table, const struct tui_action *a)
-{
-    struct tui_table *t = table;
-    switch (a->id) {
-    case TUI_ACT_MOVE_DOWN: return table_move(t, 1, 0);
-    case TUI_ACT_MOVE_UP: return table_move(t, -1, 0);
-    case TUI_ACT_PAGE_DOWN: return table_move(t, t->view > 1 ? t->view : 1, 1);
-    case TUI_ACT_PAGE_UP: return table_move(t, t->view > 1 ? -t->view : -1, 1);
-    case TUI_ACT_HOME: load_start(t); return TUI_REDRAW;
-    case TUI_ACT_END: load_end(t); return TUI_REDRAW;
-    case TUI_ACT_NEXT_MATCH:
-        if (t->nbuf && t->sel == t->nbuf - 1 && t->at_end) { load_start(t); return TUI_REDRAW; }
-        return table_move(t, 1, 0);
-    case TUI_ACT_PREV_MATCH:
-        if (t->nbuf && t->sel == 0 && t->at_start) { load_end(t); return TUI_REDRAW; }
-        return table_move(t, -1, 0);
-    case TUI_ACT_SORT: return next_sort(t);
-    case TUI_ACT_SORT_REVERSE:
-        tui_table_set_sort(t, t->sort_col, !t->sort_desc);
-        return TUI_REDRAW;
-    case TUI_ACT_COLUMNS:
-        if (!t->screen) return TUI_UNHANDLED;
-        tui__table_columns_open(t, tui_screen_app(t->screen));
-        return TUI_REDRAW;
-    case TUI_ACT_MOUSE: {
-        int r = a->y - (t->draw_y + 1);
-        if (r < 0 || r >= t->view || t->top + r >= t->nbuf) return TUI_UNHANDLED;
-        t->pos += t->top + r - t->sel;
-        t->sel = t->top + r;
-        return TUI_REDRAW;
-    }
-    default:
-        return TUI_UNHANDLED;
-    }
-}
-
-static void table_set_filter(void *table, const char *text)
-{
-    tui_table_set_filter(table, text);
-}
-
-static const char *table_copy_text(void *table)
-{
-    const struct tui_table *t = table;
-    for (int c = 0; c < t->ncol; c++)
-        if (t->col[c].flags & TUI_COL_ID) return tui_table_selected_cell(t, c);
-    return tui_table_selected_key(t);
-}
-
-void tui_table_focus(struct tui_screen *s, struct tui_table *t)
-{
-    struct tui_focus f = {"table", t, tui_table_on_action, 0, table_set_filter, table_copy_text};
-    t->screen = s;
-    tui_screen_focus(s, &f);
-}
-
-const struct tui_column *tui__table_columns(const struct tui_table *t, int *n)
-{
-    *n = t->ncol;
-    return t->col;
 }

@@ -240,6 +240,25 @@ static void test_mouse_click_selects(void **state)
     quit_cleanly();
 }
 
+static void test_redraw_repaints_everything(void **state)
+{
+    char *before;
+    (void)state;
+    start(NULL);
+    before = strdup(vt_screen_text());
+    vt_send("j");
+    assert_int_equal(vt_wait_text("row 2 of 1000", 3000), 0);
+    assert_true(vt_bytes_since_send() < 400);       /* a move sends little */
+    vt_send("k");
+    assert_int_equal(vt_wait_text("row 1 of 1000", 3000), 0);
+    vt_send("\x0c");                                 /* Ctrl-L */
+    assert_int_equal(vt_wait_quiet(60), 0);
+    assert_true(vt_bytes_since_send() > 1500);      /* the whole screen again */
+    assert_string_equal(strchr(before, '\n'), strchr(vt_screen_text(), '\n'));
+    free(before);
+    quit_cleanly();
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +271,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_detail_and_back),
         cmocka_unit_test(test_copy_osc52),
         cmocka_unit_test(test_mouse_click_selects),
+        cmocka_unit_test(test_redraw_repaints_everything),
     };
     int demo = tui_demo_maybe(argc, argv);
     if (demo >= 0) return demo;
