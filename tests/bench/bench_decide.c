@@ -12,6 +12,7 @@
 #include "core/dataset.h"
 #include "core/decide.h"
 #include "core/gbdt.h"
+#include "core/util.h"
 
 #ifdef HAVE_XGBOOST
 #include <xgboost/c_api.h>
@@ -85,14 +86,16 @@ static double bench_xgboost(const char *model, const dataset *ds, const gbdt *m,
 
 int main(void)
 {
-    char err[512];
+    char err[512], data[1024], model[1024], strat[1024];
     dataset ds;
     gbdt *m;
     engine *e;
-    if (dataset_load("assets/data/credit_data.csv", &ds, err, sizeof err) ||
-        gbdt_load_file(&m, "assets/models/gbdt.json", err, sizeof err) ||
-        engine_load(&e, "assets/strategies/default.json", err, sizeof err)) {
-        fprintf(stderr, "bench_decide: %s (run from the source tree)\n", err);
+    yx_asset_path(data, sizeof data, "data/credit_data.csv");
+    yx_asset_path(model, sizeof model, "models/gbdt.json");
+    yx_asset_path(strat, sizeof strat, "strategies/default.json");
+    if (dataset_load(data, &ds, err, sizeof err) || gbdt_load_file(&m, model, err, sizeof err) ||
+        engine_load(&e, strat, err, sizeof err)) {
+        fprintf(stderr, "bench_decide: %s (set YX_DATADIR to the assets directory)\n", err);
         return 1;
     }
     int n = ds.n;
@@ -109,7 +112,7 @@ int main(void)
     fprintf(stderr, "model: %d trees, %d features\n", gbdt_num_trees(m), gbdt_num_features(m));
 
 #ifdef HAVE_XGBOOST
-    double xgb_ns = bench_xgboost("assets/models/gbdt.json", &ds, m, 2);
+    double xgb_ns = bench_xgboost(model, &ds, m, 2);
     if (xgb_ns > 0) {
         printf("xgboost_ns_per_row %.1f\n", xgb_ns);
         printf("gbdt_speedup_vs_xgboost %.1f\n", xgb_ns / gbdt_ns);
