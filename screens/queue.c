@@ -3,11 +3,16 @@
  * widget. It shows id, time, channel, product, masked name, amount, term,
  * status and grade; Enter opens the application. Sync fills the cache
  * behind it: the table reloads when the cache changes and keeps the
- * selected application selected. */
+ * selected application selected.
+ *
+ * Opened from the command line with words, it is a filtered queue:
+ * ":queue referred", ":queue channel=h5 grade=E" (status, channel and grade
+ * by their wire names; '/' then narrows further by text). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "screens/yx.h"
 #include "tui/i18n.h"
 #include "tui/table.h"
@@ -38,14 +43,46 @@ struct queue {
     struct tui_table *table;
     struct tui_table_source src;
     unsigned gen;           /* cache generation the table shows */
+    char status[16];        /* fixed filters ("" any) */
+    char channel[16];
+    char grade[4];
 };
 
 /* ---- the cache as the table's row source ---------------------------- */
 
-static void filter_of(const struct tui_table_query *q, cache_filter *f)
+static void filter_of(const struct queue *qs, const struct tui_table_query *q, cache_filter *f)
 {
     memset(f, 0, sizeof *f);
+    f->status = qs->status;
+    f->channel = qs->channel;
+    f->grade = qs->grade;
     f->text = q && q->filter ? q->filter : NULL;
+}
+
+/* "referred", "status=referred", "channel=h5", "grade=E", separated by
+ * spaces. 0, or -1 after a toast naming the word that is wrong. */
+static int parse_filters(struct tui_screen *s, struct queue *q, const char *words)
+{
+    char buf[160], *save = NULL;
+    yx_strlcpy(buf, words, sizeof buf);
+    for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(w, '='), *v = eq ? eq + 1 : w;
+        app_status st;
+        channel_kind ch;
+        if (eq) *eq = '\0';
+        if ((!eq || !strcmp(w, "status")) && !app_status_parse(v, &st)) {
+            yx_strlcpy(q->status, v, sizeof q->status);
+        } else if ((!eq || !strcmp(w, "channel")) && !channel_kind_parse(v, &ch)) {
+            yx_strlcpy(q->channel, v, sizeof q->channel);
+        } else if ((!eq || !strcmp(w, "grade")) && strlen(v) == 1 && strchr("ABCDER", v[0])) {
+            yx_strlcpy(q->grade, v, sizeof q->grade);
+        } else {
+            tui_toast(tui_screen_app(s), TUI_TOAST_ERROR,
+                      _("Unknown filter '%s' (a status, channel or grade, e.g. referred, h5, E)"), v);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int src_fetch(void *ctx, const struct tui_table_query *q, const char *key, int dir,
@@ -59,7 +96,7 @@ static int src_fetch(void *ctx, const struct tui_table_query *q, const char *key
     if (key && app_cursor_parse(key, &k)) return -1;
     if (n <= 0) return 0;
     if (!(rows = malloc(sizeof *rows * (size_t)n))) return -1;
-    filter_of(q, &f);
+    filter_of(qs, q, &f);
     /* TUI_FETCH_BEFORE/FROM/AFTER line up with CACHE_NEWER/FROM/OLDER. */
     rc = cache_page(qs->y->ca, &f, key ? &k : NULL, dir, rows, n, &got);
     for (int i = 0; rc == 0 && i < got; i++) {
@@ -90,7 +127,7 @@ static long src_count(void *ctx, const struct tui_table_query *q)
 {
     struct queue *qs = ctx;
     cache_filter f;
-    filter_of(q, &f);
+    filter_of(qs, q, &f);
     return cache_count(qs->y->ca, &f);
 }
 
@@ -100,7 +137,7 @@ static long src_rank(void *ctx, const struct tui_table_query *q, const char *key
     cache_filter f;
     app_cursor k;
     if (app_cursor_parse(key, &k)) return -1;
-    filter_of(q, &f);
+    filter_of(qs, q, &f);
     return cache_rank(qs->y->ca, &f, &k);
 }
 
@@ -109,8 +146,12 @@ static long src_rank(void *ctx, const struct tui_table_query *q, const char *key
 static int queue_open(struct tui_screen *s, const void *arg)
 {
     struct queue *q = tui_screen_priv(s);
-    (void)arg;
+    const char *words = arg;
     q->y = tui_app_ctx(tui_screen_app(s));
+    if (words && *words) {
+        if (parse_filters(s, q, words)) return -1;
+        tui_screen_subtitle(s, words);
+    }
     q->src = (struct tui_table_source){ src_fetch, src_count, src_rank, q };
     if (!(q->table = tui_table_new(columns, NCOLS, &q->src))) {
         tui_toast(tui_screen_app(s), TUI_TOAST_ERROR, "%s", _("Out of memory"));

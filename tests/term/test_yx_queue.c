@@ -140,6 +140,62 @@ static void test_queue_move_open_quit(void **state)
     vt_close();
 }
 
+/* Applications of a channel on the server, counted through the API. */
+static int server_count(const char *query)
+{
+    char *tok = yx_login(&srv, "officer", "yixiang-demo"), path[128];
+    yx_resp r;
+    int n = -1;
+    snprintf(path, sizeof path, "/v1/applications?limit=500&%s", query);
+    if (tok && yx_http("GET", &srv, path, tok, NULL, NULL, &r) == 0 && r.status == 200)
+        n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "items"));
+    yx_resp_free(&r);
+    free(tok);
+    return n;
+}
+
+static void test_filtered_queue(void **state)
+{
+    const char *argv[] = { yx_bin, "--server", srv.url, "--user", "officer", NULL };
+    const char *env[] = { "YX_PASSWORD=yixiang-demo", env_state, env_config, env_datadir,
+                          "LANG=C.UTF-8", "LC_ALL", "LANGUAGE", NULL };
+    int h5 = server_count("channel=h5"), status, rows = 0;
+    char want[64];
+    (void)state;
+    assert_true(h5 > 0 && h5 < NAPPS);
+    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+    snprintf(want, sizeof want, "row 1 of %d", NAPPS);
+    assert_int_equal(vt_wait_text(want, 30000), 0);
+    /* ":queue h5" opens a second queue holding only the H5 channel. */
+    assert_int_equal(vt_send(":queue h5\r"), 0);
+    snprintf(want, sizeof want, "row 1 of %d", h5);
+    assert_int_equal(vt_wait_text(want, 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    for (int r = 0; r < ROWS; r++) {
+        const char *t = vt_row_text(r);
+        while (*t == ' ') t++;
+        if (*t < '0' || *t > '9') continue;      /* not a data row */
+        assert_non_null(strstr(t, " H5 "));
+        rows++;
+    }
+    assert_true(rows > 0);
+    /* A filter that is not a status, channel or grade is refused. */
+    assert_int_equal(vt_send(":queue nonsense\r"), 0);
+    assert_int_equal(vt_wait_text("Unknown filter 'nonsense'", 5000), 0);
+    assert_non_null(strstr(vt_row_text(0), "h5"));   /* the title names the filter */
+    /* q goes back to the whole queue (the toast may still cover its footer). */
+    assert_int_equal(vt_send("q"), 0);
+    assert_int_equal(vt_wait_quiet(100), 0);
+    assert_non_null(strstr(vt_row_text(0), "Applications"));
+    assert_null(strstr(vt_row_text(0), "h5"));
+    assert_non_null(strstr(vt_screen_text(), " API "));
+    assert_int_equal(vt_send("Q"), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(vt_terminal_restored(), 1);
+    vt_close();
+}
+
 static void test_unreachable_server(void **state)
 {
     const char *argv[] = { yx_bin, "--server", "http://127.0.0.1:9", "--user", "officer", NULL };
@@ -218,6 +274,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_move_open_quit),
+        cmocka_unit_test(test_filtered_queue),
         cmocka_unit_test(test_unreachable_server),
         cmocka_unit_test(test_demo_starts_and_stops_yxd),
     };
