@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -493,4 +494,26 @@ int tui_demo_spawn(const char *const *args, const char *const *env, int rows, in
     for (int i = 0; args && args[i] && n < 31; i++) argv[n++] = args[i];
     argv[n] = NULL;
     return vt_spawn(argv, env, rows, cols);
+}
+
+int tui_demo_start(const char *const *args, const char *const *env, int rows, int cols)
+{
+    if (tui_demo_spawn(args, env, rows, cols) < 0) return -1;
+    if (vt_wait_text("row 1 of 1000", 5000) < 0 || vt_wait_quiet(30) < 0) return -1;
+    return 0;
+}
+
+int tui_demo_quit(int modal)
+{
+    int status, rc = 0;
+    if (modal && (vt_send("\033") < 0 || vt_wait_quiet(60) < 0)) rc = -1;
+    if (vt_send("Q") < 0 || vt_wait_exit(&status) < 0) rc = -1;
+    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "tui demo: exit status %#x\n", status);
+        rc = -1;
+    } else if (!vt_terminal_restored()) {
+        rc = -1;
+    }
+    vt_close();
+    return rc;
 }

@@ -21,4 +21,13 @@ int tui_demo_maybe(int argc, char **argv);
  * 0 or -1. */
 int tui_demo_spawn(const char *const *args, const char *const *env, int rows, int cols);
 
+/* tui_demo_spawn, then waits for the first full screen of a demo with the
+ * default 1000 rows in English ("row 1 of 1000"). 0 or -1. */
+int tui_demo_start(const char *const *args, const char *const *env, int rows, int cols);
+
+/* Quits with Q (after Esc when modal is set, to close a dialog first),
+ * waits for the exit and closes the terminal. 0 when the demo exited with
+ * status 0 and left the terminal restored, else -1 (reason on stderr). */
+int tui_demo_quit(int modal);
+
 #endif

@@ -18,8 +18,7 @@
 
 static void start(const char *const *args)
 {
-    assert_int_equal(tui_demo_spawn(args, NULL, 24, 80), 0);
-    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
+    assert_int_equal(tui_demo_start(args, NULL, 24, 80), 0);
     /* Something on screen in colour and reverse video, so a missing reset
      * would show. */
     vt_send("j");
@@ -40,58 +39,49 @@ static void test_restored_after_q(void **state)
     vt_close();
 }
 
-static void test_restored_after_sigterm(void **state)
+/* Sends sig; the demo must exit with code (or die of sig when code is -1)
+ * and leave the terminal restored. */
+static void restored_after(int sig, int code)
 {
     int status;
-    (void)state;
     start(NULL);
-    assert_int_equal(vt_kill(SIGTERM), 0);
+    assert_int_equal(vt_kill(sig), 0);
     assert_int_equal(vt_wait_exit(&status), 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+    if (code >= 0) {
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), code);
+    } else {
+        /* It still dies of the signal (parents and core dumps see the
+         * truth), but put the terminal back first. */
+        assert_true(WIFSIGNALED(status));
+        assert_int_equal(WTERMSIG(status), sig);
+    }
     assert_true(vt_terminal_restored());
     vt_close();
+}
+
+static void test_restored_after_sigterm(void **state)
+{
+    (void)state;
+    restored_after(SIGTERM, 128 + SIGTERM);
 }
 
 static void test_restored_after_sighup(void **state)
 {
-    int status;
     (void)state;
-    start(NULL);
-    assert_int_equal(vt_kill(SIGHUP), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 128 + SIGHUP);
-    assert_true(vt_terminal_restored());
-    vt_close();
+    restored_after(SIGHUP, 128 + SIGHUP);
 }
 
 static void test_restored_after_sigsegv(void **state)
 {
-    int status;
     (void)state;
-    start(NULL);
-    assert_int_equal(vt_kill(SIGSEGV), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    /* It still dies of the signal (core dumps and parents see the truth)... */
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(WTERMSIG(status), SIGSEGV);
-    /* ...but the terminal was put back first. */
-    assert_true(vt_terminal_restored());
-    vt_close();
+    restored_after(SIGSEGV, -1);
 }
 
 static void test_restored_after_sigabrt(void **state)
 {
-    int status;
     (void)state;
-    start(NULL);
-    assert_int_equal(vt_kill(SIGABRT), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(WTERMSIG(status), SIGABRT);
-    assert_true(vt_terminal_restored());
-    vt_close();
+    restored_after(SIGABRT, -1);
 }
 
 /* The check itself: a program killed outright leaves the terminal as it

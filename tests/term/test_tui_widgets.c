@@ -19,20 +19,12 @@
 
 static void start(const char *const *args)
 {
-    assert_int_equal(tui_demo_spawn(args, NULL, 24, 80), 0);
-    assert_int_equal(vt_wait_text("row 1 of 1000", 5000), 0);
-    assert_int_equal(vt_wait_quiet(30), 0);
+    assert_int_equal(tui_demo_start(args, NULL, 24, 80), 0);
 }
 
 static void quit_cleanly(void)
 {
-    int status;
-    vt_send("Q");
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_true(vt_terminal_restored());
-    vt_close();
+    assert_int_equal(tui_demo_quit(0), 0);
 }
 
 static int screen_has(const char *text)
