@@ -260,6 +260,7 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
     double base = mult <= 0 ? 0
         : !(income > 0) ? (double)st->no_income_base_fen
         : income * (double)st->income_unit_fen * mult;
+    if (base > 1e15) base = 1e15;   /* 10^13 yuan: above every cap, and fits in int64 */
     double cap = (double)ch->cap_fen[in->product];
     double capped = base < cap ? base : cap;
     JW_LIT(&w, ",{\"step\":\"channel\",\"channel\":"); jw_str(&w, channel_kind_name(in->channel));

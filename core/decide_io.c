@@ -216,7 +216,7 @@ int decide_input_from_json(const char *json, decide_input *out, char *err, size_
     }
     /* the age from the ID number; the Age feature when not given */
     double age_dflt = isnan(in.feat.v[F_AGE]) ? -1 : in.feat.v[F_AGE];
-    if (int_field(o, "age", 0, 150, 0, age_dflt, &d) || d < 0) {
+    if (int_field(o, "age", 0, 150, 0, age_dflt, &d) || !(d >= 0 && d <= 150)) {
         snprintf(err, n, "age (years, 0-150) missing or invalid");
         cJSON_Delete(o);
         return -1;

@@ -103,7 +103,8 @@ static int load(void *ctx, const cJSON *root, const char *name, char *err, size_
         return json_doc_fail(err, n, name, "grade_cuts must be 4 descending scores");
     int i = 0;
     for (const cJSON *c = cuts->child; c; c = c->next, i++) {
-        if (!cJSON_IsNumber(c) || (i > 0 && !(c->valuedouble < sc->cuts[i - 1])))
+        if (!cJSON_IsNumber(c) || !(fabs(c->valuedouble) <= 1e6) ||
+            c->valuedouble != floor(c->valuedouble) || (i > 0 && !(c->valuedouble < sc->cuts[i - 1])))
             return json_doc_fail(err, n, name, "grade_cuts must be 4 descending scores");
         sc->cuts[i] = (int)c->valuedouble;
     }

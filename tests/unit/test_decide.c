@@ -238,6 +238,12 @@ static void steps_change_the_outcome(void **state)
     assert_int_equal(r.outcome, OUT_REFER);
     assert_string_equal(r.reasons[0], "S_GRADE_REFER");
 
+    /* absurd income: capped, not overflowed */
+    in = input_of(a);
+    in.feat.v[F_INCOME] = 1e300;
+    assert_int_equal(engine_decide(eng, &in, &r), 0);
+    assert_int_equal(r.limit_fen, 20000000);
+
     /* out-of-range input is refused */
     in.feat.v[F_DEBT] = INFINITY;
     assert_int_equal(engine_decide(eng, &in, &r), -1);
@@ -336,6 +342,8 @@ static void input_json_round_trip(void **state)
         { "{\"channel\":\"api\",\"product\":\"cash\",\"amount_fen\":100,\"term_months\":12,\"features\":{\"Home\":\"cave\"}}",
           "features.Home: unknown level \"cave\"" },
         { "{\"channel\":\"api\",\"product\":\"cash\",\"amount_fen\":100,\"term_months\":12,\"features\":{}}",
+          "age (years, 0-150) missing or invalid" },
+        { "{\"channel\":\"api\",\"product\":\"cash\",\"amount_fen\":100,\"term_months\":12,\"features\":{\"Age\":1e300}}",
           "age (years, 0-150) missing or invalid" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
