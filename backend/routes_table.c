@@ -20,6 +20,8 @@ const route routes[] = {
     { "POST",   "/v1/actions",             route_actions,          PERM_SESSION,  "actions" },
     { "GET",    "/v1/disputes",            route_dispute_list,     PERM_DISPUTE_READ, "disputes_list" },
     { "GET",    "/v1/disputes/{id}",       route_dispute_get,      PERM_DISPUTE_READ, "disputes_get" },
+    { "POST",   "/v1/reveal",              route_reveal,           PERM_REVEAL,   "reveal" },
+    { "GET",    "/v1/alerts",              route_alerts,           PERM_ALERTS,   "alerts" },
     { "GET",    "/v1/audit",               route_audit_list,       PERM_AUDIT_READ, "audit_list" },
     { "GET",    "/v1/audit/checkpoints",   route_audit_checkpoints, PERM_PUBLIC,  "audit_checkpoints" },
 };

@@ -43,7 +43,7 @@ static const unsigned char table[PERM__COUNT][ROLE__COUNT] = {
     [PERM_ACT_LIMIT]     = { 1, 1, 0, 0, 0 },
     [PERM_DISPUTE_READ]  = { 1, 1, 1, 1, 0 },
     [PERM_DISPUTE_WRITE] = { 0, 1, 0, 1, 0 },
-    [PERM_REVEAL]        = { 1, 1, 0, 1, 0 },
+    [PERM_REVEAL]        = { 1, 1, 0, 0, 0 },   /* support sees masked data only */
     [PERM_AUDIT_READ]    = { 0, 1, 1, 0, 1 },
     [PERM_ALERTS]        = { 0, 1, 1, 0, 1 },
 };

@@ -47,6 +47,9 @@ static const struct {
     { "GET", "/v1/changes?since=999999", NULL,              { 1, 1, 1, 1, 0 } },
     { "GET", "/v1/disputes", NULL,                          { 1, 1, 1, 1, 0 } },
     { "GET", "/v1/audit?limit=1", NULL,                     { 0, 1, 1, 0, 1 } },
+    { "GET", "/v1/alerts", NULL,                            { 0, 1, 1, 0, 1 } },
+    { "POST", "/v1/reveal", "{\"application_id\":999999,\"fields\":[\"name\"],"
+                            "\"reason\":\"a good reason\"}", { 1, 1, 0, 0, 0 } },
     { "GET", "/v1/audit/checkpoints", NULL,                 { 1, 1, 1, 1, 1 } },
     { "GET", "/v1/metrics", NULL,                           { 1, 1, 1, 1, 1 } },
     { "GET", "/v1/session", NULL,                           { 1, 1, 1, 1, 1 } },

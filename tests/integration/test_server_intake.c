@@ -264,6 +264,80 @@ static void test_metrics_count_decisions(void **state)
     yx_resp_free(&r);
 }
 
+static void reveal(const char *tok, const char *body, yx_resp *r)
+{
+    assert_int_equal(yx_http("POST", &P, "/v1/reveal", tok, body, NULL, r), 0);
+}
+
+/* A reasoned reveal gives the data in clear and is audited; no reason, or
+ * a role that sees masked data only, gets nothing; many reveals raise an
+ * abnormal-access alert and then are refused. */
+static void test_reveal_is_reasoned_audited_and_alerting(void **state)
+{
+    char *body = body_with("amount_fen", "300000"), req[256], *risk = yx_login(&P, "risk", PW);
+    char *sup = yx_login(&P, "support", PW), *aud = yx_login(&P, "auditor", PW);
+    yx_resp r;
+    double id;
+    int found = 0;
+    const cJSON *it;
+    (void)state;
+    assert_non_null(risk);
+    submit(key, "order-reveal-abcdef", body, &r);
+    assert_int_equal(r.status, 201);
+    id = cJSON_GetObjectItem(r.json, "application_id")->valuedouble;
+    yx_resp_free(&r);
+    snprintf(req, sizeof req, "{\"application_id\":%.0f,\"fields\":[\"id_number\",\"mobile\"],"
+             "\"reason\":\"customer called about a repayment\"}", id);
+    reveal(officer, req, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "fields"), "id_number")->valuestring, id_number);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "fields"), "mobile")->valuestring, "13812345678");
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "fields"), "name"));   /* only what was asked */
+    yx_resp_free(&r);
+    reveal(sup, req, &r);
+    assert_int_equal(r.status, 403);
+    yx_resp_free(&r);
+    reveal(aud, req, &r);
+    assert_int_equal(r.status, 403);
+    yx_resp_free(&r);
+    snprintf(req, sizeof req, "{\"application_id\":%.0f,\"fields\":[\"name\"],\"reason\":\"x\"}", id);
+    reveal(officer, req, &r);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(yx_error_code(&r), "reason_required");
+    yx_resp_free(&r);
+    /* the audit trail has the reveal with its reason */
+    assert_int_equal(yx_http("GET", &P, "/v1/audit?limit=500", aud, NULL, NULL, &r), 0);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+        if (!strcmp(cJSON_GetObjectItem(it, "action")->valuestring, "reveal") &&
+            !strcmp(cJSON_GetObjectItem(it, "actor")->valuestring, "officer") &&
+            strstr(cJSON_GetObjectItem(it, "detail")->valuestring, "repayment"))
+            found++;
+    assert_int_equal(found, 1);
+    assert_null(strstr(r.body, id_number));   /* the trail never holds the data itself */
+    yx_resp_free(&r);
+    /* 20 reveals within the hour raise an alert; beyond 40 they are refused */
+    snprintf(req, sizeof req, "{\"application_id\":%.0f,\"fields\":[\"name\"],"
+             "\"reason\":\"bulk check of one case\"}", id);
+    for (int i = 1; i <= 41; i++) {
+        reveal(risk, req, &r);
+        assert_int_equal(r.status, i <= 40 ? 200 : 429);
+        yx_resp_free(&r);
+    }
+    assert_int_equal(yx_http("GET", &P, "/v1/alerts", risk, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 1);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "subject")->valuestring,
+                        "user:risk");
+    yx_resp_free(&r);
+    assert_int_equal(yx_http("GET", &P, "/v1/alerts", officer, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 403);
+    yx_resp_free(&r);
+    free(body);
+    free(risk);
+    free(sup);
+    free(aud);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_sql_text_is_kept_as_text),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_metrics_count_decisions),
+        cmocka_unit_test(test_reveal_is_reasoned_audited_and_alerting),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
