@@ -39,7 +39,7 @@ static void fill(struct detail *d)
     tui_detail_field(v, _("Partner"), r.app.partner, NULL);
     tui_detail_field(v, _("Product"), yx_label_product(r.app.product), NULL);
     if (r.app.product_item[0]) tui_detail_field(v, _("Item"), r.app.product_item, NULL);
-    tui_detail_field(v, _("Scene"), r.app.scene, NULL);
+    tui_detail_field(v, _("Scene"), yx_label_scene(r.app.scene), NULL);
     snprintf(buf2, sizeof buf2, "¥%s", yx_fmt_money(r.app.amount_fen, buf, sizeof buf));
     tui_detail_field(v, _("Amount"), buf2, NULL);
     snprintf(buf, sizeof buf, _("%d months"), r.app.term_months);

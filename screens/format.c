@@ -90,6 +90,20 @@ const char *yx_label_completeness(completeness_level c)
     }
 }
 
+const char *yx_label_scene(const char *scene)
+{
+    static const struct { const char *wire, *label; } scenes[] = {
+        { "travel", N_("travel") },
+        { "shopping", N_("shopping") },
+        { "social", N_("social") },
+        { "entertainment", N_("entertainment") },
+        { "live_streaming", N_("live streaming") },
+    };
+    for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++)
+        if (!strcmp(scenes[i].wire, scene)) return _(scenes[i].label);
+    return scene;   /* a scene this console does not know yet: as sent */
+}
+
 const char *yx_role_status(app_status s)
 {
     switch (s) {

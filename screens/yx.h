@@ -57,6 +57,8 @@ const char *yx_label_channel(channel_kind k);
 const char *yx_label_product(product_kind p);
 const char *yx_label_outcome(decision_outcome o);
 const char *yx_label_completeness(completeness_level c);
+/* A scene's wire name translated; unknown ones come back as given. */
+const char *yx_label_scene(const char *scene);
 /* Theme role for a status ("decision.declined", ...). */
 const char *yx_role_status(app_status s);
 /* What the product column shows: the item for mall purchases, else the
