@@ -58,7 +58,7 @@ int main(void)
         char walp[300];
         snprintf(walp, sizeof walp, "%s-wal", db);
         if (stat(walp, &wal) == 0) st.st_size += wal.st_size;
-        printf("generate_bytes_per_row %.0f\n", (double)st.st_size / (double)rows);
+        printf("bytes_per_demo_row %.0f\n", (double)st.st_size / (double)rows);
     }
     dataset_free(&ds);
     unlink(db);
