@@ -2,7 +2,9 @@
  * set flags and write a byte to a self-pipe the loop polls; crash signals
  * write the terminal's reset sequences with write(2), restore the saved tty
  * modes and re-raise, so even a crash leaves a usable shell. The state they
- * need is static because a signal handler can reach nothing else. */
+ * need is static because a signal handler can reach nothing else. A crash
+ * then goes on to whatever handled the signal before (the default action,
+ * or a sanitizer's report). */
 #include "tui/internal.h"
 
 #include <errno.h>
@@ -35,14 +37,18 @@ static void on_signal(int sig)
     errno = saved;
 }
 
+/* What crash signals did before we took them (the default, or a
+ * sanitizer's reporter), handed the signal once the terminal is back. */
+static struct sigaction crash_prev[32];
+
 static void on_crash(int sig)
 {
-    /* SA_RESETHAND restored the default action, so raise() ends us. */
     if (reset_len && write(STDOUT_FILENO, reset_seq, reset_len) < 0) {
         /* nothing more can be done while crashing */
     }
     if (have_saved_tty) tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
-    raise(sig);
+    sigaction(sig, &crash_prev[sig], NULL);
+    raise(sig);   /* SA_NODEFER: delivered now, to the previous action */
 }
 
 static void add_cap(const char *cap)
@@ -63,7 +69,7 @@ static void install(int sig, void (*fn)(int), int flags)
     sa.sa_handler = fn;
     sa.sa_flags = flags;
     sigemptyset(&sa.sa_mask);
-    sigaction(sig, &sa, NULL);
+    sigaction(sig, &sa, fn == on_crash ? &crash_prev[sig] : NULL);
 }
 
 void tui__term_size(int *rows, int *cols)
@@ -139,10 +145,10 @@ int tui__term_start(struct tui_app *app, char *err, size_t errsz)
     install(SIGHUP, on_signal, SA_RESTART);
     install(SIGINT, on_signal, SA_RESTART);
     install(SIGPIPE, SIG_IGN, 0);
-    install(SIGSEGV, on_crash, SA_RESETHAND | SA_NODEFER);
-    install(SIGABRT, on_crash, SA_RESETHAND | SA_NODEFER);
-    install(SIGBUS, on_crash, SA_RESETHAND | SA_NODEFER);
-    install(SIGFPE, on_crash, SA_RESETHAND | SA_NODEFER);
+    install(SIGSEGV, on_crash, SA_NODEFER);
+    install(SIGABRT, on_crash, SA_NODEFER);
+    install(SIGBUS, on_crash, SA_NODEFER);
+    install(SIGFPE, on_crash, SA_NODEFER);
     if (app->mouse) tui__term_mouse(app, 1);
     return 0;
 }
@@ -161,9 +167,10 @@ void tui__term_stop(struct tui_app *app)
     endwin();
     if (term_screen) delscreen(term_screen);
     term_screen = NULL;
-    for (int sig = SIGSEGV; sig; sig = sig == SIGSEGV ? SIGABRT : sig == SIGABRT ? SIGBUS
-                                       : sig == SIGBUS ? SIGFPE : 0)
-        install(sig, SIG_DFL, 0);
+    sigaction(SIGSEGV, &crash_prev[SIGSEGV], NULL);
+    sigaction(SIGABRT, &crash_prev[SIGABRT], NULL);
+    sigaction(SIGBUS, &crash_prev[SIGBUS], NULL);
+    sigaction(SIGFPE, &crash_prev[SIGFPE], NULL);
     install(SIGWINCH, SIG_DFL, 0);
     install(SIGTERM, SIG_DFL, 0);
     install(SIGHUP, SIG_DFL, 0);
