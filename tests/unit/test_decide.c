@@ -507,6 +507,32 @@ static void decide_command(void **state)
     rmdir(dir);
 }
 
+static void reason_table_is_consistent(void **state)
+{
+    (void)state;
+    int n;
+    const reason_info *t = reason_table(&n);
+    assert_true(n >= 14 + 2 * F__COUNT);
+    for (int i = 0; i < n; i++) {
+        assert_true(strlen(t[i].code) < 24 && strlen(t[i].text) > 5);
+        assert_ptr_equal(reason_text(t[i].code), t[i].text);
+        for (int j = 0; j < i; j++) assert_string_not_equal(t[i].code, t[j].code);
+    }
+    /* the per-feature codes name their feature */
+    for (int f = 0; f < F__COUNT; f++) {
+        char want[32];
+        const char *name = feature_name((feature_id)f);
+        size_t k = 0;
+        for (; name[k] && k < 20; k++) want[k] = (char)(name[k] >= 'a' ? name[k] - 32 : name[k]);
+        want[k] = '\0';
+        assert_string_equal(reason_scorecard_code((feature_id)f) + 3, want);
+        assert_string_equal(reason_gbdt_code((feature_id)f) + 3, want);
+        assert_int_equal(strncmp(reason_scorecard_code((feature_id)f), "SC_", 3), 0);
+        assert_int_equal(strncmp(reason_gbdt_code((feature_id)f), "GB_", 3), 0);
+    }
+    assert_null(reason_text("NO_SUCH_CODE"));
+}
+
 static void broken_strategy_named(void **state)
 {
     (void)state;
@@ -528,6 +554,7 @@ int main(void)
         cmocka_unit_test(input_json_round_trip),
         cmocka_unit_test(replay_stored_decisions),
         cmocka_unit_test(decide_command),
+        cmocka_unit_test(reason_table_is_consistent),
         cmocka_unit_test(broken_strategy_named),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
