@@ -329,6 +329,33 @@ int vt_wait_text(const char *text, int timeout_ms)
     return -1;
 }
 
+int vt_wait_for(int (*cond)(void *arg), void *arg, int timeout_ms)
+{
+    double deadline = now_ms() + timeout_ms;
+    for (;;) {
+        if (cond(arg)) {
+            while (pump(20) > 0 && now_ms() < deadline) {
+            }
+            return 0;
+        }
+        if (now_ms() > deadline || pump(20) < 0) break;
+    }
+    if (cond(arg)) return 0;
+    fprintf(stderr, "vt_wait_for: condition not met in %d ms; the screen:\n%s\n", timeout_ms,
+            vt_screen_text());
+    return -1;
+}
+
+static int text_gone(void *arg)
+{
+    return strstr(vt_screen_text(), arg) == NULL;
+}
+
+int vt_wait_gone(const char *text, int timeout_ms)
+{
+    return vt_wait_for(text_gone, (void *)(uintptr_t)text, timeout_ms);
+}
+
 static int colour_index(const VTermColor *c, int fg)
 {
     if (fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c)) return -1;

@@ -30,6 +30,12 @@ int vt_wait_quiet(int quiet_ms);
  * 0 found, -1 timed out (the screen is printed to stderr). */
 int vt_wait_text(const char *text, int timeout_ms);
 
+/* Reads output until cond(arg) returns non-zero (checked after each read),
+ * up to timeout_ms. 0, or -1 on timeout (the screen goes to stderr). */
+int vt_wait_for(int (*cond)(void *arg), void *arg, int timeout_ms);
+/* Reads output until text is no longer on the screen. 0 or -1. */
+int vt_wait_gone(const char *text, int timeout_ms);
+
 /* The screen as UTF-8 text: rows lines, each ending in '\n', trailing spaces
  * cut. Static buffer, valid until the next call. */
 const char *vt_screen_text(void);

@@ -33,9 +33,23 @@ static char *body(void)
     return strdup(strchr(s, '\n') + 1);
 }
 
+static int status_on_row(void *row)
+{
+    return strstr(vt_row_text(*(int *)row), "? help") != NULL;
+}
+
+static int body_is(void *want)
+{
+    char *now = body();
+    int same = !strcmp(now, want);
+    free(now);
+    return same;
+}
+
 static void test_resize_and_back(void **state)
 {
     char *before, *after;
+    int last = 39;
     (void)state;
     assert_int_equal(tui_demo_start(NULL, NULL, 24, 80), 0);
     vt_send("jjj");
@@ -44,7 +58,7 @@ static void test_resize_and_back(void **state)
     before = body();
 
     assert_int_equal(vt_resize(40, 120), 0);
-    assert_int_equal(vt_wait_quiet(100), 0);
+    assert_int_equal(vt_wait_for(status_on_row, &last, 3000), 0);
     /* The status bar moved to the new last row and its right edge; the list
      * shares the taller screen with a detail pane for the selected row. */
     assert_non_null(strstr(vt_row_text(39), "? help"));
@@ -57,7 +71,7 @@ static void test_resize_and_back(void **state)
         assert_null(strstr(vt_row_text(r), "? help"));
 
     assert_int_equal(vt_resize(24, 80), 0);
-    assert_int_equal(vt_wait_quiet(100), 0);
+    vt_wait_for(body_is, before, 3000);
     after = body();
     if (strcmp(before, after)) fprintf(stderr, "before:\n%s\nafter:\n%s\n", before, after);
     assert_string_equal(before, after);

@@ -72,8 +72,7 @@ static void test_form_validation(void **state)
     assert_int_equal(vt_wait_text("Between 0 and 100000", 3000), 0);
     vt_send("\033[Z");                             /* back to the amount */
     vt_send("\x7f\x7f\x7f\x7f\x7f\x7f" "5000\t");
-    assert_int_equal(vt_wait_quiet(50), 0);
-    assert_false(screen_has("Between 0 and 100000"));
+    assert_int_equal(vt_wait_gone("Between 0 and 100000", 3000), 0);
     vt_send("\033OC");                  /* Right (keypad mode): channel h5 -> own */
     assert_int_equal(vt_wait_text("< own >", 3000), 0);
     vt_send("\tshort\r");
@@ -114,6 +113,12 @@ static void test_filter_incremental_with_n(void **state)
     quit_cleanly();
 }
 
+static int light_selection(void *arg)
+{
+    (void)arg;
+    return vt_cell_attr(FIRST_ROW, 2).bg == 153;     /* the light theme's */
+}
+
 static void test_command_line_completion(void **state)
 {
     int status;
@@ -125,8 +130,7 @@ static void test_command_line_completion(void **state)
     assert_int_equal(vt_wait_text(":theme", 3000), 0);
     assert_int_equal(vt_cell_attr(FIRST_ROW, 2).bg, 31);      /* dark selection */
     vt_send("light\r");
-    assert_int_equal(vt_wait_quiet(50), 0);
-    assert_int_equal(vt_cell_attr(FIRST_ROW, 2).bg, 153);     /* light selection */
+    assert_int_equal(vt_wait_for(light_selection, NULL, 3000), 0);
     vt_send(":\t");                                /* lists everything */
     assert_int_equal(vt_wait_text("list quit help theme", 3000), 0);
     vt_send("\033:qu\t");
@@ -157,7 +161,7 @@ static void test_sort_and_columns(void **state)
     vt_send("jjj ");
     assert_int_equal(vt_wait_text("[x] Channel", 3000), 0);
     vt_send("KKKK\r");
-    assert_int_equal(vt_wait_quiet(50), 0);
+    assert_int_equal(vt_wait_gone("[x] Channel", 3000), 0);
     assert_null(strstr(vt_row_text(1), "Name"));
     assert_true(vt_find_col(1, "Channel") < vt_find_col(1, "ID"));
     quit_cleanly();
@@ -232,6 +236,12 @@ static void test_mouse_click_selects(void **state)
     quit_cleanly();
 }
 
+static int repainted(void *arg)
+{
+    (void)arg;
+    return vt_bytes_since_send() > 1500;
+}
+
 static void test_redraw_repaints_everything(void **state)
 {
     char *before;
@@ -244,8 +254,8 @@ static void test_redraw_repaints_everything(void **state)
     vt_send("k");
     assert_int_equal(vt_wait_text("row 1 of 1000", 3000), 0);
     vt_send("\x0c");                                 /* Ctrl-L */
-    assert_int_equal(vt_wait_quiet(60), 0);
-    assert_true(vt_bytes_since_send() > 1500);      /* the whole screen again */
+    /* The whole screen again. */
+    assert_int_equal(vt_wait_for(repainted, NULL, 3000), 0);
     assert_string_equal(strchr(before, '\n'), strchr(vt_screen_text(), '\n'));
     free(before);
     quit_cleanly();
