@@ -122,19 +122,33 @@ nomem:
     return -1;
 }
 
+/* A GET of path started on the multi handle, for the caller to set its
+ * callback on (nothing completes before control is back in the loop).
+ * NULL with e filled when it could not start. */
+static struct req *get_started(client *c, req_kind kind, const char *path, long total_ms,
+                               void *ctx, client_error *e)
+{
+    struct req *r = client__req_new(c, kind, "GET", path, NULL, total_ms);
+    if (!r) {
+        client__err(e, 0, "", "out of memory");
+        return NULL;
+    }
+    r->ctx = ctx;
+    return start(c, r, e) ? NULL : r;
+}
+
 int client_list_async(client *c, const client_query *q, client_list_cb cb, void *ctx,
                       client_error *e)
 {
     char path[768];
     struct req *r;
-    if (client__list_path(q, path, sizeof path)) { client__err(e, 0, "", "list filter too long"); return -1; }
-    if (!(r = client__req_new(c, REQ_LIST, "GET", path, NULL, 0))) {
-        client__err(e, 0, "", "out of memory");
+    if (client__list_path(q, path, sizeof path)) {
+        client__err(e, 0, "", "list filter too long");
         return -1;
     }
+    if (!(r = get_started(c, REQ_LIST, path, 0, ctx, e))) return -1;
     r->list_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
+    return 0;
 }
 
 int client_get_async(client *c, int64_t id, client_get_cb cb, void *ctx, client_error *e)
@@ -142,22 +156,17 @@ int client_get_async(client *c, int64_t id, client_get_cb cb, void *ctx, client_
     char path[64];
     struct req *r;
     snprintf(path, sizeof path, "/v1/applications/%lld", (long long)id);
-    if (!(r = client__req_new(c, REQ_GET, "GET", path, NULL, 0))) {
-        client__err(e, 0, "", "out of memory");
-        return -1;
-    }
+    if (!(r = get_started(c, REQ_GET, path, 0, ctx, e))) return -1;
     r->get_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
+    return 0;
 }
 
 int client_head_async(client *c, client_head_cb cb, void *ctx, client_error *e)
 {
-    struct req *r = client__req_new(c, REQ_HEAD, "GET", "/v1/healthz", NULL, 0);
-    if (!r) { client__err(e, 0, "", "out of memory"); return -1; }
+    struct req *r = get_started(c, REQ_HEAD, "/v1/healthz", 0, ctx, e);
+    if (!r) return -1;
     r->head_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
+    return 0;
 }
 
 int client_feed_async(client *c, int64_t since, int wait_s, client_feed_cb cb, void *ctx,
@@ -168,11 +177,7 @@ int client_feed_async(client *c, int64_t since, int wait_s, client_feed_cb cb, v
     if (wait_s < 0) wait_s = 0;
     snprintf(path, sizeof path, "/v1/changes?since=%lld&wait=%d", (long long)since, wait_s);
     /* The server may hold the answer for wait_s: allow that plus the usual. */
-    if (!(r = client__req_new(c, REQ_FEED, "GET", path, NULL, c->total_ms + wait_s * 1000L))) {
-        client__err(e, 0, "", "out of memory");
-        return -1;
-    }
+    if (!(r = get_started(c, REQ_FEED, path, c->total_ms + wait_s * 1000L, ctx, e))) return -1;
     r->feed_cb = cb;
-    r->ctx = ctx;
-    return start(c, r, e);
+    return 0;
 }

@@ -70,6 +70,14 @@ static void fail_round(sync_job *s, const char *msg)
     notify(s);
 }
 
+/* Stores rows; on failure ends the round and returns -1. */
+static int store_rows(sync_job *s, const app_row *rows, int n, int *changed)
+{
+    if (cache_upsert(s->ca, rows, n, changed) == 0) return 0;
+    fail_round(s, cache_errmsg(s->ca));
+    return -1;
+}
+
 static void on_page(void *ctx, int rc, client_page *page, const client_error *e);
 static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e);
 
@@ -114,9 +122,8 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
     char next[48];
     s->inflight = 0;
     if (rc) { fail_round(s, e->message); return; }
-    if (cache_upsert(s->ca, page->rows, page->n, &changed)) {
+    if (store_rows(s, page->rows, page->n, &changed)) {
         client_page_free(page);
-        fail_round(s, cache_errmsg(s->ca));
         return;
     }
     s->st.pulled += page->n;
@@ -163,9 +170,8 @@ static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e)
     char buf[32];
     s->inflight = 0;
     if (rc) { fail_round(s, e->message); return; }
-    if (cache_upsert(s->ca, f->rows, f->n, &changed)) {
+    if (store_rows(s, f->rows, f->n, &changed)) {
         client_feed_free(f);
-        fail_round(s, cache_errmsg(s->ca));
         return;
     }
     /* The cursor moves only once its rows are stored. */
