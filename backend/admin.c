@@ -9,6 +9,12 @@
 
 #include "core/audit.h"
 
+int admin_usage(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "yxd %s: %s (try yxd %s --help)\n", cmd, msg, cmd);
+    return 2;
+}
+
 store *admin_open(const char *cmd, const char *db_path)
 {
     store *s = NULL;

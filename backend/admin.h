@@ -8,6 +8,9 @@
 
 #include "core/store.h"
 
+/* Prints "yxd CMD: MSG (try yxd CMD --help)" on stderr; returns 2. */
+int admin_usage(const char *cmd, const char *msg);
+
 /* Opens and migrates an existing database; prints "yxd CMD: reason" on
  * stderr and returns NULL on failure. */
 store *admin_open(const char *cmd, const char *db_path);

@@ -13,12 +13,6 @@ static const char usage_text[] =
     "       yxd channel revoke NAME --db FILE\n"
     "       yxd channel list --db FILE\n";
 
-static int bad_usage(const char *msg)
-{
-    fprintf(stderr, "yxd channel: %s (try yxd channel --help)\n", msg);
-    return 2;
-}
-
 static int list(store *s)
 {
     sqlite3_stmt *st = store_stmt(s, "SELECT name, kind, revoked, created_at FROM channels ORDER BY name");
@@ -40,20 +34,20 @@ int cmd_channel(int argc, char **argv)
     int rc = 1;
     if (verb && (!strcmp(verb, "--help") || !strcmp(verb, "-h"))) { fputs(usage_text, stdout); return 0; }
     if (!verb || (strcmp(verb, "add") && strcmp(verb, "revoke") && strcmp(verb, "list")))
-        return bad_usage("expected add, revoke or list");
+        return admin_usage("channel", "expected add, revoke or list");
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
         else if (!strcmp(argv[i], "--kind") && i + 1 < argc) kind_s = argv[++i];
         else if (argv[i][0] != '-' && !name) name = argv[i];
-        else return bad_usage("unknown option or missing value");
+        else return admin_usage("channel", "unknown option or missing value");
     }
-    if (!db) return bad_usage("--db FILE is required");
-    if (strcmp(verb, "list") && !name) return bad_usage("NAME is required");
+    if (!db) return admin_usage("channel", "--db FILE is required");
+    if (strcmp(verb, "list") && !name) return admin_usage("channel", "NAME is required");
     if (!strcmp(verb, "add")) {
-        if (!kind_s || channel_kind_parse(kind_s, &kind)) return bad_usage("--kind must be api, semi_api, h5 or own");
-        if (strlen(name) > 47) return bad_usage("NAME is at most 47 bytes");
+        if (!kind_s || channel_kind_parse(kind_s, &kind)) return admin_usage("channel", "--kind must be api, semi_api, h5 or own");
+        if (strlen(name) > 47) return admin_usage("channel", "NAME is at most 47 bytes");
     } else if (kind_s) {
-        return bad_usage("--kind only goes with add");
+        return admin_usage("channel", "--kind only goes with add");
     }
     if (!(s = admin_open("channel", db))) return 1;
     if (!strcmp(verb, "list")) {

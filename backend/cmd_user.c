@@ -16,12 +16,6 @@ static const char usage_text[] =
     "       yxd user enable NAME --db FILE\n"
     "roles: officer, risk, auditor, support, admin\n";
 
-static int bad_usage(const char *msg)
-{
-    fprintf(stderr, "yxd user: %s (try yxd user --help)\n", msg);
-    return 2;
-}
-
 static int exec1(store *s, const char *sql, const char *name, const char *text)
 {
     sqlite3_stmt *st = store_stmt(s, sql);
@@ -75,19 +69,19 @@ int cmd_user(int argc, char **argv)
     int rc = 1;
     if (verb && (!strcmp(verb, "--help") || !strcmp(verb, "-h"))) { fputs(usage_text, stdout); return 0; }
     if (!verb || (strcmp(verb, "add") && strcmp(verb, "reset") && strcmp(verb, "disable") && strcmp(verb, "enable")))
-        return bad_usage("expected add, reset, disable or enable");
+        return admin_usage("user", "expected add, reset, disable or enable");
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
         else if (!strcmp(argv[i], "--role") && i + 1 < argc) role_s = argv[++i];
         else if (argv[i][0] != '-' && !name) name = argv[i];
-        else return bad_usage("unknown option or missing value");
+        else return admin_usage("user", "unknown option or missing value");
     }
-    if (!name || !db) return bad_usage("NAME and --db FILE are required");
+    if (!name || !db) return admin_usage("user", "NAME and --db FILE are required");
     if (!strcmp(verb, "add")) {
-        if (!role_s) return bad_usage("--role ROLE is required for add");
-        if (role_parse(role_s, &role)) return bad_usage("unknown role (officer, risk, auditor, support, admin)");
+        if (!role_s) return admin_usage("user", "--role ROLE is required for add");
+        if (role_parse(role_s, &role)) return admin_usage("user", "unknown role (officer, risk, auditor, support, admin)");
     } else if (role_s) {
-        return bad_usage("--role only goes with add");
+        return admin_usage("user", "--role only goes with add");
     }
     if (!strcmp(verb, "add") || !strcmp(verb, "reset")) {
         if (admin_read_password("password: ", pw, sizeof pw)) {

@@ -17,29 +17,16 @@ static void add_hex(cJSON *o, const char *name, const void *bin, int n)
     cJSON_AddStringToObject(o, name, hex);
 }
 
-/* limit from the query string: default def, 1..max, else 400. */
-static int query_limit(srv_req *r, srv_resp *out, int def, int max, int *limit)
-{
-    const char *q = srv_query(r, "limit");
-    int64_t v = def;
-    if (q && yx_parse_i64(q, 1, max, &v)) {
-        srv_error(out, 400, "bad_request", "limit must be an integer from 1 to %d", max);
-        return -1;
-    }
-    *limit = (int)v;
-    return 0;
-}
-
 int route_audit_checkpoints(srv_req *r, srv_resp *out)
 {
-    int limit;
+    int64_t limit, after;
     cJSON *o, *items;
     sqlite3_stmt *st;
-    if (query_limit(r, out, 100, 1000, &limit)) return 0;
+    if (srv_page_query(r, out, 100, 1000, &limit, &after)) return 0;
     st = store_stmt(r->st, "SELECT id, audit_id, head_hash, at, signature FROM audit_checkpoints "
                            "ORDER BY id DESC LIMIT ?");
     if (!st) return -1;
-    sqlite3_bind_int(st, 1, limit);
+    sqlite3_bind_int64(st, 1, limit);
     o = cJSON_CreateObject();
     add_hex(o, "public_key", srv_audit_public_key(r->srv), AUDIT_PK_BYTES);
     cJSON_AddStringToObject(o, "algorithm", "ed25519");
@@ -61,19 +48,16 @@ int route_audit_checkpoints(srv_req *r, srv_resp *out)
 
 int route_audit_list(srv_req *r, srv_resp *out)
 {
-    const char *q = srv_query(r, "after");
-    int64_t after = 0, last = 0;
-    int limit, n = 0;
+    int64_t after, last = 0, limit;
+    int n = 0;
     cJSON *o, *items;
     sqlite3_stmt *st;
-    if (q && yx_parse_i64(q, 0, INT64_MAX, &after))
-        return srv_error(out, 400, "bad_cursor", "after must be an audit entry id (a non-negative integer)");
-    if (query_limit(r, out, 100, 500, &limit)) return 0;
+    if (srv_page_query(r, out, 100, 500, &limit, &after)) return 0;
     st = store_stmt(r->st, "SELECT id, at, actor, role, action, record, origin, detail, prev_hash, hash "
                            "FROM audit WHERE id > ? ORDER BY id LIMIT ?");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int(st, 2, limit + 1);   /* one more tells whether a next page exists */
+    sqlite3_bind_int64(st, 2, limit + 1);   /* one more tells whether a next page exists */
     o = cJSON_CreateObject();
     items = cJSON_AddArrayToObject(o, "items");
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -96,12 +80,6 @@ int route_audit_list(srv_req *r, srv_resp *out)
         n++;
     }
     sqlite3_reset(st);
-    if (n > limit) {
-        char next[24];
-        snprintf(next, sizeof next, "%lld", (long long)last);
-        cJSON_AddStringToObject(o, "next", next);
-    } else {
-        cJSON_AddNullToObject(o, "next");
-    }
+    srv_page_next(o, n > limit, last);
     return srv_json(out, 200, o);
 }

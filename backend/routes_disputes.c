@@ -89,9 +89,8 @@ int dispute_to_json(store *s, int64_t id, cJSON **out)
 
 int route_dispute_list(srv_req *r, srv_resp *out)
 {
-    const char *status = srv_query(r, "status"), *overdue = srv_query(r, "overdue"),
-               *lim = srv_query(r, "limit"), *after = srv_query(r, "after");
-    int64_t limit = 100, after_id = INT64_MAX, last = 0;
+    const char *status = srv_query(r, "status"), *overdue = srv_query(r, "overdue");
+    int64_t limit, after_id, last = 0;
     int n = 0, want_overdue = overdue && !strcmp(overdue, "1"), known = !status || !*status;
     sqlite3_stmt *st;
     cJSON *o, *items;
@@ -99,10 +98,8 @@ int route_dispute_list(srv_req *r, srv_resp *out)
     if (!known) return srv_error(out, 400, "bad_filter", "unknown dispute status '%.40s'", status);
     if (overdue && strcmp(overdue, "0") && strcmp(overdue, "1"))
         return srv_error(out, 400, "bad_filter", "overdue must be 0 or 1");
-    if (lim && yx_parse_i64(lim, 1, 500, &limit))
-        return srv_error(out, 400, "bad_request", "limit must be an integer from 1 to 500");
-    if (after && *after && yx_parse_i64(after, 1, INT64_MAX, &after_id))
-        return srv_error(out, 400, "bad_cursor", "after must be a cursor returned as \"next\"");
+    if (srv_page_query(r, out, 100, 500, &limit, &after_id)) return 0;
+    if (after_id == 0) after_id = INT64_MAX;   /* newest first: start above every id */
     st = store_stmt(r->st, "SELECT " DISPUTE_COLS " FROM disputes WHERE id < ?1 "
                            "AND (?2 IS NULL OR status = ?2) "
                            "AND (?3 = 0 OR (status NOT IN ('resolved', 'rejected') AND due_at < ?4)) "
@@ -122,13 +119,7 @@ int route_dispute_list(srv_req *r, srv_resp *out)
         n++;
     }
     sqlite3_reset(st);
-    if (n > limit) {
-        char buf[24];
-        snprintf(buf, sizeof buf, "%lld", (long long)last);
-        cJSON_AddStringToObject(o, "next", buf);
-    } else {
-        cJSON_AddNullToObject(o, "next");
-    }
+    srv_page_next(o, n > limit, last);
     return srv_json(out, 200, o);
 }
 

@@ -169,15 +169,12 @@ int route_reveal(srv_req *r, srv_resp *out)
 
 int route_alerts(srv_req *r, srv_resp *out)
 {
-    const char *lim = srv_query(r, "limit"), *after = srv_query(r, "after");
-    int64_t limit = 100, after_id = INT64_MAX, last = 0;
+    int64_t limit, after_id, last = 0;
     int n = 0;
     sqlite3_stmt *st;
     cJSON *o, *items;
-    if (lim && yx_parse_i64(lim, 1, 500, &limit))
-        return srv_error(out, 400, "bad_request", "limit must be an integer from 1 to 500");
-    if (after && *after && yx_parse_i64(after, 1, INT64_MAX, &after_id))
-        return srv_error(out, 400, "bad_cursor", "after must be a cursor returned as \"next\"");
+    if (srv_page_query(r, out, 100, 500, &limit, &after_id)) return 0;
+    if (after_id == 0) after_id = INT64_MAX;   /* newest first: start above every id */
     st = store_stmt(r->st, "SELECT id, at, kind, severity, subject, message, acknowledged FROM alerts "
                            "WHERE id < ? ORDER BY id DESC LIMIT ?");
     if (!st) return -1;
@@ -201,12 +198,6 @@ int route_alerts(srv_req *r, srv_resp *out)
         n++;
     }
     sqlite3_reset(st);
-    if (n > limit) {
-        char buf[24];
-        snprintf(buf, sizeof buf, "%lld", (long long)last);
-        cJSON_AddStringToObject(o, "next", buf);
-    } else {
-        cJSON_AddNullToObject(o, "next");
-    }
+    srv_page_next(o, n > limit, last);
     return srv_json(out, 200, o);
 }

@@ -151,6 +151,37 @@ void srv_log(const char *level, const char *msg, cJSON *extra)
     }
 }
 
+void srv_log_error(const char *msg, const char *why)
+{
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddStringToObject(x, "error", why);
+    srv_log("error", msg, x);
+}
+
+int srv_page_query(srv_req *r, srv_resp *out, int def, int max, int64_t *limit, int64_t *after)
+{
+    const char *l = srv_query(r, "limit"), *a = srv_query(r, "after");
+    *limit = def;
+    *after = 0;
+    if (l && yx_parse_i64(l, 1, max, limit)) {
+        srv_error(out, 400, "bad_request", "limit must be an integer from 1 to %d", max);
+        return -1;
+    }
+    if (a && *a && yx_parse_i64(a, 0, INT64_MAX, after)) {
+        srv_error(out, 400, "bad_cursor", "after must be a cursor returned as \"next\"");
+        return -1;
+    }
+    return 0;
+}
+
+void srv_page_next(cJSON *o, int more, int64_t last)
+{
+    char buf[24];
+    if (!more) { cJSON_AddNullToObject(o, "next"); return; }
+    snprintf(buf, sizeof buf, "%lld", (long long)last);
+    cJSON_AddStringToObject(o, "next", buf);
+}
+
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];

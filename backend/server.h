@@ -132,5 +132,15 @@ const unsigned char *srv_audit_public_key(const server *s);
 /* Writes one JSON log line on stderr: {"ts":..,"level":..,"msg":..} plus
  * the given extra object's members (deleted here; may be NULL). */
 void srv_log(const char *level, const char *msg, cJSON *extra);
+/* srv_log("error", msg, {"error": why}). */
+void srv_log_error(const char *msg, const char *why);
+
+/* Keyset pages of id-ordered lists: limit from the query (1..max, default
+ * def) and the cursor `after` (an id; 0 when absent). 0, or -1 with out
+ * set to a 400. */
+int srv_page_query(srv_req *r, srv_resp *out, int def, int max, int64_t *limit, int64_t *after);
+/* Adds "next" to o: the last id as a string when more rows follow, else
+ * null. */
+void srv_page_next(cJSON *o, int more, int64_t last);
 
 #endif

@@ -36,9 +36,7 @@ store *pool_get(store_pool *p)
      * (no STORE_NOSYNC), so an acknowledged write survives a power loss. */
     char err[256];
     if (store_open(&s, p->path, 0, err, sizeof err)) {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "error", err);
-        srv_log("error", "cannot open a database connection", x);
+        srv_log_error("cannot open a database connection", err);
         pthread_mutex_lock(&p->mu);
         p->open--;
         pthread_cond_signal(&p->cv);
@@ -312,11 +310,7 @@ void server_checkpoint_if_due(server *s, store *db)
     due = s->since_checkpoint >= s->cfg.checkpoint_every;
     if (due) s->since_checkpoint = 0;
     pthread_mutex_unlock(&s->mu);
-    if (due && audit_checkpoint(db, &s->key) < 0) {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "error", store_errmsg(db));
-        srv_log("error", "audit checkpoint failed", x);
-    }
+    if (due && audit_checkpoint(db, &s->key) < 0) srv_log_error("audit checkpoint failed", store_errmsg(db));
 }
 
 const unsigned char *srv_audit_public_key(const server *s)
@@ -327,10 +321,6 @@ const unsigned char *srv_audit_public_key(const server *s)
 void server_final_checkpoint(server *s)
 {
     store *db = pool_get(&s->pool);
-    if (db && audit_checkpoint(db, &s->key) < 0) {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "error", store_errmsg(db));
-        srv_log("error", "final audit checkpoint failed", x);
-    }
+    if (db && audit_checkpoint(db, &s->key) < 0) srv_log_error("final audit checkpoint failed", store_errmsg(db));
     pool_put(&s->pool, db);
 }

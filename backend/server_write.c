@@ -28,9 +28,7 @@ static int exec(store *s, const char *sql)
 
 static void log_failure(store *s, const char *what)
 {
-    cJSON *x = cJSON_CreateObject();
-    cJSON_AddStringToObject(x, "error", sqlite3_errmsg(store_db(s)));
-    srv_log("error", what, x);
+    srv_log_error(what, sqlite3_errmsg(store_db(s)));
 }
 
 /* Runs one batch in one transaction. */
