@@ -149,7 +149,9 @@ static int open_cache(struct run *r)
         fprintf(stderr, "yx: %s\n", err);
         return YX_EXIT_FAIL;
     }
-    snprintf(ident, sizeof ident, "%s %s", r->user, r->o.demo ? "demo" : r->url);
+    /* What a role may see differs: a new role starts a new cache too. */
+    snprintf(ident, sizeof ident, "%s %s %s", r->user, r->y.session.role,
+             r->o.demo ? "demo" : r->url);
     if (r->demo_created || cache_meta_get(r->y.ca, "identity", have, sizeof have) != 0 ||
         strcmp(have, ident)) {
         if (cache_clear(r->y.ca) || cache_meta_set(r->y.ca, "identity", ident)) {

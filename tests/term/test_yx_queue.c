@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,6 +198,47 @@ static void test_filtered_queue(void **state)
     vt_close();
 }
 
+static void test_password_prompt_without_echo(void **state)
+{
+    const char *argv[] = { yx_bin, "--server", srv.url, "--user", "officer", NULL };
+    const char *env[] = { "YX_PASSWORD", env_state, env_config, env_datadir, "LANG=C.UTF-8",
+                          "LC_ALL", "LANGUAGE", NULL };
+    char want[160];
+    int status;
+    (void)state;
+    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+    snprintf(want, sizeof want, "Password for officer at %s", srv.url);
+    assert_int_equal(vt_wait_text(want, 10000), 0);
+    assert_int_equal(vt_send("yixiang-demo\r"), 0);
+    snprintf(want, sizeof want, "row 1 of %d", NAPPS);
+    assert_int_equal(vt_wait_text(want, 30000), 0);
+    /* The password never reached the terminal. */
+    {
+        size_t len, since;
+        const char *out = vt_output(&len, &since);
+        for (size_t i = 0; i + 12 <= len; i++) assert_false(memcmp(out + i, "yixiang-demo", 12) == 0);
+    }
+    assert_int_equal(vt_send("q"), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(vt_terminal_restored(), 1);
+    vt_close();
+}
+
+static void test_wrong_password(void **state)
+{
+    const char *argv[] = { yx_bin, "--server", srv.url, "--user", "officer", NULL };
+    const char *env[] = { "YX_PASSWORD=wrong", env_state, env_config, env_datadir, NULL };
+    int status;
+    size_t len, since;
+    (void)state;
+    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_int_equal(WEXITSTATUS(status), 1);
+    assert_non_null(strstr(vt_output(&len, &since), "login as officer failed"));
+    vt_close();
+}
+
 static void test_unreachable_server(void **state)
 {
     const char *argv[] = { yx_bin, "--server", "http://127.0.0.1:9", "--user", "officer", NULL };
@@ -270,13 +313,62 @@ static void test_demo_starts_and_stops_yxd(void **state)
     vt_close();
 }
 
+/* Whether process pid ends within ms, watched through a pidfd (no sleeps). */
+static int ends_within(pid_t pid, int ms)
+{
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0), r;
+    struct pollfd pf;
+    if (fd < 0) return errno == ESRCH;    /* already gone */
+    pf.fd = fd;
+    pf.events = POLLIN;
+    r = poll(&pf, 1, ms);
+    close(fd);
+    return r == 1;
+}
+
+/* SIGTERM and even SIGKILL of the console leave no yxd behind: the first
+ * stops it on the way out, the second through the parent-death signal. */
+static void test_demo_killed(void **state)
+{
+    char dir[400], env_demo_state[450];
+    const char *argv[] = { yx_bin, "--demo", NULL };
+    const char *env[] = { env_demo_state, env_config, env_datadir, "YX_PASSWORD", "LANG=C.UTF-8",
+                          "LC_ALL", "LANGUAGE", NULL };
+    int sigs[] = { SIGTERM, SIGKILL };
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/demo-state", srv.dir);
+    snprintf(env_demo_state, sizeof env_demo_state, "XDG_STATE_HOME=%s", dir);
+    for (int i = 0; i < 2; i++) {
+        pid_t yxd;
+        int status;
+        assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+        assert_int_equal(vt_wait_text("row 1 of 2000", 60000), 0);
+        yxd = find_yxd(dir);
+        assert_true(yxd > 0);
+        assert_int_equal(vt_kill(sigs[i]), 0);
+        assert_int_equal(vt_wait_exit(&status), 0);
+        if (sigs[i] == SIGTERM) {
+            assert_true(WIFEXITED(status));
+            assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+            assert_int_equal(vt_terminal_restored(), 1);
+        } else {
+            assert_true(WIFSIGNALED(status));
+        }
+        assert_true(ends_within(yxd, 10000));
+        vt_close();
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_move_open_quit),
         cmocka_unit_test(test_filtered_queue),
+        cmocka_unit_test(test_password_prompt_without_echo),
+        cmocka_unit_test(test_wrong_password),
         cmocka_unit_test(test_unreachable_server),
         cmocka_unit_test(test_demo_starts_and_stops_yxd),
+        cmocka_unit_test(test_demo_killed),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
