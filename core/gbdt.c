@@ -109,6 +109,67 @@ double gbdt_predict(const gbdt *m, const double *x)
     return gbdt_transform(m, gbdt_margin(m, x));
 }
 
+/* Contributions on the padded layout, four trees at a time, each of the
+ * four with its own accumulators (the same feature is credited by many
+ * trees; one shared array would make every step wait for the last). The
+ * padding's splits credit nothing: both sides have one mean. */
+static void contribs_padded(const gbdt *m, const float *xf, float *acc, float *margin)
+{
+    enum { L = 4 };
+    const int nf = m->nfeat, ni = (1 << m->depth) - 1, nm = 2 * ni + 1;
+    float lane[L][GBDT_XF_MAX + 1];
+    for (int j = 0; j < L; j++) memset(lane[j], 0, ((size_t)nf + 1) * sizeof lane[j][0]);
+    float *l0 = lane[0], *l1 = lane[1], *l2 = lane[2], *l3 = lane[3];
+    float mg = *margin;
+    int i = 0;
+    /* one step of lane J; plain variables per lane keep the walk in
+     * registers */
+#define LANE_STEP(J) do {                                         \
+        int f = (int)(p##J[k##J].slot >> 1);                      \
+        k##J = step(p##J, k##J, xf);                              \
+        float nx = mn##J[k##J];                                   \
+        l##J[f] += nx - n##J;                                     \
+        n##J = nx;                                                \
+    } while (0)
+    for (; i + L <= m->ntrees; i += L) {
+        const gbdt_pnode *p0 = m->pn + (size_t)i * ni, *p1 = p0 + ni, *p2 = p1 + ni, *p3 = p2 + ni;
+        const float *mn0 = m->pmean + (size_t)i * nm, *mn1 = mn0 + nm, *mn2 = mn1 + nm, *mn3 = mn2 + nm;
+        float n0 = mn0[0], n1 = mn1[0], n2 = mn2[0], n3 = mn3[0];
+        int k0 = 0, k1 = 0, k2 = 0, k3 = 0;
+        l0[nf] += n0;
+        l1[nf] += n1;
+        l2[nf] += n2;
+        l3[nf] += n3;
+        for (int d = 0; d < m->depth; d++) {
+            LANE_STEP(0);
+            LANE_STEP(1);
+            LANE_STEP(2);
+            LANE_STEP(3);
+        }
+        mg += n0;   /* leaves, in tree order */
+        mg += n1;
+        mg += n2;
+        mg += n3;
+    }
+#undef LANE_STEP
+    for (; i < m->ntrees; i++) {
+        const gbdt_pnode *p = m->pn + (size_t)i * ni;
+        const float *mn = m->pmean + (size_t)i * nm;
+        float node = mn[0];
+        lane[0][nf] += node;
+        int k = 0;
+        for (int d = 0; d < m->depth; d++) {
+            int f = (int)(p[k].slot >> 1);
+            k = step(p, k, xf);
+            lane[0][f] += mn[k] - node;
+            node = mn[k];
+        }
+        mg += node;
+    }
+    *margin = mg;
+    for (int f = 0; f <= nf; f++) acc[f] = (lane[0][f] + lane[1][f]) + (lane[2][f] + lane[3][f]);
+}
+
 float gbdt_contribs(const gbdt *m, const double *x, double *out)
 {
     enum { STACK = 64 };
@@ -127,23 +188,7 @@ float gbdt_contribs(const gbdt *m, const double *x, double *out)
     if (m->depth && m->nfeat <= GBDT_XF_MAX) {
         float xf[2 * GBDT_XF_MAX];
         to_slots(x, m->nfeat, xf);
-        /* the padding's splits change nothing: both sides have one mean */
-        const int ni = (1 << m->depth) - 1, nl = 1 << m->depth;
-        const gbdt_pnode *pn = m->pn;
-        const float *mean = m->pmean, *leaf = m->pleaf;
-        for (int i = 0; i < m->ntrees; i++, pn += ni, mean += ni, leaf += nl) {
-            float node = mean[0];
-            acc[m->nfeat] += node;
-            int k = 0;
-            for (int d = 0; d < m->depth; d++) {
-                int f = (int)(pn[k].slot >> 1);
-                k = step(pn, k, xf);
-                float next = k < ni ? mean[k] : leaf[k - ni];
-                acc[f] += next - node;
-                node = next;
-            }
-            margin += node;
-        }
+        contribs_padded(m, xf, acc, &margin);
     } else {
         for (int i = 0; i < m->ntrees; i++) {
             const gbdt_node *t = m->nodes + m->root[i];

@@ -45,7 +45,8 @@ struct gbdt {
     char       version[64];
     int        depth;         /* of the padded layout; 0 = none (too deep) */
     gbdt_pnode *pn;           /* ntrees x (2^depth - 1) split nodes */
-    float      *pmean;        /* their mean values */
+    float      *pmean;        /* ntrees x (2^(depth+1) - 1) node means, leaves
+                                 last (a leaf's mean is its value) */
     float      *pleaf;        /* ntrees x 2^depth leaf values */
 };
 

@@ -231,7 +231,7 @@ static void pad(const gbdt *m, const gbdt_node *t, const float *mean, int32_t k,
 {
     int ni = (1 << m->depth) - 1;
     if (d == m->depth) {      /* only leaves are this deep */
-        leaf[p - ni] = t[k].value;
+        leaf[p - ni] = pmean[p] = t[k].value;
         return;
     }
     if (t[k].feat < 0) {      /* both ways lead to this leaf */
@@ -264,12 +264,12 @@ static int build_padded(gbdt *m)
     m->depth = depth;
     size_t ni = ((size_t)1 << depth) - 1, nl = (size_t)1 << depth, nt = (size_t)m->ntrees;
     m->pn = malloc(nt * ni * sizeof *m->pn);
-    m->pmean = malloc(nt * ni * sizeof *m->pmean);
+    m->pmean = malloc(nt * (ni + nl) * sizeof *m->pmean);
     m->pleaf = malloc(nt * nl * sizeof *m->pleaf);
     if (!m->pn || !m->pmean || !m->pleaf) return -1;
     for (size_t i = 0; i < nt; i++)
         pad(m, m->nodes + m->root[i], m->mean + m->root[i], 0, 0, 0,
-            m->pn + i * ni, m->pmean + i * ni, m->pleaf + i * nl);
+            m->pn + i * ni, m->pmean + i * (ni + nl), m->pleaf + i * nl);
     return 0;
 }
 
