@@ -36,7 +36,9 @@ struct tui_config {
     int accessible;           /* cursor on the selected row or focused field */
     int mouse;                /* start with the mouse on (a key toggles it) */
     int no_color;             /* force monochrome (NO_COLOR is honoured too) */
-    /* Screens ':' can open by name. */
+    /* Screens ':' can open by name (those without TUI_SCREEN_HIDDEN); their
+     * open() then gets the rest of the command line as a const char *, or
+     * NULL when there was none. */
     const struct tui_screen_ops *const *screens;
     size_t nscreens;
     /* Extra ':' commands (the framework has quit, help, theme, mouse, ascii,

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ static const struct tui_column columns[NCOLS] = {
 
 static long amount_of(long id) { return (id * 7919 + 13) % 100000; }
 /* Not periodic, so no two pages look alike to the terminal. */
-static int status_of(long id) { return (int)(((unsigned long)id * 2654435761u >> 13) % 4); }
+static int status_of(long id) { return (int)((uint32_t)((uint64_t)id * 2654435761u) >> 30); }
 
 static const struct demo *sort_ctx;
 static int cmp_rows(const void *a, const void *b)
@@ -274,7 +275,8 @@ static void describe_row(struct tui_detail *dv, long id)
 static int list_open(struct tui_screen *s, const void *arg)
 {
     struct list_priv *p = tui_screen_priv(s);
-    p->d = (struct demo *)(uintptr_t)arg;
+    (void)arg;   /* from ':list' it is the command's argument: not used */
+    p->d = tui_app_ctx(tui_screen_app(s));
     if (!(p->preview = tui_detail_new())) return -1;
     tui_table_focus(s, p->d->table);
     return 0;
@@ -430,6 +432,7 @@ int tui_demo_main(int argc, char **argv)
     d.flood_fd = -1;
     cfg.app_name = "yixiang";
     cfg.datadir = datadir ? datadir : "assets";
+    cfg.ctx = &d;
     cfg.keymap_defaults = "list a approve\nlist e edit\nlist i insert\n";
     cfg.screens = demo_screens;
     cfg.nscreens = sizeof demo_screens / sizeof demo_screens[0];
@@ -471,7 +474,7 @@ int tui_demo_main(int argc, char **argv)
             return 1;
         }
     }
-    rc = tui_app_run(app, &list_ops, &d, err, sizeof err);
+    rc = tui_app_run(app, &list_ops, NULL, err, sizeof err);
     if (rc < 0) fprintf(stderr, "tui demo: %s\n", err);
     tui_app_free(app);
     tui_table_free(d.table);
