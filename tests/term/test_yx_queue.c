@@ -237,6 +237,17 @@ static void test_wrong_password(void **state)
     assert_int_equal(WEXITSTATUS(status), 1);
     assert_non_null(strstr(vt_output(&len, &since), "login as officer failed"));
     vt_close();
+
+    /* The right password but not the role asked for. */
+    {
+        const char *av[] = { yx_bin, "--server", srv.url, "--user", "officer", "--role", "risk", NULL };
+        const char *ev[] = { "YX_PASSWORD=yixiang-demo", env_state, env_config, env_datadir, NULL };
+        assert_int_equal(vt_spawn(av, ev, ROWS, COLS), 0);
+        assert_int_equal(vt_wait_exit(&status), 0);
+        assert_int_equal(WEXITSTATUS(status), 1);
+        assert_non_null(strstr(vt_output(&len, &since), "officer has the role officer"));
+        vt_close();
+    }
 }
 
 static void test_unreachable_server(void **state)
