@@ -24,6 +24,9 @@ static const char usage_text[] =
     "  --data-key FILE        personal-data key (default: FILE.key, made by yxd init)\n"
     "  --strategy FILE        decision strategy (default: strategies/default.json\n"
     "                         in the assets directory, $YX_DATADIR)\n"
+    "  --authority ROLE=YUAN  largest limit ROLE grants without line 2 (repeatable;\n"
+    "                         officer=50000 risk=500000 by default)\n"
+    "  --sample-permille N    share of automatic decisions line 3 samples (20)\n"
     "  --checkpoint-every N   sign the audit chain head every N entries (1000)\n"
     "  --max-connections N    concurrent connections (256)\n"
     "  --timeout S            close idle connections after S seconds (60)\n"
@@ -65,6 +68,13 @@ int cmd_serve(int argc, char **argv)
         else if (!strcmp(a, "--key-file")) cfg.key_file = v;
         else if (!strcmp(a, "--data-key")) cfg.data_key_file = v;
         else if (!strcmp(a, "--strategy")) cfg.strategy = v;
+        else if (!strcmp(a, "--authority")) {
+            if (policy_limits_set_authority(&cfg.limits, v)) {
+                fprintf(stderr, "yxd serve: --authority takes ROLE=YUAN, e.g. officer=80000\n");
+                return 2;
+            }
+        }
+        else if (!strcmp(a, "--sample-permille")) { if (int_arg(a, v, 0, 1000, &cfg.limits.sample_permille)) return 2; }
         else if (!strcmp(a, "--checkpoint-every")) { if (int_arg(a, v, 1, 1000000, &cfg.checkpoint_every)) return 2; }
         else if (!strcmp(a, "--max-connections")) { if (int_arg(a, v, 1, 10000, &cfg.max_connections)) return 2; }
         else if (!strcmp(a, "--timeout")) { if (int_arg(a, v, 1, 3600, &cfg.request_timeout_s)) return 2; }

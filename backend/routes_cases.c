@@ -175,7 +175,7 @@ int act_review(act_ctx *a, srv_resp *out)
     snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", choices[d], reason);
     yx_strlcpy(c.d.l1_user, me, sizeof c.d.l1_user);
     if (d == 0 && auto_declined) rule = POLICY_OVERRIDE_NEEDS_L2;
-    else if (d == 0 && case_amount(&c) > policy_authority_fen(a->r->who.role)) rule = POLICY_AUTHORITY;
+    else if (d == 0 && case_amount(&c) > srv_limits(a->r->srv)->authority_fen[a->r->who.role]) rule = POLICY_AUTHORITY;
     if (d == 2 || rule) {
         c.d.l1 = L1_ESCALATED;
         c.d.l2 = L2_PENDING;
@@ -276,9 +276,9 @@ int act_line2(act_ctx *a, srv_resp *out)
     if (d == 0) {
         int64_t amount = limit_case ? requested_limit(a) : case_amount(&c);
         if (amount < 0) return -1;
-        if (amount > policy_authority_fen(a->r->who.role))
+        if (amount > srv_limits(a->r->srv)->authority_fen[a->r->who.role])
             return srv_error(out, 403, POLICY_AUTHORITY, "%lld fen is above your authority of %lld fen",
-                             (long long)amount, (long long)policy_authority_fen(a->r->who.role));
+                             (long long)amount, (long long)srv_limits(a->r->srv)->authority_fen[a->r->who.role]);
         if (limit_case && amount > 0 && set_limit(a, &c, amount, reason)) return -1;
         c.d.l2 = L2_APPROVED;
         /* An approved override of an automatic decline is always sampled. */
@@ -342,7 +342,7 @@ int act_adjust_limit(act_ctx *a, srv_resp *out)
     if (check_line(a, &c, 1, out)) return 0;
     snprintf(a->detail, sizeof a->detail, "from=%lld to=%lld reason=%.400s",
              (long long)current_limit(a, &c), (long long)limit, reason);
-    if (limit <= policy_authority_fen(a->r->who.role)) {
+    if (limit <= srv_limits(a->r->srv)->authority_fen[a->r->who.role]) {
         if (set_limit(a, &c, limit, reason)) return -1;
         return commit_case(a, &c, c.row.app.status, c.maker, "applied", NULL, out);
     }

@@ -22,10 +22,10 @@
 
 /* Line 3 samples this share of automatic decisions; the choice is a hash
  * of the id, so it is reproducible and not steerable by the channel. */
-static int sampled(int64_t id)
+static int sampled(const server *s, int64_t id)
 {
     uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
-    return (int)((h >> 33) % 1000) < policy_sample_permille();
+    return (int)((h >> 33) % 1000) < srv_limits(s)->sample_permille;
 }
 
 /* The answer for a stored application: 201 with its decision. */
@@ -120,7 +120,7 @@ static int intake_job(srv_req *r, void *arg)
         return -1;
     memset(&def, 0, sizeof def);
     def.application_id = j->id;
-    if (j->res->outcome == OUT_REFER || sampled(j->id)) {
+    if (j->res->outcome == OUT_REFER || sampled(r->srv, j->id)) {
         /* A referral waits for line 1; a sampled automatic decision is
          * already decided on line 1 and waits for line 3. */
         def.l1 = j->res->outcome == OUT_REFER ? L1_PENDING : j->res->outcome == OUT_APPROVE ? L1_APPROVED : L1_REJECTED;

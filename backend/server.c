@@ -36,6 +36,7 @@ void server_config_default(srv_config *cfg)
     cfg->pool_size = 16;
     cfg->checkpoint_every = 1000;
     auth_config_default(&cfg->auth);
+    policy_limits_default(&cfg->limits);
 }
 
 /* Per-request state, from the first call of the access handler until the
@@ -441,6 +442,11 @@ int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
 const auth_config *srv_auth_config(const server *s)
 {
     return &s->cfg.auth;
+}
+
+const policy_limits *srv_limits(const server *s)
+{
+    return &s->cfg.limits;
 }
 
 const struct engine *srv_engine(const server *s)

@@ -35,6 +35,7 @@ typedef struct srv_config {
     int pool_size;                /* SQLite connections; 0: default */
     int checkpoint_every;         /* audit entries between signed checkpoints */
     auth_config auth;
+    policy_limits limits;
 } srv_config;
 
 /* Fills cfg with the defaults (db_path and listen left NULL). */
@@ -52,6 +53,7 @@ void server_stop(server *s);
 /* ---- for route handlers -------------------------------------------- */
 
 const auth_config *srv_auth_config(const server *s);
+const policy_limits *srv_limits(const server *s);
 /* The decision engine (read-only, shared by all threads) and the key that
  * seals personal data at rest. */
 const struct engine *srv_engine(const server *s);

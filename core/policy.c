@@ -7,11 +7,16 @@
  *   (auditor) reads everything and only records audit results;
  * - support sees masked records and works disputes, nothing else;
  * - admin runs the service (users, channels, audit trail) and sees no
- *   customer records. */
+ *   customer records.
+ * Authority amounts and the line-3 sampling share are numbers an operator
+ * sets (policy_limits, `yxd serve --authority ROLE=YUAN`); the rules are
+ * not. */
 #include "core/policy.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "core/util.h"
 
 static const char *const perm_names[PERM__COUNT] = {
     [PERM_PUBLIC] = "public",
@@ -46,13 +51,6 @@ static const unsigned char table[PERM__COUNT][ROLE__COUNT] = {
     [PERM_REVEAL]        = { 1, 1, 0, 0, 0 },   /* support sees masked data only */
     [PERM_AUDIT_READ]    = { 0, 1, 1, 0, 1 },
     [PERM_ALERTS]        = { 0, 1, 1, 0, 1 },
-};
-
-/* Authority: the largest limit a role sets alone, in fen. Above it the
- * change becomes a line-2 case. */
-static const int64_t authority_fen[ROLE__COUNT] = {
-    [ROLE_OFFICER] = 50000 * (int64_t)YX_FEN_PER_YUAN,    /* 50,000 yuan */
-    [ROLE_RISK]    = 500000 * (int64_t)YX_FEN_PER_YUAN,   /* 500,000 yuan */
 };
 
 const char *permission_name(permission p)
@@ -103,9 +101,26 @@ char *policy_table_markdown(char *buf, size_t n)
     return buf;
 }
 
-int64_t policy_authority_fen(user_role role)
+void policy_limits_default(policy_limits *l)
 {
-    return (role >= 0 && role < ROLE__COUNT) ? authority_fen[role] : 0;
+    memset(l, 0, sizeof *l);
+    l->authority_fen[ROLE_OFFICER] = 50000 * (int64_t)YX_FEN_PER_YUAN;
+    l->authority_fen[ROLE_RISK] = 500000 * (int64_t)YX_FEN_PER_YUAN;
+    l->sample_permille = 20;
+}
+
+int policy_limits_set_authority(policy_limits *l, const char *spec)
+{
+    char role[16];
+    const char *eq = strchr(spec, '=');
+    int64_t yuan;
+    user_role r;
+    if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof role) return -1;
+    memcpy(role, spec, (size_t)(eq - spec));
+    role[eq - spec] = '\0';
+    if (role_parse(role, &r) || yx_parse_i64(eq + 1, 0, 100000000, &yuan)) return -1;
+    l->authority_fen[r] = yuan * YX_FEN_PER_YUAN;
+    return 0;
 }
 
 static int same(const char *a, const char *b)
@@ -124,7 +139,3 @@ const char *policy_check_line(const policy_case *c, int line, const char *actor)
     return NULL;
 }
 
-int policy_sample_permille(void)
-{
-    return 20;
-}

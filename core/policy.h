@@ -43,9 +43,18 @@ char *policy_table_markdown(char *buf, size_t n);
 
 /* ---- authority and separation of duties ---------------------------- */
 
-/* Largest credit limit (fen) a role may grant or set without line 2;
- * 0 when the role cannot grant at all. */
-int64_t policy_authority_fen(user_role role);
+/* The configurable numbers of the rules: authority by role and amount,
+ * and the share of automatic decisions line 3 samples. */
+typedef struct policy_limits {
+    int64_t authority_fen[ROLE__COUNT];  /* largest limit a role grants or
+                                            sets without line 2; 0 = none */
+    int     sample_permille;             /* per mille of automatic decisions */
+} policy_limits;
+
+/* Officer 50,000 yuan, risk 500,000 yuan, others 0; sampling 20 per mille. */
+void policy_limits_default(policy_limits *l);
+/* Applies "ROLE=YUAN" (e.g. "officer=80000") to l. 0 ok, -1 bad spec. */
+int policy_limits_set_authority(policy_limits *l, const char *spec);
 
 /* Defense-line state of one case, as the rules need it. Users are names;
  * empty when nobody acted yet. */
@@ -67,7 +76,5 @@ typedef struct {
  * when allowed, else one of the POLICY_* codes. */
 const char *policy_check_line(const policy_case *c, int line, const char *actor);
 
-/* Share of automatic decisions line 3 samples, in per mille (default 20). */
-int policy_sample_permille(void);
 
 #endif

@@ -21,7 +21,7 @@
 
 #define PW "yixiang-demo"
 
-enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED };
+enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID };
 
 static yxd_proc P;
 static char *officer, *officer2, *risk, *auditor, *support;
@@ -55,9 +55,13 @@ static int setup(void **state)
     decide(s, A_STALE, OUT_REFER, 'B', 1000000);
     decide(s, A_BAD, OUT_REFER, 'B', 1000000);
     decide(s, A_FEED, OUT_REFER, 'B', 1000000);
+    decide(s, A_MID, OUT_REFER, 'B', 4800000);          /* 48,000 yuan: above the configured 45,000 */
     if (store_user_add(s, "officer2", ROLE_OFFICER, PW, NULL) != 0) return -1;
     store_close(s);
-    if (yxd_proc_start(&P, NULL)) return -1;
+    {
+        const char *extra[] = { "--authority", "officer=45000", NULL };
+        if (yxd_proc_start(&P, extra)) return -1;
+    }
     officer = yx_login(&P, "officer", PW);
     officer2 = yx_login(&P, "officer2", PW);
     risk = yx_login(&P, "risk", PW);
@@ -195,6 +199,20 @@ static void test_above_authority_goes_to_line2(void **state)
     act(risk, NULL, body, &r);
     assert_int_equal(r.status, 403);
     assert_string_equal(yx_error_code(&r), "separation_two_lines");
+    yx_resp_free(&r);
+}
+
+/* The officer's authority is configured at 45,000 yuan: 48,000 goes to line 2. */
+static void test_authority_is_configurable(void **state)
+{
+    char body[256];
+    yx_resp r;
+    (void)state;
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
+             "\"decision\":\"approve\",\"reason\":\"ok\"}", A_MID, version_of(A_MID));
+    act(officer, NULL, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(r.json, "rule")->valuestring, "limit_exceeds_authority");
     yx_resp_free(&r);
 }
 
@@ -428,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_approve_within_authority_is_idempotent),
         cmocka_unit_test(test_stale_version_is_409_with_current),
         cmocka_unit_test(test_above_authority_goes_to_line2),
+        cmocka_unit_test(test_authority_is_configurable),
         cmocka_unit_test(test_override_of_decline_needs_line2_and_is_sampled),
         cmocka_unit_test(test_limit_change_above_authority_needs_line2),
         cmocka_unit_test(test_bad_input_changes_nothing),

@@ -155,10 +155,20 @@ static void test_authority_and_read_only_auditors(void **state)
 {
     char md[4096];
     (void)state;
-    assert_true(policy_authority_fen(ROLE_OFFICER) > 0);
-    assert_true(policy_authority_fen(ROLE_RISK) > policy_authority_fen(ROLE_OFFICER));
-    assert_int_equal(policy_authority_fen(ROLE_AUDITOR), 0);
-    assert_int_equal(policy_authority_fen(ROLE_SUPPORT), 0);
+    {
+    policy_limits l;
+    policy_limits_default(&l);
+    assert_true(l.authority_fen[ROLE_OFFICER] > 0);
+    assert_true(l.authority_fen[ROLE_RISK] > l.authority_fen[ROLE_OFFICER]);
+    assert_int_equal(l.authority_fen[ROLE_AUDITOR], 0);
+    assert_int_equal(l.authority_fen[ROLE_SUPPORT], 0);
+    assert_int_equal(policy_limits_set_authority(&l, "officer=80000"), 0);
+    assert_int_equal(l.authority_fen[ROLE_OFFICER], 8000000);
+    assert_int_equal(policy_limits_set_authority(&l, "wizard=1"), -1);
+    assert_int_equal(policy_limits_set_authority(&l, "officer=-5"), -1);
+    assert_int_equal(policy_limits_set_authority(&l, "officer"), -1);
+    assert_int_equal(l.authority_fen[ROLE_OFFICER], 8000000);
+    }
     /* auditors change nothing except line-3 results */
     assert_false(policy_allows(ROLE_AUDITOR, PERM_ACT_LINE1));
     assert_false(policy_allows(ROLE_AUDITOR, PERM_ACT_LINE2));
