@@ -55,7 +55,11 @@ const route *routes_match(const char *method, const char *path, int64_t *id, int
         int64_t v = 0;
         if (!match(routes[i].pattern, path, &v)) continue;
         *path_known = 1;
-        if (!strcmp(routes[i].method, method)) { *id = v; return &routes[i]; }
+        /* HEAD is GET without the body (libmicrohttpd drops the body). */
+        if (!strcmp(routes[i].method, method) || (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
+            *id = v;
+            return &routes[i];
+        }
     }
     return NULL;
 }

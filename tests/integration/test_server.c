@@ -46,6 +46,10 @@ static void test_healthz(void **state)
     assert_int_equal(r.status, 200);
     assert_string_equal(cJSON_GetObjectItem(r.json, "status")->valuestring, "ok");
     yx_resp_free(&r);
+    assert_int_equal(yx_http("HEAD", &P, "/v1/healthz", NULL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.len, 0);
+    yx_resp_free(&r);
 }
 
 static void test_login_returns_token_role_expiry(void **state)
