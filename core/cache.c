@@ -1,17 +1,19 @@
 /* The console's local cache of application rows (see cache.h): schema and
- * migrations, upsert by version, keyset pages and counts over any
- * combination of filters, and the sync state table. Opening and the
- * statement cache come from core/store.c; the list queries, whose text
- * depends on the filters in use, are prepared once per combination here. */
+ * migrations, where the file lives, the guard against unmasked data, upsert
+ * by version, single rows, and the sync state table. Opening and the
+ * statement cache come from core/store.c; keyset pages and counts are in
+ * cache_list.c. */
 #include "core/cache_int.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/store.h"
 #include "core/util.h"
@@ -75,8 +77,17 @@ static int migrate(cache *c)
 int cache_open(cache **out, const char *path, char *err, size_t errlen)
 {
     cache *c = calloc(1, sizeof *c);
+    int fd;
     *out = NULL;
     if (!c) { snprintf(err, errlen, "out of memory"); return -1; }
+    /* Masked personal data is still personal data: the file (and the WAL
+     * files SQLite makes with the same mode) is for the user alone. */
+    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+        snprintf(err, errlen, "cannot open the cache %s: %s", path, strerror(errno));
+        free(c);
+        return -1;
+    }
+    close(fd);
     /* A cache can always be pulled again: trade durability for speed. */
     if (store_open(&c->st, path, STORE_CREATE | STORE_NOSYNC, err, errlen)) {
         free(c);
@@ -384,19 +395,18 @@ int cache_meta_set(cache *c, const char *key, const char *value)
 
 int cache_clear(cache *c)
 {
-    sqlite3_stmt *a, *b;
+    static const char *const sql[] = { "DELETE FROM app", "DELETE FROM meta" };
     if (store_begin(c->st)) return cache__fail(c, "begin");
-    a = store_stmt(c->st, "DELETE FROM app");
-    if (!a || sqlite3_step(a) != SQLITE_DONE) goto bad;
-    sqlite3_reset(a);
-    b = store_stmt(c->st, "DELETE FROM meta");
-    if (!b || sqlite3_step(b) != SQLITE_DONE) goto bad;
-    sqlite3_reset(b);
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st = store_stmt(c->st, sql[i]);
+        int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+        if (st) sqlite3_reset(st);
+        if (rc != SQLITE_DONE) goto bad;
+    }
     if (store_commit(c->st)) goto bad;
     return 0;
 bad:
     cache__fail(c, "clearing");
-    if (a) sqlite3_reset(a);
     store_rollback(c->st);
     return -1;
 }

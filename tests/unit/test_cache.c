@@ -100,7 +100,10 @@ static void test_open_migrates_once(void **state)
 {
     cache *c = open_cache();
     char v[32];
+    struct stat sb;
     (void)state;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);   /* for the user alone */
     assert_int_equal(cache_meta_set(c, "sync.list_done", "1"), 0);
     cache_close(c);
     c = open_cache();   /* re-running the migrations is a no-op: data stays */
