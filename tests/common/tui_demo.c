@@ -1,17 +1,11 @@
-/* The tui demo program (see tui_demo.h). Rows are computed from their id,
- * so the source costs no memory: newest first, names cycling through a list
- * of eleven with Chinese, Latin and one invalid UTF-8 name, amounts and
- * statuses from hashes. The
- * filter matches names; counts and ranks are computed from the name cycle,
- * the way an indexed store would answer them without a scan. */
+/* The tui demo program (see tui_demo.h): a list screen over the synthetic
+ * rows of tui_demo_data.c, a detail screen, a typed confirmation, a form,
+ * and a flood of data on a registered descriptor. */
 #include "tests/common/tui_demo.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,169 +19,20 @@
 #include "tui/form.h"
 #include "tui/i18n.h"
 #include "tui/table.h"
-#include "tui/text.h"
+#include "tests/common/tui_demo_data.h"
 #include "tests/common/vt_harness.h"
 
-static const char *const names[] = {
-    "欧阳娜娜", "Alice Smith", "司马懿", "Bob Li", "Zhang Wei", "Ünal Öztürk",
-    "Bad\xff\xfename", "Chen Jing", "Maria Garcia", "王小明", "Lee Min-ho",
-};
-#define NNAMES ((long)(sizeof names / sizeof names[0]))
-static const char *const statuses[] = {"approved", "declined", "referred", "pending"};
-static const char *const status_roles[] = {"ok", "error", "warning", NULL};
 
 struct demo {
     struct tui_app *app;
-    long nrows;                 /* ids 0..nrows-1, shown newest (highest) first */
-    int match[NNAMES];          /* which names the current filter matches */
-    char filter[256];
-    int *perm;                  /* order for the name/amount sorts, else NULL */
-    int *inv;
-    int perm_col, perm_desc;
+    struct demo_data data;
     struct tui_table *table;
     int flood_fd;
     long flood_bytes;
     long flood_shown_ms;
 };
 
-enum { COL_ID, COL_NAME, COL_AMOUNT, COL_STATUS, COL_CHANNEL, NCOLS };
 
-static const struct tui_column columns[NCOLS] = {
-    {"id", N_("ID"), 0, 0, TUI_COL_RIGHT | TUI_COL_SORTABLE | TUI_COL_ID},
-    {"name", N_("Name"), 0, 16, TUI_COL_SORTABLE},
-    {"amount", N_("Amount"), 0, 0, TUI_COL_RIGHT | TUI_COL_SORTABLE},
-    {"status", N_("Status"), 0, 0, 0},
-    {"channel", N_("Channel"), 0, 0, TUI_COL_HIDDEN},
-};
-
-static long amount_of(long id) { return (id * 7919 + 13) % 100000; }
-/* Not periodic, so no two pages look alike to the terminal. */
-static int status_of(long id) { return (int)((uint32_t)((uint64_t)id * 2654435761u) >> 30); }
-
-static const struct demo *sort_ctx;
-static int cmp_rows(const void *a, const void *b)
-{
-    long x = *(const int *)a, y = *(const int *)b;
-    int c;
-    if (sort_ctx->perm_col == COL_NAME) c = strcmp(names[x % NNAMES], names[y % NNAMES]);
-    else c = (amount_of(x) > amount_of(y)) - (amount_of(x) < amount_of(y));
-    if (!c) c = (x > y) - (x < y);
-    return sort_ctx->perm_desc ? -c : c;
-}
-
-/* Makes the order match q; natural and id orders need no memory. */
-static void prepare(struct demo *d, const struct tui_table_query *q)
-{
-    if (strcmp(d->filter, q->filter)) {
-        snprintf(d->filter, sizeof d->filter, "%s", q->filter);
-        for (long j = 0; j < NNAMES; j++) d->match[j] = tui_text_find(names[j], q->filter) >= 0;
-    }
-    if ((q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) &&
-        (!d->perm || d->perm_col != q->sort_col || d->perm_desc != q->sort_desc)) {
-        free(d->perm);
-        free(d->inv);
-        d->perm = malloc((size_t)d->nrows * sizeof *d->perm);
-        d->inv = malloc((size_t)d->nrows * sizeof *d->inv);
-        if (!d->perm || !d->inv) abort();
-        for (long i = 0; i < d->nrows; i++) d->perm[i] = (int)i;
-        d->perm_col = q->sort_col;
-        d->perm_desc = q->sort_desc;
-        sort_ctx = d;
-        qsort(d->perm, (size_t)d->nrows, sizeof *d->perm, cmp_rows);
-        for (long i = 0; i < d->nrows; i++) d->inv[d->perm[i]] = (int)i;
-    }
-}
-
-static long id_at(const struct demo *d, const struct tui_table_query *q, long pos)
-{
-    if (q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) return d->perm[pos];
-    if (q->sort_col == COL_ID && !q->sort_desc) return pos;
-    return d->nrows - 1 - pos;
-}
-
-static long pos_of(const struct demo *d, const struct tui_table_query *q, long id)
-{
-    if (q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) return d->inv[id];
-    if (q->sort_col == COL_ID && !q->sort_desc) return id;
-    return d->nrows - 1 - id;
-}
-
-static int matches(const struct demo *d, long id)
-{
-    return !d->filter[0] || d->match[id % NNAMES];
-}
-
-static int add_row(struct tui_rows *out, long id)
-{
-    char key[32], sid[32], amount[32], channel[16];
-    const char *cells[NCOLS], *roles[NCOLS] = {0};
-    snprintf(key, sizeof key, "%ld", id);
-    snprintf(sid, sizeof sid, "%ld", id + 1);
-    snprintf(amount, sizeof amount, "%ld.00", amount_of(id));
-    snprintf(channel, sizeof channel, "ch%ld", id % 4);
-    cells[COL_ID] = sid;
-    cells[COL_NAME] = names[id % NNAMES];
-    cells[COL_AMOUNT] = amount;
-    cells[COL_STATUS] = statuses[status_of(id)];
-    cells[COL_CHANNEL] = channel;
-    roles[COL_STATUS] = status_roles[status_of(id)];
-    return tui_rows_add(out, key, cells, roles);
-}
-
-static int demo_fetch(void *ctx, const struct tui_table_query *q, const char *key, int dir,
-                      int n, struct tui_rows *out)
-{
-    struct demo *d = ctx;
-    long pos, got = 0;
-    prepare(d, q);
-    if (!key) pos = dir == TUI_FETCH_BEFORE ? d->nrows - 1 : 0;
-    else {
-        char *end;
-        long id = strtol(key, &end, 10);
-        if (*end || id < 0 || id >= d->nrows) return -1;
-        pos = pos_of(d, q, id) + dir;
-    }
-    if (dir == TUI_FETCH_FROM) dir = TUI_FETCH_AFTER;
-    for (; pos >= 0 && pos < d->nrows && got < n; pos += dir) {
-        long id = id_at(d, q, pos);
-        if (!matches(d, id)) continue;
-        if (add_row(out, id) < 0) return -1;
-        got++;
-    }
-    return 0;
-}
-
-/* Matching ids below `below` (all when below = nrows). */
-static long count_below(const struct demo *d, long below)
-{
-    long c = 0;
-    if (!d->filter[0]) return below;
-    for (long j = 0; j < NNAMES; j++)
-        if (d->match[j] && below > j) c += (below - j + NNAMES - 1) / NNAMES;
-    return c;
-}
-
-static long demo_count(void *ctx, const struct tui_table_query *q)
-{
-    struct demo *d = ctx;
-    prepare(d, q);
-    return count_below(d, d->nrows);
-}
-
-static long demo_rank(void *ctx, const struct tui_table_query *q, const char *key)
-{
-    struct demo *d = ctx;
-    long id = strtol(key, NULL, 10), r = 0;
-    prepare(d, q);
-    if (q->sort_col == COL_NAME || q->sort_col == COL_AMOUNT) {
-        for (long p = 0; p < d->inv[id]; p++) r += matches(d, d->perm[p]);
-        return r;
-    }
-    if (q->sort_col == COL_ID && !q->sort_desc) return count_below(d, id);
-    return count_below(d, d->nrows) - count_below(d, id + 1);
-}
-
-static void describe_row(struct tui_detail *dv, long id);
 
 /* ---- the detail screen ---- */
 
@@ -203,7 +48,7 @@ static int detail_open(struct tui_screen *s, const void *arg)
     if (!(p->d = tui_detail_new())) return -1;
     snprintf(v, sizeof v, "Row %ld", id + 1);
     tui_screen_subtitle(s, v);
-    describe_row(p->d, id);
+    demo_describe_row(p->d, id);
     tui_detail_focus(s, p->d);
     return 0;
 }
@@ -254,24 +99,6 @@ struct list_priv {
     struct tui_detail *preview;
 };
 
-/* Fills a detail view with the row's fields (the detail screen and the
- * preview below the list show the same). */
-static void describe_row(struct tui_detail *dv, long id)
-{
-    char v[64];
-    tui_detail_clear(dv);
-    tui_detail_section(dv, "Applicant");
-    tui_detail_field(dv, "Name", names[id % NNAMES], NULL);
-    snprintf(v, sizeof v, "%ld", id + 1);
-    tui_detail_field(dv, "ID", v, NULL);
-    tui_detail_section(dv, "Loan");
-    snprintf(v, sizeof v, "%ld.00", amount_of(id));
-    tui_detail_field(dv, "Amount", v, NULL);
-    tui_detail_field(dv, "Status", statuses[status_of(id)], status_roles[status_of(id)]);
-    tui_detail_field(dv, "Note", "A long note that wraps over more than one line when the "
-                     "window is narrow, to show wrapping by display columns: 备注可以很长。", NULL);
-}
-
 static int list_open(struct tui_screen *s, const void *arg)
 {
     struct list_priv *p = tui_screen_priv(s);
@@ -302,7 +129,7 @@ static void list_draw(struct tui_screen *s, WINDOW *w)
     struct tui_app *app = tui_screen_app(s);
     const char *key = tui_table_selected_key(p->d->table);
     if (p->detail_rows > 1) {
-        describe_row(p->preview, key ? strtol(key, NULL, 10) : 0);
+        demo_describe_row(p->preview, key ? strtol(key, NULL, 10) : 0);
         if (key) tui_detail_draw(p->preview, w, p->list_rows + 1, 0, p->detail_rows - 1, p->cols,
                                  tui_app_theme(app), tui_app_ascii(app));
         wattrset(w, tui_theme_attr(tui_app_theme(app), TUI_ROLE_BORDER));
@@ -322,10 +149,10 @@ static int list_action(struct tui_screen *s, const struct tui_action *a)
     if (a->id == TUI_ACT_OPEN && key) return tui_push(app, &detail_ops, key) == 0 ? TUI_REDRAW : TUI_HANDLED;
     if (tui_action_is(a, "approve") && key) {
         char msg[128];
-        const char *amount = tui_table_selected_cell(p->d->table, COL_AMOUNT);
+        const char *amount = tui_table_selected_cell(p->d->table, DEMO_COL_AMOUNT);
         struct tui_confirm c = {"Approve", msg, "Approve", amount, 1, TAG_APPROVE};
         snprintf(msg, sizeof msg, "Approve row %s for %s?",
-                 tui_table_selected_cell(p->d->table, COL_ID), amount);
+                 tui_table_selected_cell(p->d->table, DEMO_COL_ID), amount);
         tui_confirm_open(app, &c);
         return TUI_REDRAW;
     }
@@ -334,15 +161,12 @@ static int list_action(struct tui_screen *s, const struct tui_action *a)
         return TUI_REDRAW;
     }
     if (tui_action_is(a, "insert")) {
-        p->d->nrows += 3;
-        free(p->d->perm);
-        free(p->d->inv);
-        p->d->perm = p->d->inv = NULL;
+        demo_data_grow(&p->d->data, 3);
         tui_table_reload(p->d->table);
         return TUI_REDRAW;
     }
     if (a->id == TUI_ACT_DIALOG_DONE) {
-        if (a->ok) tui_toast(app, TUI_TOAST_OK, "Approved row %s", tui_table_selected_cell(p->d->table, COL_ID));
+        if (a->ok) tui_toast(app, TUI_TOAST_OK, "Approved row %s", tui_table_selected_cell(p->d->table, DEMO_COL_ID));
         else tui_toast(app, TUI_TOAST_INFO, "Not approved");
         return TUI_REDRAW;
     }
@@ -420,7 +244,7 @@ static int start_flood(void)
 int tui_demo_main(int argc, char **argv)
 {
     struct demo d;
-    struct tui_table_source src = {demo_fetch, demo_count, demo_rank, &d};
+    struct tui_table_source src;
     struct tui_config cfg;
     struct tui_app *app;
     char err[512];
@@ -428,7 +252,7 @@ int tui_demo_main(int argc, char **argv)
     const char *datadir = getenv("YX_DATADIR");
     memset(&d, 0, sizeof d);
     memset(&cfg, 0, sizeof cfg);
-    d.nrows = 1000;
+    d.data.nrows = 1000;
     d.flood_fd = -1;
     cfg.app_name = "yixiang";
     cfg.datadir = datadir ? datadir : "assets";
@@ -437,7 +261,7 @@ int tui_demo_main(int argc, char **argv)
     cfg.screens = demo_screens;
     cfg.nscreens = sizeof demo_screens / sizeof demo_screens[0];
     for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "--rows=", 7)) d.nrows = atol(argv[i] + 7);
+        if (!strncmp(argv[i], "--rows=", 7)) d.data.nrows = atol(argv[i] + 7);
         else if (!strcmp(argv[i], "--flood")) flood = 1;
         else if (!strncmp(argv[i], "--theme=", 8)) cfg.theme = argv[i] + 8;
         else if (!strcmp(argv[i], "--ascii")) cfg.ascii_lines = 1;
@@ -450,12 +274,13 @@ int tui_demo_main(int argc, char **argv)
             return 2;
         }
     }
-    if (d.nrows < 0 || d.nrows > 100000000) {
+    if (d.data.nrows < 0 || d.data.nrows > 100000000) {
         fprintf(stderr, "tui demo: --rows out of range\n");
         return 2;
     }
     tui_i18n_init("yixiang", getenv("YX_LOCALEDIR"));
-    if (!(d.table = tui_table_new(columns, NCOLS, &src))) return 1;
+    demo_data_source(&d.data, &src);
+    if (!(d.table = tui_table_new(demo_columns, DEMO_NCOLS, &src))) return 1;
     if (!(app = tui_app_new(&cfg, err, sizeof err))) {
         fprintf(stderr, "tui demo: %s\n", err);
         tui_table_free(d.table);
@@ -478,8 +303,7 @@ int tui_demo_main(int argc, char **argv)
     if (rc < 0) fprintf(stderr, "tui demo: %s\n", err);
     tui_app_free(app);
     tui_table_free(d.table);
-    free(d.perm);
-    free(d.inv);
+    demo_data_free(&d.data);
     if (d.flood_fd >= 0) close(d.flood_fd);
     return rc < 0 ? 1 : rc;
 }
