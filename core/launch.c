@@ -50,14 +50,15 @@ int launch_find_yxd(char *buf, size_t n, char *err, size_t errlen)
 /* The child side of a spawn: own process group, stdin from /dev/null,
  * stdout to out_fd (or the log), stderr to the log, SIGTERM when the
  * parent dies. Never returns. */
-static void child_exec(const char **argv, int out_fd, const char *log)
+static void child_exec(const char **argv, int out_fd, const char *log, pid_t parent)
 {
     int null = open("/dev/null", O_RDWR);
+    sigset_t none;
     int logfd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0600) : -1;
     if (logfd < 0) logfd = null;
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() == 1) _exit(127);   /* the parent is already gone */
+    if (getppid() != parent) _exit(127);   /* the parent is already gone */
     dup2(null, 0);
     dup2(out_fd >= 0 ? out_fd : logfd, 1);
     dup2(logfd, 2);
@@ -65,6 +66,8 @@ static void child_exec(const char **argv, int out_fd, const char *log)
     signal(SIGPIPE, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     execv(argv[0], (char *const *)(void *)argv);
     dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
@@ -91,7 +94,7 @@ int launch_demo_db(const char *yxd, const char *dir, int napps, const char *log,
     char tmp[1200], key[1200], num[24], why[256];
     const char *argv[12];
     int status;
-    pid_t pid;
+    pid_t pid, parent;
     if (created) *created = 0;
     if ((size_t)snprintf(db, dbn, "%s/demo.db", dir) >= dbn) {
         snprintf(err, errlen, "demo database path too long");
@@ -103,9 +106,10 @@ int launch_demo_db(const char *yxd, const char *dir, int napps, const char *log,
     snprintf(num, sizeof num, "%d", napps);
     argv[0] = yxd; argv[1] = "init"; argv[2] = "--db"; argv[3] = tmp;
     argv[4] = "--demo"; argv[5] = num; argv[6] = "--key-file"; argv[7] = key; argv[8] = NULL;
+    parent = getpid();
     pid = fork();
     if (pid < 0) { snprintf(err, errlen, "cannot start yxd init: %s", strerror(errno)); return -1; }
-    if (pid == 0) child_exec(argv, -1, log);
+    if (pid == 0) child_exec(argv, -1, log, parent);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         last_line(log, why, sizeof why);
@@ -136,10 +140,12 @@ int launch_serve(launch_server *p, const char *yxd, const char *db, const char *
     char line[256], why[256];
     size_t len = 0;
     int o[2];
+    pid_t parent;
     struct timespec t0;
     memset(p, 0, sizeof *p);
     if (pipe(o)) { snprintf(err, errlen, "pipe: %s", strerror(errno)); return -1; }
     fcntl(o[0], F_SETFD, FD_CLOEXEC);   /* later children must not hold it */
+    parent = getpid();
     p->pid = fork();
     if (p->pid < 0) {
         p->pid = 0;
@@ -148,7 +154,7 @@ int launch_serve(launch_server *p, const char *yxd, const char *db, const char *
         snprintf(err, errlen, "cannot start yxd: %s", strerror(errno));
         return -1;
     }
-    if (p->pid == 0) child_exec(argv, o[1], log);
+    if (p->pid == 0) child_exec(argv, o[1], log, parent);
     close(o[1]);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* The first line, byte by byte so nothing after it is consumed. */
