@@ -50,7 +50,8 @@ static int dialog_open(struct tui_screen *s, const void *arg)
     d->button = d->has_typed ? 2 : 0;
     mw = tui_text_width(d->message);
     d->width = mw + 6 < 60 ? (mw + 6 > 36 ? mw + 6 : 36) : 60;
-    rows = message_lines(d->message, d->width - 4) + 5 + (d->has_typed ? 3 : 0);
+    /* frame, message, error line, buttons, frame; typed: gap, prompt, input */
+    rows = message_lines(d->message, d->width - 4) + 4 + (d->has_typed ? 3 : 0);
     tui__modal_size(s, rows, d->width);
     if (d->has_typed) {
         struct tui_focus f = {"dialog", NULL, NULL, 1, NULL, NULL};

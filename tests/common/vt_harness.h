@@ -93,8 +93,10 @@ void vt_set_timeout(int ms);
 void vt_close(void);
 
 /* Compares the screen with an expected text file (same format as
- * vt_screen_text). On mismatch prints a line diff to stderr and returns -1.
- * With YX_UPDATE_FIXTURES=1 in the environment it rewrites the file. */
+ * vt_screen_text; "{{any}}" in a line stands for the rest of that line, for
+ * clocks and the like). On mismatch prints the differing lines to stderr and
+ * returns -1. With YX_UPDATE_FIXTURES=1 in the environment it writes the
+ * file instead, keeping lines that still match through their wildcard. */
 int vt_expect_file(const char *path);
 
 #endif

@@ -279,6 +279,21 @@ static void test_ascii_lines(void **state)
     assert_int_equal(tui_demo_quit(1), 0);
 }
 
+/* Whole screens against the files in tests/fixtures/screens. */
+static void test_screens_match_fixtures(void **state)
+{
+    (void)state;
+    assert_int_equal(tui_demo_start(NULL, NULL, 24, 80), 0);
+    assert_int_equal(vt_expect_file("tests/fixtures/screens/tui_list_80x24.txt"), 0);
+    vt_send("?");
+    assert_int_equal(vt_wait_text("Keys for Applications", 3000), 0);
+    assert_int_equal(vt_expect_file("tests/fixtures/screens/tui_help_80x24.txt"), 0);
+    vt_send("qa");
+    assert_int_equal(vt_wait_text("to confirm", 3000), 0);
+    assert_int_equal(vt_expect_file("tests/fixtures/screens/tui_confirm_80x24.txt"), 0);
+    assert_int_equal(tui_demo_quit(1), 0);
+}
+
 static void expect_chinese(const char *const *env)
 {
     assert_int_equal(tui_demo_spawn(NULL, env, 24, 80), 0);
@@ -336,6 +351,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_eight_colours),
         cmocka_unit_test(test_watermark_and_status),
         cmocka_unit_test(test_ascii_lines),
+        cmocka_unit_test(test_screens_match_fixtures),
         cmocka_unit_test(test_accessible_cursor_on_selection),
     };
     int demo = tui_demo_maybe(argc, argv);
