@@ -41,7 +41,10 @@ struct server {
 
     /* group commit (server_write.c) */
     store *writer;               /* the only connection that writes */
-    pthread_t wthread;
+    store *checkpointer;         /* copies the WAL back, beside the writer */
+    pthread_t wthread, cthread;
+    pthread_cond_t ccv;
+    int crunning;
     pthread_mutex_t wmu;
     pthread_cond_t wcv, wdone;
     struct write_job *wqueue, *wtail;

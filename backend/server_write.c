@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend/server_int.h"
 
@@ -100,18 +101,54 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
     return j.rc;
 }
 
+/* Copies the WAL back into the database once a second, beside the writer
+ * (a passive checkpoint never blocks it), so no request waits for a
+ * checkpoint inside a commit. */
+static void *checkpointer_main(void *arg)
+{
+    server *s = arg;
+    pthread_mutex_lock(&s->wmu);
+    while (!s->wstop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&s->ccv, &s->wmu, &until);
+        if (s->wstop) break;
+        pthread_mutex_unlock(&s->wmu);
+        sqlite3_wal_checkpoint_v2(store_db(s->checkpointer), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&s->wmu);
+    }
+    pthread_mutex_unlock(&s->wmu);
+    return NULL;
+}
+
 int server_writer_start(server *s, char *err, size_t errlen)
 {
     pthread_mutex_init(&s->wmu, NULL);
     pthread_cond_init(&s->wcv, NULL);
     pthread_cond_init(&s->wdone, NULL);
+    pthread_cond_init(&s->ccv, NULL);
     s->wstarted = 1;
     if (store_open(&s->writer, s->cfg.db_path, 0, err, errlen)) return -1;
+    /* Savepoints keep their undo data in memory rather than in a temp file
+     * created and removed per job; a larger page cache keeps the hot index
+     * pages of a batch in memory. */
+    if (exec(s->writer, "PRAGMA temp_store=MEMORY") || exec(s->writer, "PRAGMA cache_size=-32768") ||
+        exec(s->writer, "PRAGMA wal_autocheckpoint=0")) {
+        snprintf(err, errlen, "cannot configure the writer: %s", sqlite3_errmsg(store_db(s->writer)));
+        return -1;
+    }
+    if (store_open(&s->checkpointer, s->cfg.db_path, 0, err, errlen)) return -1;
     if (pthread_create(&s->wthread, NULL, writer_main, s)) {
         snprintf(err, errlen, "cannot start the writer thread");
         return -1;
     }
     s->wrunning = 1;
+    if (pthread_create(&s->cthread, NULL, checkpointer_main, s)) {
+        snprintf(err, errlen, "cannot start the checkpoint thread");
+        return -1;
+    }
+    s->crunning = 1;
     return 0;
 }
 
@@ -122,14 +159,26 @@ void server_writer_stop(server *s)
         pthread_mutex_lock(&s->wmu);
         s->wstop = 1;
         pthread_cond_signal(&s->wcv);
+        pthread_cond_signal(&s->ccv);
         pthread_mutex_unlock(&s->wmu);
         pthread_join(s->wthread, NULL);   /* finishes the queued jobs first */
         s->wrunning = 0;
     }
+    if (s->crunning) {
+        pthread_mutex_lock(&s->wmu);
+        s->wstop = 1;
+        pthread_cond_signal(&s->ccv);
+        pthread_mutex_unlock(&s->wmu);
+        pthread_join(s->cthread, NULL);
+        s->crunning = 0;
+    }
+    store_close(s->checkpointer);
+    s->checkpointer = NULL;
     store_close(s->writer);
     s->writer = NULL;
     pthread_mutex_destroy(&s->wmu);
     pthread_cond_destroy(&s->wcv);
     pthread_cond_destroy(&s->wdone);
+    pthread_cond_destroy(&s->ccv);
     s->wstarted = 0;
 }
