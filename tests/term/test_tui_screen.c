@@ -279,6 +279,31 @@ static void test_ascii_lines(void **state)
     assert_int_equal(tui_demo_quit(1), 0);
 }
 
+/* Very small and odd sizes: every screen and dialog still opens and closes
+ * without a crash, and the program answers at its normal size after. */
+static void test_tiny_and_odd_sizes(void **state)
+{
+    static const int sizes[][2] = {{5, 20}, {1, 1}, {2, 5}, {3, 3}, {4, 100}, {60, 10}};
+    (void)state;
+    assert_int_equal(tui_demo_start(NULL, NULL, 24, 80), 0);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        assert_int_equal(vt_resize(sizes[i][0], sizes[i][1]), 0);
+        assert_int_equal(vt_wait_quiet(50), 0);
+        vt_send("j?");
+        assert_int_equal(vt_wait_quiet(30), 0);
+        vt_send("q:nope\r");
+        assert_int_equal(vt_wait_quiet(30), 0);
+        vt_send("a");
+        assert_int_equal(vt_wait_quiet(30), 0);
+        vt_send("\033");
+        assert_int_equal(vt_wait_quiet(30), 0);
+    }
+    assert_int_equal(vt_resize(24, 80), 0);
+    vt_send("j");
+    assert_int_equal(vt_wait_text("row 8 of 1000", 3000), 0);
+    assert_int_equal(tui_demo_quit(0), 0);
+}
+
 /* Whole screens against the files in tests/fixtures/screens. */
 static void test_screens_match_fixtures(void **state)
 {
@@ -352,6 +377,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_watermark_and_status),
         cmocka_unit_test(test_ascii_lines),
         cmocka_unit_test(test_screens_match_fixtures),
+        cmocka_unit_test(test_tiny_and_odd_sizes),
         cmocka_unit_test(test_accessible_cursor_on_selection),
     };
     int demo = tui_demo_maybe(argc, argv);
