@@ -61,7 +61,7 @@ static void stamp(sync_job *s)
     cache_meta_set(s->ca, META_SYNCED, now);  /* informative only */
 }
 
-static void fail_round(sync_job *s, const char *msg)
+static void fail_msg(sync_job *s, const char *msg)
 {
     yx_strlcpy(s->st.error, msg, sizeof s->st.error);
     s->st.state = SYNC_FAILED;
@@ -70,11 +70,19 @@ static void fail_round(sync_job *s, const char *msg)
     notify(s);
 }
 
+/* A request failed: 401 means the session is over, which retrying cannot
+ * mend. */
+static void fail_round(sync_job *s, const client_error *e)
+{
+    s->st.logged_out = e->status == 401;
+    fail_msg(s, e->message);
+}
+
 /* Stores rows; on failure ends the round and returns -1. */
 static int store_rows(sync_job *s, const app_row *rows, int n, int *changed)
 {
     if (cache_upsert(s->ca, rows, n, changed) == 0) return 0;
-    fail_round(s, cache_errmsg(s->ca));
+    fail_msg(s, cache_errmsg(s->ca));
     return -1;
 }
 
@@ -86,7 +94,7 @@ static int list_request(sync_job *s, const char *after)
     client_query q = { .after = after && *after ? after : NULL, .limit = s->page_size };
     client_error e;
     if (client_list_async(s->cl, &q, on_page, s, &e)) {
-        fail_round(s, e.message);
+        fail_round(s, &e);
         return -1;
     }
     s->inflight = 1;
@@ -97,7 +105,7 @@ static int feed_request(sync_job *s, int wait)
 {
     client_error e;
     if (client_feed_async(s->cl, s->since, wait, on_feed, s, &e)) {
-        fail_round(s, e.message);
+        fail_round(s, &e);
         return -1;
     }
     s->inflight = 1;
@@ -121,7 +129,7 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
     int changed = 0;
     char next[48];
     s->inflight = 0;
-    if (rc) { fail_round(s, e->message); return; }
+    if (rc) { fail_round(s, e); return; }
     if (store_rows(s, page->rows, page->n, &changed)) {
         client_page_free(page);
         return;
@@ -134,7 +142,7 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
         client_page_free(page);
         s->complete = 1;
         if (cache_meta_set(s->ca, META_COMPLETE, "1") || cache_meta_set(s->ca, META_RESUME, NULL)) {
-            fail_round(s, cache_errmsg(s->ca));
+            fail_msg(s, cache_errmsg(s->ca));
             return;
         }
         list_done(s);
@@ -155,7 +163,7 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
     /* Only a pull heading for the end of the list moves the resume point;
      * catching up at the top must not lose the deeper one. */
     if (!s->complete && (s->resuming || !s->resume[0])) {
-        if (cache_meta_set(s->ca, META_RESUME, next)) { fail_round(s, cache_errmsg(s->ca)); return; }
+        if (cache_meta_set(s->ca, META_RESUME, next)) { fail_msg(s, cache_errmsg(s->ca)); return; }
         yx_strlcpy(s->resume, next, sizeof s->resume);
         s->resuming = 1;
     }
@@ -169,7 +177,7 @@ static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e)
     int changed = 0, was = s->st.state;
     char buf[32];
     s->inflight = 0;
-    if (rc) { fail_round(s, e->message); return; }
+    if (rc) { fail_round(s, e); return; }
     if (store_rows(s, f->rows, f->n, &changed)) {
         client_feed_free(f);
         return;
@@ -178,7 +186,7 @@ static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e)
     snprintf(buf, sizeof buf, "%" PRId64, f->next);
     if (cache_meta_set(s->ca, META_SINCE, buf)) {
         client_feed_free(f);
-        fail_round(s, cache_errmsg(s->ca));
+        fail_msg(s, cache_errmsg(s->ca));
         return;
     }
     s->since = f->next;
@@ -197,10 +205,10 @@ static void on_head(void *ctx, int rc, int64_t last, const client_error *e)
     sync_job *s = ctx;
     char buf[32];
     s->inflight = 0;
-    if (rc) { fail_round(s, e->message); return; }
+    if (rc) { fail_round(s, e); return; }
     /* Remembered before the pull: whatever changes during it is replayed. */
     snprintf(buf, sizeof buf, "%" PRId64, last);
-    if (cache_meta_set(s->ca, META_SINCE, buf)) { fail_round(s, cache_errmsg(s->ca)); return; }
+    if (cache_meta_set(s->ca, META_SINCE, buf)) { fail_msg(s, cache_errmsg(s->ca)); return; }
     s->since = last;
     s->have_since = 1;
     list_request(s, NULL);
@@ -215,17 +223,18 @@ int sync_start(sync_job *s)
     memset(&s->st, 0, offsetof(sync_status, rounds));
     s->st.error[0] = '\0';
     s->st.live = 0;
+    s->st.logged_out = 0;
     s->st.state = SYNC_RUNNING;
     s->resuming = 0;
     s->complete = cache_meta_get(s->ca, META_COMPLETE, v, sizeof v) == 0 && !strcmp(v, "1");
     rc = cache_meta_get(s->ca, META_RESUME, s->resume, sizeof s->resume);
     if (rc) s->resume[0] = '\0';
-    if (rc < 0) { fail_round(s, cache_errmsg(s->ca)); return -1; }
+    if (rc < 0) { fail_msg(s, cache_errmsg(s->ca)); return -1; }
     s->have_since = cache_meta_get(s->ca, META_SINCE, v, sizeof v) == 0 &&
                     yx_parse_i64(v, 0, INT64_MAX, &s->since) == 0;
     notify(s);
     if (s->feed_wait > 0 && !s->have_since) {
-        if (client_head_async(s->cl, on_head, s, &e)) { fail_round(s, e.message); return -1; }
+        if (client_head_async(s->cl, on_head, s, &e)) { fail_round(s, &e); return -1; }
         s->inflight = 1;
         return 0;
     }

@@ -30,6 +30,7 @@ typedef struct {
     int  pages;
     int  rounds;        /* rounds finished (done or failed) */
     int  live;          /* following the change feed */
+    int  logged_out;    /* SYNC_FAILED because the server ended the session */
     char error[320];    /* SYNC_FAILED: one line for people */
 } sync_status;
 

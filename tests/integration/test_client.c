@@ -343,6 +343,7 @@ static void test_sync_failure_reported(void **state)
     loop_run(&l, &probe.done);
     assert_int_equal(sync_get(job)->state, SYNC_FAILED);
     assert_non_null(strstr(sync_get(job)->error, "401"));
+    assert_true(sync_get(job)->logged_out);    /* retrying would not help */
     assert_int_equal(cache_count(ca, NULL), 0);
     sync_free(job);
     client_free(c);
