@@ -129,6 +129,47 @@ static void test_dispute_flow(void **state)
     yx_resp_free(&r);
 }
 
+static void test_dispute_assign_and_request_info(void **state)
+{
+    char body[300];
+    yx_resp r;
+    double id, v;
+    (void)state;
+    act(support, "{\"type\":\"dispute_open\",\"application_id\":5,\"category\":\"data_correction\","
+                 "\"message\":\"wrong employer on file\"}", &r);
+    assert_int_equal(r.status, 200);
+    id = num(r.json, "record", "id");
+    v = num(r.json, "record", "version");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"dispute_assign\",\"dispute_id\":%.0f,\"version\":%.0f,"
+             "\"assignee\":\"officer\"}", id, v);
+    act(support, body, &r);
+    assert_int_equal(r.status, 422);   /* only support or risk take disputes */
+    assert_string_equal(yx_error_code(&r), "bad_assignee");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"dispute_assign\",\"dispute_id\":%.0f,\"version\":%.0f,"
+             "\"assignee\":\"support\"}", id, v);
+    act(support, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "record"), "assignee")->valuestring, "support");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"dispute_request_info\",\"dispute_id\":%.0f,\"version\":%.0f,"
+             "\"reason\":\"need the employment contract\"}", id, v + 1);
+    act(support, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "record"), "status")->valuestring,
+                        "info_requested");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "/v1/disputes/%.0f", id);
+    assert_int_equal(yx_http("GET", &P, body, officer, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "messages")), 2);
+    yx_resp_free(&r);
+    assert_int_equal(yx_http("GET", &P, "/v1/disputes/999999", officer, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 404);
+    yx_resp_free(&r);
+}
+
 static void test_overdue_disputes_are_flagged(void **state)
 {
     yx_resp r;
@@ -292,6 +333,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dispute_flow),
+        cmocka_unit_test(test_dispute_assign_and_request_info),
         cmocka_unit_test(test_overdue_disputes_are_flagged),
         cmocka_unit_test(test_reads_are_audited_and_paged),
         cmocka_unit_test(test_checkpoints_are_signed),
