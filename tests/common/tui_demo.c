@@ -316,11 +316,18 @@ int tui_demo_maybe(int argc, char **argv)
 
 int tui_demo_spawn(const char *const *args, const char *const *env, int rows, int cols)
 {
-    const char *argv[32] = {"/proc/self/exe", "--tui-demo"};
-    int n = 2;
+    /* The same start for everyone: English, colour allowed, no personal
+     * keymap; the caller's entries come after and win. */
+    static const char *const defaults[] = {"LANG=C.UTF-8", "LC_ALL", "LC_MESSAGES", "LANGUAGE",
+                                           "NO_COLOR", "XDG_CONFIG_HOME=/nonexistent/yx-config"};
+    const char *argv[32] = {"/proc/self/exe", "--tui-demo"}, *envv[48];
+    int n = 2, m = 0;
     for (int i = 0; args && args[i] && n < 31; i++) argv[n++] = args[i];
     argv[n] = NULL;
-    return vt_spawn(argv, env, rows, cols);
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) envv[m++] = defaults[i];
+    for (int i = 0; env && env[i] && m < 47; i++) envv[m++] = env[i];
+    envv[m] = NULL;
+    return vt_spawn(argv, envv, rows, cols);
 }
 
 int tui_demo_start(const char *const *args, const char *const *env, int rows, int cols)

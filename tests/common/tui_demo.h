@@ -17,8 +17,9 @@ int tui_demo_main(int argc, char **argv);
 int tui_demo_maybe(int argc, char **argv);
 
 /* Starts this test binary's demo on a rows x cols terminal (vt_spawn):
- * args are extra demo options, env as for vt_spawn; both may be NULL.
- * 0 or -1. */
+ * args are extra demo options, env as for vt_spawn applied over a fixed
+ * start (LANG=C.UTF-8, no LC_ALL/LANGUAGE/NO_COLOR, no user keymap); both
+ * may be NULL. 0 or -1. */
 int tui_demo_spawn(const char *const *args, const char *const *env, int rows, int cols);
 
 /* tui_demo_spawn, then waits for the first full screen of a demo with the

@@ -283,7 +283,7 @@ static void test_ascii_lines(void **state)
  * without a crash, and the program answers at its normal size after. */
 static void test_tiny_and_odd_sizes(void **state)
 {
-    static const int sizes[][2] = {{5, 20}, {1, 1}, {2, 5}, {3, 3}, {4, 100}, {60, 10}};
+    static const int sizes[][2] = {{5, 20}, {1, 1}, {3, 3}, {60, 10}};
     (void)state;
     assert_int_equal(tui_demo_start(NULL, NULL, 24, 80), 0);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
