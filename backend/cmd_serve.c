@@ -19,9 +19,10 @@ static const char usage_text[] =
     "  --listen ADDR:PORT     address to bind (required); port 0 picks a free one\n"
     "  --tls-cert FILE        PEM certificate; serve HTTPS (with --tls-key)\n"
     "  --tls-key FILE         PEM private key\n"
-    "  --key-file FILE        Ed25519 audit signing key, created 0600 if missing\n"
+    "  --key-file FILE        personal-data key, as given to yxd init\n"
+    "                         (default: FILE.key beside the database)\n"
+    "  --audit-key FILE       Ed25519 audit signing key, created 0600 if missing\n"
     "                         (default: FILE.audit.key beside the database)\n"
-    "  --data-key FILE        personal-data key (default: FILE.key, made by yxd init)\n"
     "  --strategy FILE        decision strategy (default: strategies/default.json\n"
     "                         in the assets directory, $YX_DATADIR)\n"
     "  --authority ROLE=YUAN  largest limit ROLE grants without line 2 (repeatable;\n"
@@ -66,7 +67,7 @@ int cmd_serve(int argc, char **argv)
         else if (!strcmp(a, "--tls-cert")) cfg.tls_cert = v;
         else if (!strcmp(a, "--tls-key")) cfg.tls_key = v;
         else if (!strcmp(a, "--key-file")) cfg.key_file = v;
-        else if (!strcmp(a, "--data-key")) cfg.data_key_file = v;
+        else if (!strcmp(a, "--audit-key")) cfg.audit_key_file = v;
         else if (!strcmp(a, "--strategy")) cfg.strategy = v;
         else if (!strcmp(a, "--authority")) {
             if (policy_limits_set_authority(&cfg.limits, v)) {

@@ -27,8 +27,8 @@ typedef struct srv_config {
     const char *listen;           /* "ADDR:PORT"; port 0 picks a free one */
     const char *tls_cert;         /* PEM files; both or neither */
     const char *tls_key;
-    const char *key_file;         /* Ed25519 audit signing key (0600) */
-    const char *data_key_file;    /* personal-data sealing key (yxd init makes it) */
+    const char *audit_key_file;   /* Ed25519 audit signing key (0600) */
+    const char *key_file;         /* personal-data key, as in yxd init --key-file */
     const char *strategy;         /* decision strategy JSON */
     int max_connections;          /* 0: default */
     int request_timeout_s;        /* idle connection timeout; 0: default */

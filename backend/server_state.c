@@ -93,12 +93,14 @@ int server_state_init(server *s, char *err, size_t errlen)
     s->pool.idle[s->pool.nidle++] = first;
     s->pool.open = 1;
 
-    if (s->cfg.key_file) yx_strlcpy(keypath, s->cfg.key_file, sizeof keypath);
+    if (s->cfg.audit_key_file) yx_strlcpy(keypath, s->cfg.audit_key_file, sizeof keypath);
     else snprintf(keypath, sizeof keypath, "%s.audit.key", s->cfg.db_path);
     if (audit_key_load(keypath, &s->key, err, errlen)) return -1;
-    if (s->cfg.data_key_file) yx_strlcpy(keypath, s->cfg.data_key_file, sizeof keypath);
+    if (s->cfg.key_file) yx_strlcpy(keypath, s->cfg.key_file, sizeof keypath);
     else snprintf(keypath, sizeof keypath, "%s.key", s->cfg.db_path);
-    if (crypto_key_load(keypath, 1, &s->data_key, err, errlen)) return -1;
+    /* Never made here: a new key would silently seal new customers under
+     * a key the old ones do not open with. yxd init makes it. */
+    if (crypto_key_load(keypath, 0, &s->data_key, err, errlen)) return -1;
     {
         char strategy[4096], why[400];
         if (s->cfg.strategy) yx_strlcpy(strategy, s->cfg.strategy, sizeof strategy);
