@@ -332,6 +332,22 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
     assert_int_equal(yx_http("GET", &P, "/v1/alerts", officer, NULL, NULL, &r), 0);
     assert_int_equal(r.status, 403);
     yx_resp_free(&r);
+    /* the alert is in line 2's change feed, and not in line 1's */
+    {
+        int seen_risk = 0, seen_officer = 0;
+        assert_int_equal(yx_http("GET", &P, "/v1/changes?since=0&limit=1000", risk, NULL, NULL, &r), 0);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+            if (!strcmp(cJSON_GetObjectItem(it, "kind")->valuestring, "alert") &&
+                !strcmp(cJSON_GetObjectItem(cJSON_GetObjectItem(it, "record"), "kind")->valuestring, "abnormal_access"))
+                seen_risk++;
+        yx_resp_free(&r);
+        assert_int_equal(yx_http("GET", &P, "/v1/changes?since=0&limit=1000", officer, NULL, NULL, &r), 0);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+            if (!strcmp(cJSON_GetObjectItem(it, "kind")->valuestring, "alert")) seen_officer++;
+        yx_resp_free(&r);
+        assert_int_equal(seen_risk, 1);
+        assert_int_equal(seen_officer, 0);
+    }
     free(body);
     free(risk);
     free(sup);
