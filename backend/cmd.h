@@ -11,6 +11,7 @@ int cmd_user(int argc, char **argv);
 int cmd_channel(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
@@ -22,6 +23,7 @@ int cmd_replay(int argc, char **argv);
     { "channel", cmd_channel, "channel add NAME --kind api|semi_api|h5|own --db FILE | revoke NAME | list" }, \
     { "audit", cmd_audit, "audit verify --db FILE" }, \
     { "simulate", cmd_simulate, "simulate --server URL --channel-key KEY [--rate R] [--duration S]" }, \
+    { "policy", cmd_policy, "policy                     (the permission table as Markdown)" }, \
     { "model", cmd_model, "model predict --model FILE.json --csv FILE [--margin] [--contribs]" }, \
     { "decide", cmd_decide, "decide [--strategy FILE] --json APPLICATION.json" }, \
     { "replay", cmd_replay, "replay --db FILE --application ID [--strategy FILE]" },
