@@ -228,6 +228,58 @@ static void test_sql_text_is_kept_as_text(void **state)
     assert_int_equal(app_count(), before + 1);
 }
 
+/* SQL meta-characters in every string field are data: free-text fields
+ * take them, checked fields refuse them; nothing else happens. 2 MiB
+ * bodies are refused on every POST. */
+static void test_sql_in_every_string_field_and_big_bodies(void **state)
+{
+    static const char *const free_text[] = { "applicant.name", "applicant.province", "applicant.city",
+                                             "applicant.employer", "product_item", "scene", "partner" };
+    static const char *const checked[] = { "applicant.id_number", "applicant.mobile", "applicant.bank_card",
+                                           "product", "completeness", "features.Home" };
+    const char *sql = "\"x');DROP TABLE t;--\"";   /* fits the shortest field */
+    char idem[64], *big;
+    int before = app_count(), accepted = 0;
+    size_t n = 2u << 20;
+    yx_resp r;
+    (void)state;
+    for (size_t i = 0; i < sizeof free_text / sizeof free_text[0]; i++) {
+        char *body = body_with(free_text[i], sql);
+        snprintf(idem, sizeof idem, "sql-free-%zu-xxxxxx", i);
+        submit(key, idem, body, &r);
+        if (r.status != 201) fail_msg("%s: %ld %s", free_text[i], r.status, r.body);
+        accepted++;
+        yx_resp_free(&r);
+        free(body);
+    }
+    for (size_t i = 0; i < sizeof checked / sizeof checked[0]; i++) {
+        char *body = body_with(checked[i], sql);
+        snprintf(idem, sizeof idem, "sql-checked-%zu-xxxxxx", i);
+        submit(key, idem, body, &r);
+        if (r.status != 422) fail_msg("%s: %ld %s", checked[i], r.status, r.body);
+        yx_resp_free(&r);
+        free(body);
+    }
+    assert_int_equal(app_count(), before + accepted);
+    big = malloc(n + 1);
+    memset(big, ' ', n);
+    big[0] = '{';
+    big[n - 1] = '}';
+    big[n] = '\0';
+    submit(key, "big-body-xxxxxxxx", big, &r);
+    assert_int_equal(r.status, 413);
+    yx_resp_free(&r);
+    {
+        const char *hdr[] = { "Idempotency-Key: big-action-xxxxxxxx", NULL };
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", officer, big, hdr, &r), 0);
+        assert_int_equal(r.status, 413);
+        assert_string_equal(yx_error_code(&r), "body_too_large");
+        yx_resp_free(&r);
+    }
+    free(big);
+    assert_int_equal(app_count(), before + accepted);
+}
+
 static void test_keys(void **state)
 {
     char *body = body_with(NULL, NULL), out[128], err[256];
@@ -361,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_same_key_same_answer_nothing_stored_twice),
         cmocka_unit_test(test_bad_input_is_refused_and_stores_nothing),
         cmocka_unit_test(test_sql_text_is_kept_as_text),
+        cmocka_unit_test(test_sql_in_every_string_field_and_big_bodies),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_metrics_count_decisions),
         cmocka_unit_test(test_reveal_is_reasoned_audited_and_alerting),
