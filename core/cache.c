@@ -38,6 +38,8 @@ static const char *const cache_schema[] = {
     "CREATE INDEX app_status_time ON app(status, created_at, id);"
     "CREATE INDEX app_channel_time ON app(channel, created_at, id);"
     "CREATE INDEX app_grade_time ON app(grade, created_at, id);",
+    /* 2: lists by amount */
+    "CREATE INDEX app_amount ON app(amount_fen, id);",
 };
 #define CACHE_STEPS ((int)(sizeof cache_schema / sizeof cache_schema[0]))
 
@@ -106,7 +108,8 @@ void cache_close(cache *c)
 {
     if (!c) return;
     for (int o = 0; o < CQ__COUNT; o++)
-        for (int f = 0; f < CF__COMBOS; f++) sqlite3_finalize(c->list[o][f]);
+        for (int f = 0; f < CF__COMBOS; f++)
+            for (int k = 0; k < CACHE__ORDERS; k++) sqlite3_finalize(c->list[o][f][k]);
     store_close(c->st);
     free(c);
 }

@@ -41,6 +41,15 @@ int cache_upsert(cache *c, const app_row *rows, int n, int *changed);
 /* 0 found, 1 not cached, -1 error. out->app.feat is all NaN. */
 int cache_get(cache *c, int64_t id, app_row *out);
 
+/* The order of a list; the default is newest first. */
+enum cache_order {
+    CACHE_NEWEST,        /* created_at DESC, id DESC */
+    CACHE_OLDEST,        /* created_at ASC, id ASC */
+    CACHE_AMOUNT_DESC,   /* amount_fen DESC, id DESC */
+    CACHE_AMOUNT_ASC,    /* amount_fen ASC, id ASC */
+    CACHE__ORDERS
+};
+
 /* What a list shows: NULL or "" fields mean any. text matches (ASCII case
  * insensitive, substring) the id, channel, product, item, partner, scene,
  * status, grade, masked name, province and city. */
@@ -49,24 +58,34 @@ typedef struct {
     const char *channel;
     const char *grade;
     const char *text;
+    int         order;   /* enum cache_order */
 } cache_filter;
 
+/* A position in a list: the value the order sorts by (created_at or
+ * amount_fen) and the id, which breaks ties. */
+typedef struct { int64_t v; int64_t id; } cache_key;
+
+/* The key of row r in order. */
+cache_key cache_key_of(const app_row *r, int order);
+
 enum cache_dir {
-    CACHE_NEWER = -1,  /* strictly newer than key, nearest first; no key: the oldest rows */
-    CACHE_FROM  = 0,   /* the row at key (or the next older), then older */
-    CACHE_OLDER = 1    /* strictly older than key; no key: the newest rows */
+    CACHE_BEFORE = -1,  /* strictly before key, nearest first; no key: from the end */
+    CACHE_FROM   = 0,   /* the row at key (or the next after it), then after */
+    CACHE_AFTER  = 1    /* strictly after key; no key: from the start */
 };
 
-/* Up to max rows from key (NULL: see enum cache_dir) into rows; *n gets the
- * count. Order is created_at DESC, id DESC, except CACHE_NEWER which goes
- * the other way (nearest first). Cost is the page, not the table. */
-int cache_page(cache *c, const cache_filter *f, const app_cursor *key, int dir,
+/* Up to max rows from key (NULL: see enum cache_dir) in f's order into
+ * rows; *n gets the count. CACHE_BEFORE returns rows nearest first, that
+ * is against the order. Cost is the page, not the table, for every order
+ * without filters and for time orders under any filter; an amount order
+ * under a filter sorts the matching rows. */
+int cache_page(cache *c, const cache_filter *f, const cache_key *key, int dir,
                app_row *rows, int max, int *n);
 /* Rows matching f, or -1. */
 long cache_count(cache *c, const cache_filter *f);
-/* Rows matching f that come before key in the newest-first order (the
- * 0-based position of key's row when it matches), or -1. */
-long cache_rank(cache *c, const cache_filter *f, const app_cursor *key);
+/* Rows matching f that come before key in f's order (the 0-based position
+ * of key's row when it matches), or -1. */
+long cache_rank(cache *c, const cache_filter *f, const cache_key *key);
 
 /* Sync state: small text values by name. get: 0 found (value in buf,
  * truncated to n - 1), 1 missing, -1 error. set with value NULL deletes. */

@@ -9,14 +9,14 @@
 #include "core/cache.h"
 #include "core/store.h"
 
-/* List statements: one per (operation, filter combination). */
-enum { CQ_OLDER, CQ_FROM, CQ_NEWER, CQ_TOP, CQ_BOTTOM, CQ_COUNT, CQ_RANK, CQ__COUNT };
+/* List statements: one per (operation, filter combination, order). */
+enum { CQ_AFTER, CQ_FROM, CQ_BEFORE, CQ_TOP, CQ_BOTTOM, CQ_COUNT, CQ_RANK, CQ__COUNT };
 enum { CF_STATUS = 1, CF_CHANNEL = 2, CF_GRADE = 4, CF_TEXT = 8, CF__COMBOS = 16 };
 
 struct cache {
     store *st;
     char err[256];
-    sqlite3_stmt *list[CQ__COUNT][CF__COMBOS];
+    sqlite3_stmt *list[CQ__COUNT][CF__COMBOS][CACHE__ORDERS];
 };
 
 #define CACHE_COLS "id, customer_id, created_at, updated_at, channel, partner, product," \

@@ -22,11 +22,11 @@ enum { COL_ID, COL_TIME, COL_CHANNEL, COL_PRODUCT, COL_NAME, COL_AMOUNT, COL_TER
 
 static const struct tui_column columns[NCOLS] = {
     [COL_ID]      = { "id", N_("ID"), 6, 10, TUI_COL_RIGHT | TUI_COL_ID },
-    [COL_TIME]    = { "time", N_("Time"), 11, 11, 0 },
+    [COL_TIME]    = { "time", N_("Time"), 11, 11, TUI_COL_SORTABLE },
     [COL_CHANNEL] = { "channel", N_("Channel"), 8, 10, 0 },
     [COL_PRODUCT] = { "product", N_("Product"), 8, 14, 0 },
     [COL_NAME]    = { "name", N_("Name"), 8, 12, 0 },
-    [COL_AMOUNT]  = { "amount", N_("Amount"), 10, 14, TUI_COL_RIGHT },
+    [COL_AMOUNT]  = { "amount", N_("Amount"), 10, 14, TUI_COL_RIGHT | TUI_COL_SORTABLE },
     [COL_TERM]    = { "term", N_("Term"), 4, 6, TUI_COL_RIGHT },
     [COL_STATUS]  = { "status", N_("Status"), 9, 10, 0 },
     [COL_GRADE]   = { "grade", N_("Grade"), 5, 5, 0 },
@@ -57,6 +57,27 @@ static void filter_of(const struct queue *qs, const struct tui_table_query *q, c
     f->channel = qs->channel;
     f->grade = qs->grade;
     f->text = q && q->filter ? q->filter : NULL;
+    /* Time and amount sort; anything else is the natural newest first. */
+    if (q && q->sort_col == COL_TIME) f->order = q->sort_desc ? CACHE_NEWEST : CACHE_OLDEST;
+    else if (q && q->sort_col == COL_AMOUNT) f->order = q->sort_desc ? CACHE_AMOUNT_DESC : CACHE_AMOUNT_ASC;
+    else f->order = CACHE_NEWEST;
+}
+
+/* Table keys are "VALUE.ID": the sort value and the id (the cursor text
+ * format of the wire). */
+static void key_format(cache_key k, char *buf, size_t n)
+{
+    app_cursor c = { k.v, k.id };
+    app_cursor_format(&c, buf, n);
+}
+
+static int key_parse(const char *s, cache_key *k)
+{
+    app_cursor c;
+    if (!s || app_cursor_parse(s, &c)) return -1;
+    k->v = c.created_at;
+    k->id = c.id;
+    return 0;
 }
 
 /* "referred", "status=referred", "channel=h5", "grade=E", separated by
@@ -90,23 +111,22 @@ static int src_fetch(void *ctx, const struct tui_table_query *q, const char *key
 {
     struct queue *qs = ctx;
     cache_filter f;
-    app_cursor k;
+    cache_key k;
     app_row *rows;
     int got = 0, rc;
-    if (key && app_cursor_parse(key, &k)) return -1;
+    if (key && key_parse(key, &k)) return -1;
     if (n <= 0) return 0;
     if (!(rows = malloc(sizeof *rows * (size_t)n))) return -1;
     filter_of(qs, q, &f);
-    /* TUI_FETCH_BEFORE/FROM/AFTER line up with CACHE_NEWER/FROM/OLDER. */
+    /* TUI_FETCH_BEFORE/FROM/AFTER line up with CACHE_BEFORE/FROM/AFTER. */
     rc = cache_page(qs->y->ca, &f, key ? &k : NULL, dir, rows, n, &got);
     for (int i = 0; rc == 0 && i < got; i++) {
         const app_row *r = &rows[i];
         char id[24], when[32], amount[32], term[16], grade[2] = { r->grade, 0 }, rk[48];
         const char *cells[NCOLS], *roles[NCOLS] = { 0 };
-        app_cursor c = { r->app.created_at, r->app.id };
         snprintf(id, sizeof id, "%lld", (long long)r->app.id);
         snprintf(term, sizeof term, "%d", r->app.term_months);
-        app_cursor_format(&c, rk, sizeof rk);
+        key_format(cache_key_of(r, f.order), rk, sizeof rk);
         cells[COL_ID] = id;
         cells[COL_TIME] = yx_fmt_time(r->app.created_at, 0, when, sizeof when);
         cells[COL_CHANNEL] = yx_label_channel(r->app.channel);
@@ -135,8 +155,8 @@ static long src_rank(void *ctx, const struct tui_table_query *q, const char *key
 {
     struct queue *qs = ctx;
     cache_filter f;
-    app_cursor k;
-    if (app_cursor_parse(key, &k)) return -1;
+    cache_key k;
+    if (key_parse(key, &k)) return -1;
     filter_of(qs, q, &f);
     return cache_rank(qs->y->ca, &f, &k);
 }
@@ -178,9 +198,8 @@ static void queue_draw(struct tui_screen *s, WINDOW *w)
 
 static int open_selected(struct tui_screen *s, struct queue *q)
 {
-    const char *key = tui_table_selected_key(q->table);
-    app_cursor k;
-    if (!key || app_cursor_parse(key, &k)) return TUI_HANDLED;
+    cache_key k;
+    if (key_parse(tui_table_selected_key(q->table), &k)) return TUI_HANDLED;
     tui_push(tui_screen_app(s), &yx_detail_ops, &k.id);   /* a refusal toasts */
     return TUI_REDRAW;
 }

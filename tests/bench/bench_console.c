@@ -86,9 +86,9 @@ static int bench_cache(const char *dir)
     srand(7);
     for (int i = 0; i < 400; i++) {
         int64_t id = 1 + rand() % CACHE_ROWS;
-        app_cursor k = { 1700000000000 + id * 1000, id };
+        cache_key k = { 1700000000000 + id * 1000, id };
         t0 = now_ms();
-        cache_page(c, NULL, &k, CACHE_OLDER, rows, 50, &n);
+        cache_page(c, NULL, &k, CACHE_AFTER, rows, 50, &n);
         samples[i] = (now_ms() - t0) * 1e3;
     }
     qsort(samples, 400, sizeof samples[0], cmp_double);
@@ -109,7 +109,7 @@ static int bench_cache(const char *dir)
     qsort(samples, 20, sizeof samples[0], cmp_double);
     printf("cache_count_status_ms %.2f\n", samples[10]);
     for (int i = 0; i < 20; i++) {
-        app_cursor k = { 1700000000000 + (CACHE_ROWS / 2) * 1000, CACHE_ROWS / 2 };
+        cache_key k = { 1700000000000 + (CACHE_ROWS / 2) * 1000, CACHE_ROWS / 2 };
         t0 = now_ms();
         cache_rank(c, NULL, &k);
         samples[i] = now_ms() - t0;

@@ -142,6 +142,66 @@ static void test_queue_move_open_quit(void **state)
     vt_close();
 }
 
+/* The amounts in the visible data rows, in screen order; returns how many. */
+static int screen_amounts(double *out, int max)
+{
+    int n = 0;
+    for (int r = 0; r < ROWS && n < max; r++) {
+        const char *t = vt_row_text(r), *dot;
+        while (*t == ' ') t++;
+        if (*t < '0' || *t > '9') continue;      /* not a data row */
+        /* The amount is the one field with a decimal point: "12,345.00". */
+        if (!(dot = strstr(t, ".00")) && !(dot = strchr(t, '.'))) continue;
+        {
+            const char *b = dot;
+            double v = 0, scale = 1;
+            while (b > t && (b[-1] == ',' || (b[-1] >= '0' && b[-1] <= '9'))) b--;
+            for (const char *p = dot - 1; p >= b; p--) {
+                if (*p == ',') continue;
+                v += (*p - '0') * scale;
+                scale *= 10;
+            }
+            out[n++] = v;
+        }
+    }
+    return n;
+}
+
+static void test_sort_by_amount(void **state)
+{
+    const char *argv[] = { yx_bin, "--server", srv.url, "--user", "officer", NULL };
+    const char *env[] = { "YX_PASSWORD=yixiang-demo", env_state, env_config, env_datadir,
+                          "LANG=C.UTF-8", "LC_ALL", "LANGUAGE", NULL };
+    double a[ROWS];
+    char want[64];
+    int n, status;
+    (void)state;
+    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
+    snprintf(want, sizeof want, "row 1 of %d", NAPPS);
+    assert_int_equal(vt_wait_text(want, 30000), 0);
+    /* s steps through the sortable columns: time, then amount. */
+    assert_int_equal(vt_send("s"), 0);
+    assert_int_equal(vt_wait_text("Time▲", 5000), 0);
+    assert_int_equal(vt_send("s"), 0);
+    assert_int_equal(vt_wait_text("Amount▲", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    n = screen_amounts(a, ROWS);
+    assert_true(n > 10);
+    for (int i = 1; i < n; i++) assert_true(a[i] >= a[i - 1]);
+    /* S reverses it. */
+    assert_int_equal(vt_send("S"), 0);
+    assert_int_equal(vt_wait_text("Amount▼", 5000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    n = screen_amounts(a, ROWS);
+    assert_true(n > 10);
+    for (int i = 1; i < n; i++) assert_true(a[i] <= a[i - 1]);
+    assert_non_null(strstr(vt_screen_text(), want));   /* still all of them */
+    assert_int_equal(vt_send("Q"), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    vt_close();
+}
+
 /* Applications of a channel on the server, counted through the API. */
 static int server_count(const char *query)
 {
@@ -375,6 +435,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_move_open_quit),
         cmocka_unit_test(test_filtered_queue),
+        cmocka_unit_test(test_sort_by_amount),
         cmocka_unit_test(test_password_prompt_without_echo),
         cmocka_unit_test(test_wrong_password),
         cmocka_unit_test(test_unreachable_server),

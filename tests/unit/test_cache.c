@@ -57,7 +57,7 @@ static app_row make_row(int64_t id, int64_t version)
     snprintf(r.app.partner, sizeof r.app.partner, "partner-%d", (int)(id % 5));
     snprintf(r.app.product_item, sizeof r.app.product_item, "%s", id % 2 ? "数码3C" : "家电");
     snprintf(r.app.scene, sizeof r.app.scene, "shopping");
-    r.app.amount_fen = 100000 + id;
+    r.app.amount_fen = 100000 + (id % 37) * 100;   /* amounts tie often too */
     r.app.term_months = 12;
     r.app.completeness = CPL_BANK_CARD;
     app_status_parse(statuses[id % 4], &r.app.status);
@@ -182,22 +182,27 @@ static void test_refuses_unmasked(void **state)
     cache_close(c);
 }
 
-/* Walks the whole list in pages of 37 in direction dir, checking order. */
+static int key_cmp(cache_key a, cache_key b)
+{
+    if (a.v != b.v) return a.v < b.v ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id;
+}
+
+/* Walks the whole list of f's order in pages of 37 in direction dir,
+ * checking that every key moves the right way. */
 static int walk(cache *c, const cache_filter *f, int dir, int64_t *seen, int max)
 {
     app_row rows[37];
-    app_cursor key, prev = { 0, 0 };
-    int n, total = 0, have_key = 0;
+    cache_key key, prev = { 0, 0 };
+    int order = f ? f->order : CACHE_NEWEST, n, total = 0, have_key = 0;
+    int desc = order == CACHE_NEWEST || order == CACHE_AMOUNT_DESC;
     do {
         assert_int_equal(cache_page(c, f, have_key ? &key : NULL, dir, rows, 37, &n), 0);
         for (int i = 0; i < n; i++) {
-            app_cursor cur = { rows[i].app.created_at, rows[i].app.id };
-            if (total > 0) {
-                int newer = cur.created_at > prev.created_at ||
-                            (cur.created_at == prev.created_at && cur.id > prev.id);
-                assert_true(dir < 0 ? newer : !newer);
-                assert_true(cur.id != prev.id);
-            }
+            cache_key cur = cache_key_of(&rows[i], order);
+            /* After the key in a descending order is smaller; walking
+             * backwards flips it. */
+            if (total > 0) assert_int_equal(key_cmp(cur, prev), (desc != (dir < 0)) ? -1 : 1);
             prev = cur;
             assert_true(total < max);
             seen[total++] = rows[i].app.id;
@@ -216,11 +221,21 @@ static void test_keyset_neither_repeats_nor_skips(void **state)
     (void)state;
     fill(c, 1, 1000);
     assert_int_equal(cache_count(c, NULL), 1000);
-    for (int dir = -1; dir <= 1; dir += 2) {
-        memset(hits, 0, sizeof hits);
-        assert_int_equal(walk(c, NULL, dir, seen, 2000), 1000);
-        for (int i = 0; i < 1000; i++) hits[seen[i]]++;
-        for (int id = 1; id <= 1000; id++) assert_int_equal(hits[id], 1);
+    /* Every order, both ways: each row exactly once. */
+    for (int order = 0; order < CACHE__ORDERS; order++) {
+        cache_filter o = { .order = order };
+        for (int dir = -1; dir <= 1; dir += 2) {
+            memset(hits, 0, sizeof hits);
+            assert_int_equal(walk(c, &o, dir, seen, 2000), 1000);
+            for (int i = 0; i < 1000; i++) hits[seen[i]]++;
+            for (int id = 1; id <= 1000; id++) assert_int_equal(hits[id], 1);
+        }
+    }
+    /* An amount order under a filter too. */
+    {
+        cache_filter fa = { .status = "declined", .order = CACHE_AMOUNT_ASC };
+        assert_int_equal(walk(c, &fa, 1, seen, 2000), 250);
+        for (int i = 0; i < 250; i++) assert_int_equal(seen[i] % 4, 2);
     }
     /* A filtered walk sees exactly the matching rows. */
     assert_int_equal(cache_count(c, &f), 250);
@@ -234,18 +249,18 @@ static void test_keyset_while_rows_arrive(void **state)
     cache *c = open_cache();
     app_row rows[50];
     static int hits[2001];
-    app_cursor key;
+    cache_key key;
     int n, have_key = 0, total = 0;
     int64_t next_new = 1001;
     (void)state;
     fill(c, 1, 1000);
     memset(hits, 0, sizeof hits);
     do {
-        assert_int_equal(cache_page(c, NULL, have_key ? &key : NULL, CACHE_OLDER, rows, 50, &n), 0);
+        assert_int_equal(cache_page(c, NULL, have_key ? &key : NULL, CACHE_AFTER, rows, 50, &n), 0);
         for (int i = 0; i < n; i++) hits[rows[i].app.id]++;
         total += n;
         if (n) {
-            key = (app_cursor){ rows[n - 1].app.created_at, rows[n - 1].app.id };
+            key = (cache_key){ rows[n - 1].app.created_at, rows[n - 1].app.id };
             have_key = 1;
         }
         /* Newer applications arrive between pages (and are ahead of the
@@ -268,24 +283,36 @@ static void test_from_rank_and_text(void **state)
     int n;
     (void)state;
     fill(c, 1, 300);
-    assert_int_equal(cache_page(c, NULL, NULL, CACHE_OLDER, top, 10, &n), 0);
+    assert_int_equal(cache_page(c, NULL, NULL, CACHE_AFTER, top, 10, &n), 0);
     assert_int_equal(n, 10);
     for (int i = 0; i < 10; i++) {
-        app_cursor k = { top[i].app.created_at, top[i].app.id };
+        cache_key k = { top[i].app.created_at, top[i].app.id };
         assert_int_equal(cache_rank(c, NULL, &k), i);
     }
     /* FROM starts at the key's own row. */
     {
-        app_cursor k = { top[3].app.created_at, top[3].app.id };
+        cache_key k = { top[3].app.created_at, top[3].app.id };
         assert_int_equal(cache_page(c, NULL, &k, CACHE_FROM, rows, 2, &n), 0);
         assert_int_equal(n, 2);
         assert_int_equal(rows[0].app.id, top[3].app.id);
         assert_int_equal(rows[1].app.id, top[4].app.id);
-        /* NEWER goes back up, nearest first. */
-        assert_int_equal(cache_page(c, NULL, &k, CACHE_NEWER, rows, 10, &n), 0);
+        /* BEFORE goes back up, nearest first. */
+        assert_int_equal(cache_page(c, NULL, &k, CACHE_BEFORE, rows, 10, &n), 0);
         assert_int_equal(n, 3);
         assert_int_equal(rows[0].app.id, top[2].app.id);
         assert_int_equal(rows[2].app.id, top[0].app.id);
+    }
+    /* Ranks in amount order: the position in a walk from the start. */
+    {
+        cache_filter amt = { .order = CACHE_AMOUNT_DESC };
+        app_row page[25];
+        assert_int_equal(cache_page(c, &amt, NULL, CACHE_AFTER, page, 25, &n), 0);
+        assert_int_equal(n, 25);
+        for (int i = 0; i < 25; i++) {
+            cache_key k = cache_key_of(&page[i], CACHE_AMOUNT_DESC);
+            assert_int_equal(cache_rank(c, &amt, &k), i);
+            if (i) assert_true(page[i].app.amount_fen <= page[i - 1].app.amount_fen);
+        }
     }
     /* Combined filters: channel h5 is id % 4 == 2, grade B is id % 5 == 1. */
     {
