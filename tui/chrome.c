@@ -163,7 +163,7 @@ static void draw_status(struct tui_app *app)
         attr_t in = tui_theme_attr(app->theme, TUI_ROLE_INPUT);
         snprintf(line, sizeof line, "%c%s", app->prompt == TUI_PROMPT_COMMAND ? ':' : '/',
                  app->prompt_buf);
-        n = tui_text_width(line);
+        n = 1 + tui_edit_cursor_col(&app->prompt_edit);
         tui_print(w, 0, 0, app->cols, line, in);
         wmove(w, 0, n < app->cols ? n : app->cols - 1);
         wnoutrefresh(w);

@@ -24,14 +24,13 @@ static const struct tui_command builtin_commands[] = {
 void tui__prompt_open(struct tui_app *app, enum tui_prompt kind)
 {
     app->prompt = kind;
-    app->prompt_len = 0;
     app->prompt_buf[0] = '\0';
     if (kind == TUI_PROMPT_FILTER && tui_top(app)) {
         const char *now = tui_top(app)->filter;
         snprintf(app->filter_before, sizeof app->filter_before, "%s", now);
         snprintf(app->prompt_buf, sizeof app->prompt_buf, "%s", now);
-        app->prompt_len = strlen(app->prompt_buf);
     }
+    tui_edit_init(&app->prompt_edit, app->prompt_buf, sizeof app->prompt_buf, 0);
     app->dirty = 1;
 }
 
@@ -59,7 +58,7 @@ static const char *candidate(struct tui_app *app, size_t i)
 static void complete(struct tui_app *app)
 {
     char common[128] = "", list[256] = "";
-    size_t matches = 0, plen = app->prompt_len, clen = 0;
+    size_t matches = 0, plen = strlen(app->prompt_buf), clen = 0;
     const char *c;
     if (strchr(app->prompt_buf, ' ')) return;     /* only the command word */
     for (size_t i = 0; (c = candidate(app, i)); i++) {
@@ -83,7 +82,7 @@ static void complete(struct tui_app *app)
         return;
     }
     snprintf(app->prompt_buf, sizeof app->prompt_buf, "%s%s", common, matches == 1 ? " " : "");
-    app->prompt_len = strlen(app->prompt_buf);
+    tui_edit_init(&app->prompt_edit, app->prompt_buf, sizeof app->prompt_buf, 0);
     if (matches > 1) tui_toast(app, TUI_TOAST_INFO, "%s", list);
 }
 
@@ -166,28 +165,21 @@ int tui__prompt_key(struct tui_app *app, int key)
         if (kind == TUI_PROMPT_FILTER) set_filter(app, app->filter_before);
         return TUI_REDRAW;
     case TUI_ACT_DELETE_BACK:
-        if (app->prompt_len == 0) {
+        if (!app->prompt_buf[0]) {
             app->prompt = TUI_PROMPT_NONE;     /* backspace on empty closes, as in vi */
             return TUI_REDRAW;
         }
-        app->prompt_len = tui_utf8_prev(app->prompt_buf, app->prompt_len);
-        app->prompt_buf[app->prompt_len] = '\0';
         break;
     case TUI_ACT_COMPLETE:
         if (kind == TUI_PROMPT_COMMAND) complete(app);
         return TUI_REDRAW;
     default:
-        if (key >= 0x20 && key != 0x7F && key < TUI_KEY_BASE) {
-            char enc[4];
-            size_t n = tui_utf8_encode((uint32_t)key, enc);
-            if (app->prompt_len + n < sizeof app->prompt_buf) {
-                memcpy(app->prompt_buf + app->prompt_len, enc, n);
-                app->prompt_len += n;
-                app->prompt_buf[app->prompt_len] = '\0';
-            }
-            break;
-        }
-        return TUI_HANDLED;
+        break;
+    }
+    {
+        struct tui_action a;
+        tui__action_init(&a, id, name, key);
+        if (tui_edit_apply(&app->prompt_edit, &a) <= 0) return TUI_REDRAW;   /* no change */
     }
     if (kind == TUI_PROMPT_FILTER) set_filter(app, app->prompt_buf);
     return TUI_REDRAW;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/edit.h"
 #include "tui/i18n.h"
 #include "tui/internal.h"
 #include "tui/text.h"
@@ -14,7 +15,7 @@ struct dialog {
     char title[128], message[1024], ok_label[64], typed[128];
     int has_typed, danger, tag;
     char input[128];
-    size_t len;
+    struct tui_edit ed;    /* edits input */
     int button;        /* 0 Cancel, 1 OK, 2 the typed field */
     char error[128];
     int width;
@@ -48,6 +49,7 @@ static int dialog_open(struct tui_screen *s, const void *arg)
     d->danger = c->danger;
     d->tag = c->tag;
     d->button = d->has_typed ? 2 : 0;
+    tui_edit_init(&d->ed, d->input, sizeof d->input, 0);
     mw = tui_text_width(d->message);
     d->width = mw + 6 < 60 ? (mw + 6 > 36 ? mw + 6 : 36) : 60;
     /* frame, message, error line, buttons, frame; typed: gap, prompt, input */
@@ -89,7 +91,7 @@ static void dialog_draw(struct tui_screen *s, WINDOW *w)
         y++;
         tui_print(w, y, 2, cols - 4, d->input, tui_theme_attr(th, TUI_ROLE_INPUT));
         cy = y;
-        cx = 2 + tui_text_width(d->input);
+        cx = 2 + tui_edit_cursor_col(&d->ed);
     }
     if (d->error[0]) tui_print(w, rows - 3, 2, cols - 4, d->error, tui_theme_attr(th, TUI_ROLE_ERROR));
     snprintf(label, sizeof label, "[ %s ]", _("Cancel"));
@@ -131,27 +133,16 @@ static int confirm(struct tui_screen *s)
 static int dialog_action(struct tui_screen *s, const struct tui_action *a)
 {
     struct dialog *d = tui_screen_priv(s);
-    int nbuttons = d->has_typed ? 3 : 2;
+    int nbuttons = d->has_typed ? 3 : 2, r;
+    /* In the typed field, editing keys edit (Left/Right move the cursor). */
+    if (d->button == 2 && (r = tui_edit_apply(&d->ed, a)) >= 0) {
+        if (r) d->error[0] = '\0';
+        return TUI_REDRAW;
+    }
     switch (a->id) {
     case TUI_ACT_KEY:
-        if (d->button == 2 && a->key >= 0x20 && a->key < TUI_KEY_BASE) {
-            char enc[4];
-            size_t n = tui_utf8_encode((uint32_t)a->key, enc);
-            if (d->len + n < sizeof d->input) {
-                memcpy(d->input + d->len, enc, n);
-                d->len += n;
-                d->input[d->len] = '\0';
-            }
-            d->error[0] = '\0';
-            return TUI_REDRAW;
-        }
-        return TUI_HANDLED;
     case TUI_ACT_DELETE_BACK:
-        if (d->button == 2 && d->len) {
-            d->len = tui_utf8_prev(d->input, d->len);
-            d->input[d->len] = '\0';
-        }
-        return TUI_REDRAW;
+        return TUI_HANDLED;
     case TUI_ACT_NEXT_FIELD: case TUI_ACT_MOVE_RIGHT: case TUI_ACT_MOVE_DOWN:
         d->button = (d->button + 1) % nbuttons;
         return TUI_REDRAW;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/edit.h"
 #include "tui/i18n.h"
 #include "tui/internal.h"
 #include "tui/text.h"
@@ -21,6 +22,7 @@ struct tui_form {
     char val[FORM_MAX_FIELDS][FORM_VALUE_MAX];
     int choice[FORM_MAX_FIELDS];
     char err[FORM_MAX_FIELDS][128];
+    size_t pos[FORM_MAX_FIELDS];  /* text cursor per field, a byte offset */
     int cur;
     int lw;                      /* label column width */
 };
@@ -109,6 +111,7 @@ static int form_open(struct tui_screen *s, const void *arg)
                 if (fd->initial && !strcmp(fd->initial, fd->choices[k])) f->choice[i] = k;
         } else if (fd->initial) {
             snprintf(f->val[i], FORM_VALUE_MAX, "%s", fd->initial);
+            f->pos[i] = strlen(f->val[i]);
         }
     }
     if (f->lw > 24) f->lw = 24;
@@ -141,24 +144,28 @@ static void form_draw(struct tui_screen *s, WINDOW *w)
             int r = 0;
             y++;
             for (r = 0; r < REASON_ROWS; r++) {
-                size_t take = tui_text_prefix(p, vw);
+                size_t take = tui_text_prefix(p, vw), at = (size_t)(p - f->val[i]);
                 char line[FORM_VALUE_MAX];
                 memcpy(line, p, take);
                 line[take] = '\0';
                 tui_print(w, y + r, vx, vw, line, va);
-                if (focused && (*p || r == 0)) { cy = y + r; cx = vx + tui_text_width(line); }
+                if (focused && f->pos[i] >= at && f->pos[i] <= at + take) {
+                    cy = y + r;
+                    cx = vx + tui_text_width_n(p, f->pos[i] - at);
+                }
                 p += take;
             }
             y += REASON_ROWS - 1;
         } else {
-            /* The end of long text stays visible while typing. */
+            /* Long text scrolls so the cursor stays visible. */
             const char *v = f->val[i];
-            while (tui_text_width(v) > fw - 1) {
+            size_t start = 0;
+            while (tui_text_width_n(v + start, f->pos[i] - start) > fw - 1) {
                 uint32_t cp;
-                v += tui_utf8_decode(v, strlen(v), &cp);
+                start += tui_utf8_decode(v + start, strlen(v + start), &cp);
             }
-            tui_print(w, y, vx, fw, v, va);
-            if (focused) { cy = y; cx = vx + tui_text_width(v); }
+            tui_print(w, y, vx, fw, v + start, va);
+            if (focused) { cy = y; cx = vx + tui_text_width_n(v + start, f->pos[i] - start); }
         }
         if (f->err[i][0]) {
             int ey = fd->type == TUI_FIELD_REASON ? y - REASON_ROWS : y;
@@ -188,29 +195,24 @@ static int form_action(struct tui_screen *s, const struct tui_action *a)
 {
     struct tui_form *f = tui_screen_priv(s);
     const struct tui_field *fd = &f->spec->fields[f->cur];
-    char *v = f->val[f->cur];
-    size_t len = strlen(v);
-    int n = f->spec->nfields, max = fd->max_len ? fd->max_len : 1000;
+    int n = f->spec->nfields, r;
+    if (fd->type != TUI_FIELD_CHOICE) {
+        struct tui_edit ed;
+        if (a->id == TUI_ACT_KEY && fd->type == TUI_FIELD_NUMBER && a->key < TUI_KEY_BASE &&
+            !strchr("0123456789.-", a->key))
+            return TUI_HANDLED;
+        tui_edit_init(&ed, f->val[f->cur], FORM_VALUE_MAX, fd->max_len ? fd->max_len : 1000);
+        ed.cur = f->pos[f->cur];
+        if ((r = tui_edit_apply(&ed, a)) >= 0) {
+            f->pos[f->cur] = ed.cur;
+            if (r) f->err[f->cur][0] = '\0';
+            return TUI_REDRAW;
+        }
+    }
     switch (a->id) {
     case TUI_ACT_KEY:
-        if (fd->type == TUI_FIELD_CHOICE) {
-            if (a->key != ' ') return TUI_HANDLED;
-            goto next_choice;
-        }
-        if (a->key >= 0x20 && a->key < TUI_KEY_BASE && chars(v) < max) {
-            char enc[4];
-            size_t k = tui_utf8_encode((uint32_t)a->key, enc);
-            if (fd->type == TUI_FIELD_NUMBER && !strchr("0123456789.-", a->key)) return TUI_HANDLED;
-            if (len + k < FORM_VALUE_MAX) {
-                memcpy(v + len, enc, k);
-                v[len + k] = '\0';
-            }
-            f->err[f->cur][0] = '\0';
-        }
-        return TUI_REDRAW;
-    case TUI_ACT_DELETE_BACK:
-        if (len) v[tui_utf8_prev(v, len)] = '\0';
-        return TUI_REDRAW;
+        if (fd->type == TUI_FIELD_CHOICE && a->key == ' ') goto next_choice;
+        return TUI_HANDLED;
     case TUI_ACT_NEXT_FIELD: case TUI_ACT_MOVE_DOWN:
         check(f, f->cur);
         f->cur = (f->cur + 1) % n;

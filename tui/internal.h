@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "tui/app.h"
+#include "tui/edit.h"
 
 #define TUI_MAX_DEPTH   32
 #define TUI_MAX_WATCHES 32
@@ -80,7 +81,7 @@ struct tui_app {
     /* ':' and '/' prompt */
     enum tui_prompt prompt;
     char prompt_buf[256];
-    size_t prompt_len;
+    struct tui_edit prompt_edit;   /* edits prompt_buf */
     char filter_before[256];  /* restored when '/' is cancelled */
 };
 

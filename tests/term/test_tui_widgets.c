@@ -46,7 +46,8 @@ static void test_typed_confirmation(void **state)
     assert_int_equal(vt_wait_quiet(50), 0);
     assert_true(screen_has("exactly"));
     assert_false(screen_has("Approved row"));
-    vt_send(".00\r");
+    /* Editing in place: 1109400, two left, a dot. */
+    vt_send("00\033OD\033OD.\r");
     assert_int_equal(vt_wait_text("Approved row 1000", 3000), 0);
     assert_false(screen_has("to confirm"));       /* the dialog closed */
     /* Esc cancels; q inside the dialog is text, not "back". */
@@ -77,8 +78,8 @@ static void test_form_validation(void **state)
     assert_int_equal(vt_wait_text("< own >", 3000), 0);
     vt_send("\tshort\r");
     assert_int_equal(vt_wait_text("At least 10 characters", 3000), 0);
-    vt_send(" but longer now\r");
-    assert_int_equal(vt_wait_text("Saved 5000.00 via own: short but longer now", 3000), 0);
+    vt_send("\033OHquite \033OF but longer now\r");    /* Home, End */
+    assert_int_equal(vt_wait_text("Saved 5000.00 via own: quite short but longer now", 3000), 0);
     quit_cleanly();
 }
 
