@@ -70,11 +70,11 @@ static void fail_msg(sync_job *s, const char *msg)
     notify(s);
 }
 
-/* A request failed: 401 means the session is over, which retrying cannot
- * mend. */
+/* A request failed; a refusal (4xx) is kept apart from a network failure,
+ * since retrying cannot mend it. */
 static void fail_round(sync_job *s, const client_error *e)
 {
-    s->st.logged_out = e->status == 401;
+    s->st.http_status = e->status >= 400 && e->status < 500 ? e->status : 0;
     fail_msg(s, e->message);
 }
 
@@ -223,7 +223,7 @@ int sync_start(sync_job *s)
     memset(&s->st, 0, offsetof(sync_status, rounds));
     s->st.error[0] = '\0';
     s->st.live = 0;
-    s->st.logged_out = 0;
+    s->st.http_status = 0;
     s->st.state = SYNC_RUNNING;
     s->resuming = 0;
     s->complete = cache_meta_get(s->ca, META_COMPLETE, v, sizeof v) == 0 && !strcmp(v, "1");

@@ -30,7 +30,8 @@ typedef struct {
     int  pages;
     int  rounds;        /* rounds finished (done or failed) */
     int  live;          /* following the change feed */
-    int  logged_out;    /* SYNC_FAILED because the server ended the session */
+    long http_status;   /* SYNC_FAILED: the server's refusal (401 the session
+                           is over, 403 not allowed), 0 for anything else */
     char error[320];    /* SYNC_FAILED: one line for people */
 } sync_status;
 

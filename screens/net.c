@@ -90,12 +90,16 @@ void yx_on_sync(void *ctx, const sync_status *st)
         break;
     }
     case SYNC_FAILED:
-        if (st->logged_out) {
-            snprintf(y->sync_text, sizeof y->sync_text, "%s", _("logged out"));
-            tui_toast(y->app, TUI_TOAST_ERROR, "%s", _("The session has ended: quit and start yx again to log in"));
+        if (st->http_status == 401 || st->http_status == 403) {
+            /* Refused, not unreachable: say it once; retrying cannot help. */
+            snprintf(y->sync_text, sizeof y->sync_text, "%s",
+                     st->http_status == 401 ? _("logged out") : _("not allowed"));
+            tui_toast(y->app, TUI_TOAST_ERROR, "%s",
+                      st->http_status == 401 ? _("The session has ended: quit and start yx again to log in")
+                                             : st->error);
             yx_status_update(y);
             tui_app_request(y->app, TUI_REDRAW);
-            return;   /* retrying cannot help */
+            return;
         }
         snprintf(y->sync_text, sizeof y->sync_text, "%s", _("offline"));
         tui_toast(y->app, TUI_TOAST_ERROR, "%s", st->error);

@@ -343,7 +343,20 @@ static void test_sync_failure_reported(void **state)
     loop_run(&l, &probe.done);
     assert_int_equal(sync_get(job)->state, SYNC_FAILED);
     assert_non_null(strstr(sync_get(job)->error, "401"));
-    assert_true(sync_get(job)->logged_out);    /* retrying would not help */
+    assert_int_equal(sync_get(job)->http_status, 401);   /* retrying would not help */
+    assert_int_equal(cache_count(ca, NULL), 0);
+    sync_free(job);
+    client_free(c);
+
+    /* A role that may not read applications is refused, and told apart. */
+    c = login("admin");
+    client_loop_attach(&l, c);
+    memset(&probe, 0, sizeof probe);
+    job = sync_new(c, ca, 50, 5, on_sync, &probe);
+    assert_int_equal(sync_start(job), 0);
+    loop_run(&l, &probe.done);
+    assert_int_equal(sync_get(job)->state, SYNC_FAILED);
+    assert_int_equal(sync_get(job)->http_status, 403);
     assert_int_equal(cache_count(ca, NULL), 0);
     sync_free(job);
     client_free(c);
