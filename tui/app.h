@@ -64,8 +64,9 @@ struct tui_app *tui_app_new(const struct tui_config *cfg, char *err, size_t errs
 
 /* Takes the terminal, opens first (arg is handed to its open), runs the loop
  * until quit, closes every screen and restores the terminal. Returns 0 after
- * a quit, 128+N after SIGHUP/SIGTERM, -1 when the terminal or the first
- * screen could not be opened (err set). */
+ * a quit, 128+N after SIGHUP, SIGTERM or SIGINT (N the signal), -1 when the
+ * terminal or the first screen could not be opened (err set). Expects the
+ * locale set already (tui_i18n_init). */
 int tui_app_run(struct tui_app *app, const struct tui_screen_ops *first, const void *arg,
                 char *err, size_t errsz);
 
