@@ -122,7 +122,7 @@ static void test_keys_answered_while_fd_floods(void **state)
         vt_wait_quiet(100);
     assert_string_not_equal(text_before, vt_row_text(23));
     free(text_before);
-    assert_true(worst < 500);
+    assert_true(worst < 1000);   /* generous for a loaded machine; starving is forever */
     vt_send("q");
     assert_int_equal(vt_wait_exit(&status), 0);
     assert_true(WIFEXITED(status));

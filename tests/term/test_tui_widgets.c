@@ -63,10 +63,15 @@ static void test_typed_confirmation(void **state)
 
 static void test_form_validation(void **state)
 {
+    int row, col, visible;
     (void)state;
     start(NULL);
     vt_send("e");
     assert_int_equal(vt_wait_text("Edit row", 3000), 0);
+    /* The terminal cursor sits in the focused field. */
+    vt_cursor(&row, &col, &visible);
+    assert_true(visible);
+    assert_non_null(strstr(vt_row_text(row), "Amount"));
     vt_send("\r");                                 /* empty required fields */
     assert_int_equal(vt_wait_text("Required", 3000), 0);
     vt_send("200000\t");                           /* out of range, shown on leaving */
