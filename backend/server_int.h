@@ -46,7 +46,7 @@ struct server {
     pthread_cond_t ccv;
     int crunning;
     pthread_mutex_t wmu;
-    pthread_cond_t wcv, wdone;
+    pthread_cond_t wcv;
     struct write_job *wqueue, *wtail;
     int wstop, wstarted, wrunning;
 };

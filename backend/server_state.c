@@ -35,7 +35,11 @@ store *pool_get(store_pool *p)
     /* Opened outside the lock: opening touches the disk. synchronous=FULL
      * (no STORE_NOSYNC), so an acknowledged write survives a power loss. */
     char err[256];
-    if (store_open(&s, p->path, 0, err, sizeof err)) {
+    if (store_open(&s, p->path, 0, err, sizeof err) ||
+        /* Reads map the database file instead of copying pages in: every
+         * commit of the writer empties the other connections' page caches. */
+        sqlite3_exec(store_db(s), "PRAGMA mmap_size=268435456", NULL, NULL, NULL) != SQLITE_OK) {
+        if (s) { snprintf(err, sizeof err, "%s", sqlite3_errmsg(store_db(s))); store_close(s); }
         srv_log_error("cannot open a database connection", err);
         pthread_mutex_lock(&p->mu);
         p->open--;

@@ -19,6 +19,7 @@ struct write_job {
     void *arg;
     int rc;
     int done;
+    pthread_cond_t cv;           /* signalled when done: wakes this request only */
     struct write_job *next;
 };
 
@@ -76,8 +77,11 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&s->wmu);
         run_batch(s, batch);
         pthread_mutex_lock(&s->wmu);
-        for (struct write_job *j = batch; j; j = j->next) j->done = 1;
-        pthread_cond_broadcast(&s->wdone);
+        for (struct write_job *j = batch, *next; j; j = next) {
+            next = j->next;   /* j belongs to its request once done is set */
+            j->done = 1;
+            pthread_cond_signal(&j->cv);
+        }
     }
     pthread_mutex_unlock(&s->wmu);
     return NULL;
@@ -86,7 +90,7 @@ static void *writer_main(void *arg)
 int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
 {
     server *s = r->srv;
-    struct write_job j = { r, fn, arg, 0, 0, NULL };
+    struct write_job j = { r, fn, arg, 0, 0, PTHREAD_COND_INITIALIZER, NULL };
     pthread_mutex_lock(&s->wmu);
     if (s->wstop) {
         pthread_mutex_unlock(&s->wmu);
@@ -96,8 +100,9 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
     else s->wqueue = &j;
     s->wtail = &j;
     pthread_cond_signal(&s->wcv);
-    while (!j.done) pthread_cond_wait(&s->wdone, &s->wmu);
+    while (!j.done) pthread_cond_wait(&j.cv, &s->wmu);
     pthread_mutex_unlock(&s->wmu);
+    pthread_cond_destroy(&j.cv);
     return j.rc;
 }
 
@@ -126,7 +131,6 @@ int server_writer_start(server *s, char *err, size_t errlen)
 {
     pthread_mutex_init(&s->wmu, NULL);
     pthread_cond_init(&s->wcv, NULL);
-    pthread_cond_init(&s->wdone, NULL);
     pthread_cond_init(&s->ccv, NULL);
     s->wstarted = 1;
     if (store_open(&s->writer, s->cfg.db_path, 0, err, errlen)) return -1;
@@ -178,7 +182,6 @@ void server_writer_stop(server *s)
     s->writer = NULL;
     pthread_mutex_destroy(&s->wmu);
     pthread_cond_destroy(&s->wcv);
-    pthread_cond_destroy(&s->wdone);
     pthread_cond_destroy(&s->ccv);
     s->wstarted = 0;
 }
