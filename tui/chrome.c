@@ -150,11 +150,22 @@ static void draw_title(struct tui_app *app)
     wnoutrefresh(app->title_win);
 }
 
+/* Appends to the NUL-terminated buf of size bytes, cutting when full. */
+static void appendf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    va_list ap;
+    if (len + 1 >= size) return;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, size - len, fmt, ap);
+    va_end(ap);
+}
+
 static void draw_status(struct tui_app *app)
 {
     attr_t at = tui_theme_attr(app->theme, TUI_ROLE_STATUS);
-    char left[512], right[128], *p = left;
-    size_t room = sizeof left;
+    char left[512] = " ", right[128];
     int n, rw;
     WINDOW *w = app->status_win;
     wbkgdset(w, ' ' | at);
@@ -169,15 +180,15 @@ static void draw_status(struct tui_app *app)
         wnoutrefresh(w);
         return;
     }
-    left[0] = '\0';
-#define ADD(...) do { n = snprintf(p, room, __VA_ARGS__); if (n > 0 && (size_t)n < room) { p += n; room -= (size_t)n; } } while (0)
-    ADD(" ");
-    if (app->user[0]) ADD("%s%s%s%s  ", app->user, app->role[0] ? " (" : "", app->role, app->role[0] ? ")" : "");
-    if (app->server[0]) ADD("%s  ", app->server);
-    if (app->sync[0]) ADD("%s  ", app->sync);
-    if (app->pending) ADD(_("%d pending"), app->pending);
-    if (app->pending) ADD("  ");
-#undef ADD
+    if (app->user[0])
+        appendf(left, sizeof left, "%s%s%s%s  ", app->user, app->role[0] ? " (" : "", app->role,
+                app->role[0] ? ")" : "");
+    if (app->server[0]) appendf(left, sizeof left, "%s  ", app->server);
+    if (app->sync[0]) appendf(left, sizeof left, "%s  ", app->sync);
+    if (app->pending) {
+        appendf(left, sizeof left, _("%d pending"), app->pending);
+        appendf(left, sizeof left, "  ");
+    }
     snprintf(right, sizeof right, "%s%s%s %s ", app->mouse ? _("mouse") : "", app->mouse ? "  " : "",
              _("? help"), _(": command"));
     rw = tui_text_width(right);
