@@ -110,14 +110,17 @@ static int intake_job(srv_req *r, void *arg)
     if (store_customer_find(s, srv_data_key(r->srv), j->in->cust.id_number, &customer_id) < 0) return -1;
     if (!customer_id && store_customer_insert(s, &j->in->cust, srv_data_key(r->srv), &customer_id)) return -1;
     j->in->app.customer_id = customer_id;
+    /* Stored with the status its decision gives, in the same transaction,
+     * so nobody ever sees it undecided. */
+    j->in->app.status = store_status_for_outcome(j->res->outcome);
     rc = store_app_insert_from(s, &j->in->app, r->chan.id, j->key, &j->id);
     if (rc) return rc;
     decide_result_to_decision(j->res, j->id, j->in->app.created_at, &d);
     decide_result_scores(j->res, ms);
     if (store_decision_put(s, &d, j->input_json) || store_score_put(s, j->id, &ms[0]) ||
-        store_score_put(s, j->id, &ms[1]) ||
-        store_app_set_status(s, j->id, store_status_for_outcome(j->res->outcome), 0, &version))
+        store_score_put(s, j->id, &ms[1]))
         return -1;
+    version = j->in->app.version + 1;   /* store_decision_put bumped it */
     memset(&def, 0, sizeof def);
     def.application_id = j->id;
     if (j->res->outcome == OUT_REFER || sampled(r->srv, j->id)) {

@@ -134,6 +134,20 @@ static void test_intake_decides_and_stores(void **state)
     assert_null(strstr(g.body, "13812345678"));
     assert_string_equal(cJSON_GetObjectItem(g.json, "status")->valuestring,
                         cJSON_GetObjectItem(r.json, "status")->valuestring);
+    {   /* the change feed announces it at the version the record has */
+        yx_resp f;
+        const cJSON *it;
+        int seen = 0;
+        assert_int_equal(yx_http("GET", &P, "/v1/changes?since=0&limit=1000", officer, NULL, NULL, &f), 0);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItem(f.json, "items"))
+            if (cJSON_GetObjectItem(it, "record_id")->valuedouble == id) {
+                assert_true(cJSON_GetObjectItem(it, "version")->valuedouble ==
+                            cJSON_GetObjectItem(g.json, "version")->valuedouble);
+                seen++;
+            }
+        assert_int_equal(seen, 1);
+        yx_resp_free(&f);
+    }
     yx_resp_free(&g);
     yx_resp_free(&r);
     free(body);
