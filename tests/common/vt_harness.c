@@ -230,6 +230,16 @@ int vt_wait_quiet(int quiet_ms)
 }
 
 
+/* Lets the rest of an update arrive: reads until 20 ms pass without
+ * output, for at most half a second (a program that never pauses, such as
+ * one showing a spinner, must not hold the caller up). */
+static void settle(void)
+{
+    double until = now_ms() + 500;
+    while (pump(20) > 0 && now_ms() < until) {
+    }
+}
+
 int vt_wait_text(const char *text, int timeout_ms)
 {
     double deadline = now_ms() + timeout_ms;
@@ -237,8 +247,7 @@ int vt_wait_text(const char *text, int timeout_ms)
         int r;
         if (strstr(vt_screen_text(), text)) {
             /* Let the rest of that update arrive before the caller looks. */
-            while (pump(20) > 0 && now_ms() < deadline) {
-            }
+            settle();
             return 0;
         }
         if (now_ms() > deadline) break;
@@ -254,8 +263,7 @@ int vt_wait_for(int (*cond)(void *arg), void *arg, int timeout_ms)
     double deadline = now_ms() + timeout_ms;
     for (;;) {
         if (cond(arg)) {
-            while (pump(20) > 0 && now_ms() < deadline) {
-            }
+            settle();
             return 0;
         }
         if (now_ms() > deadline || pump(20) < 0) break;

@@ -26,7 +26,8 @@ int vt_send(const char *keys);
 int vt_wait_quiet(int quiet_ms);
 
 /* Reads output until the screen contains text (UTF-8), up to timeout_ms,
- * then until the output pauses for 20 ms (the rest of that update).
+ * then until the output pauses for 20 ms (the rest of that update; half a
+ * second at most).
  * 0 found, -1 timed out (the screen is printed to stderr). */
 int vt_wait_text(const char *text, int timeout_ms);
 
