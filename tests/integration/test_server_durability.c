@@ -1,0 +1,117 @@
+/* Durability: the simulator sends applications to a real yxd; the yxd is
+ * killed with SIGKILL in the middle (no clean shutdown, no final
+ * checkpoint). Every application the server acknowledged must be in the
+ * database afterwards, the database must open and verify, and a new yxd
+ * must serve it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "backend/simulate.h"
+#include "core/store.h"
+#include "tests/common/yxd_proc.h"
+
+static yxd_proc P;
+static char key[128];
+
+struct sim_arg { sim_config cfg; sim_report rep; int rc; };
+
+static void *run_sim(void *p)
+{
+    struct sim_arg *a = p;
+    char err[256];
+    a->rc = sim_run(&a->cfg, &a->rep, err, sizeof err);
+    return NULL;
+}
+
+/* Intake answers counted by the server so far (from /v1/metrics). */
+static long intakes(void)
+{
+    yx_resp r;
+    long n = 0;
+    const char *m;
+    if (yx_http("GET", &P, "/v1/metrics", NULL, NULL, NULL, &r)) return -1;
+    m = r.body ? strstr(r.body, "yxd_requests_total{route=\"intake\",status=\"201\"} ") : NULL;
+    if (m) n = atol(m + strlen("yxd_requests_total{route=\"intake\",status=\"201\"} "));
+    yx_resp_free(&r);
+    return n;
+}
+
+static void test_acknowledged_applications_survive_sigkill(void **state)
+{
+    struct sim_arg a;
+    pthread_t th;
+    const char *add[] = { "channel", "add", "crash-test", "--kind", "own", "--db", P.db, NULL };
+    const char *verify[] = { "audit", "verify", "--db", P.db, NULL };
+    char err[256], out[256];
+    int status;
+    store *s;
+    (void)state;
+    assert_int_equal(yxd_run(add, NULL, key, sizeof key, err, sizeof err), 0);
+    key[strcspn(key, "\n")] = '\0';
+    assert_int_equal(yxd_proc_start(&P, NULL), 0);
+    memset(&a, 0, sizeof a);
+    a.cfg.server = P.url;
+    a.cfg.channel_key = key;
+    a.cfg.rate = 0;
+    a.cfg.duration_s = 2;
+    a.cfg.threads = 4;
+    a.cfg.seed = 11;
+    assert_int_equal(pthread_create(&th, NULL, run_sim, &a), 0);
+    for (long n = 0; n < 40;) {          /* poll until the load is under way */
+        n = intakes();
+        assert_true(n >= 0);
+    }
+    kill(P.pid, SIGKILL);
+    waitpid(P.pid, &status, 0);
+    P.pid = 0;
+    pthread_join(th, NULL);
+    assert_int_equal(a.rc, 0);
+    assert_true(a.rep.accepted >= 40);
+    assert_true(a.rep.errors > 0);        /* it really died under load */
+
+    assert_int_equal(store_open(&s, P.db, 0, err, sizeof err), 0);
+    for (int64_t i = 0; i < a.rep.nids; i++) {
+        sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM applications a JOIN decisions d "
+                                         "ON d.application_id = a.id WHERE a.id = ?");
+        sqlite3_bind_int64(st, 1, a.rep.ids[i]);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        if (sqlite3_column_int(st, 0) != 1) fail_msg("acknowledged application %lld is missing", (long long)a.rep.ids[i]);
+        sqlite3_reset(st);
+    }
+    assert_int_equal(a.rep.nids, a.rep.accepted);
+    store_close(s);
+    assert_int_equal(yxd_run(verify, NULL, out, sizeof out, err, sizeof err), 0);
+    sim_report_free(&a.rep);
+    assert_int_equal(yxd_proc_start(&P, NULL), 0);   /* and it serves again */
+    assert_true(intakes() == 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 5) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    yxd_proc_cleanup(&P);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_acknowledged_applications_survive_sigkill),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
