@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,14 @@
 static yxd_proc P;
 static char key[128];
 
-struct sim_arg { sim_config cfg; sim_report rep; int rc; };
+struct sim_arg { sim_config cfg; sim_report rep; int rc; _Atomic int done; };
 
 static void *run_sim(void *p)
 {
     struct sim_arg *a = p;
     char err[256];
     a->rc = sim_run(&a->cfg, &a->rep, err, sizeof err);
+    a->done = 1;
     return NULL;
 }
 
@@ -69,6 +71,7 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
     for (long n = 0; n < 40;) {          /* poll until the load is under way */
         n = intakes();
         assert_true(n >= 0);
+        if (a.done) fail_msg("the simulator finished before 40 intakes (%ld)", n);
     }
     kill(P.pid, SIGKILL);
     waitpid(P.pid, &status, 0);
