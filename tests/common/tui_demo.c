@@ -30,6 +30,7 @@ struct demo {
     int flood_fd;
     long flood_bytes;
     long flood_shown_ms;
+    int tick;                   /* --tick: the list counts screen timer ticks */
 };
 
 
@@ -97,6 +98,7 @@ struct list_priv {
     int rows, cols;
     int list_rows, detail_rows;     /* the split */
     struct tui_detail *preview;
+    int timer, ticks;
 };
 
 static int list_open(struct tui_screen *s, const void *arg)
@@ -106,6 +108,7 @@ static int list_open(struct tui_screen *s, const void *arg)
     p->d = tui_app_ctx(tui_screen_app(s));
     if (!(p->preview = tui_detail_new())) return -1;
     tui_table_focus(s, p->d->table);
+    if (p->d->tick) p->timer = tui_screen_timer(s, 100, 1, 7);
     return 0;
 }
 
@@ -180,11 +183,23 @@ static int list_action(struct tui_screen *s, const struct tui_action *a)
     return TUI_UNHANDLED;
 }
 
+/* Counts to five in the subtitle, then stops its own timer. */
+static int list_timer(struct tui_screen *s, int timer_id)
+{
+    struct list_priv *p = tui_screen_priv(s);
+    char sub[32];
+    if (timer_id != 7) return TUI_UNHANDLED;
+    snprintf(sub, sizeof sub, "tick %d", ++p->ticks);
+    tui_screen_subtitle(s, sub);
+    if (p->ticks == 5) tui_app_timer_cancel(tui_screen_app(s), p->timer);
+    return TUI_REDRAW;
+}
+
 static const struct tui_screen_ops list_ops = {
     .name = "list", .title = N_("Applications"), .priv_size = sizeof(struct list_priv),
     .actions = list_actions,
     .open = list_open, .layout = list_layout, .draw = list_draw, .on_action = list_action,
-    .close = list_close,
+    .on_timer = list_timer, .close = list_close,
 };
 
 static const struct tui_screen_ops *const demo_screens[] = {&list_ops, &detail_ops};
@@ -269,6 +284,7 @@ int tui_demo_main(int argc, char **argv)
         else if (!strcmp(argv[i], "--mouse")) cfg.mouse = 1;
         else if (!strcmp(argv[i], "--no-color")) cfg.no_color = 1;
         else if (!strcmp(argv[i], "--read-only")) read_only = 1;
+        else if (!strcmp(argv[i], "--tick")) d.tick = 1;
         else {
             fprintf(stderr, "tui demo: unknown option %s\n", argv[i]);
             return 2;

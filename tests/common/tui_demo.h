@@ -7,7 +7,8 @@
 #define TUI_DEMO_H
 
 /* argv[0] is "--tui-demo"; options: --rows=N (default 1000), --flood,
- * --theme=NAME, --ascii, --accessible, --mouse, --no-color, --read-only.
+ * --theme=NAME, --ascii, --accessible, --mouse, --no-color, --read-only,
+ * --tick (the list counts five timer ticks in its subtitle).
  * Data from $YX_DATADIR, translations from $YX_LOCALEDIR. Returns the exit
  * status. */
 int tui_demo_main(int argc, char **argv);

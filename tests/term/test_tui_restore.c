@@ -130,6 +130,21 @@ static void test_keys_answered_while_fd_floods(void **state)
     vt_close();
 }
 
+/* A screen's repeating timer fires on the same loop, and stops when it is
+ * cancelled. */
+static void test_screen_timer_ticks_and_cancels(void **state)
+{
+    const char *args[] = {"--tick", NULL};
+    (void)state;
+    start(args);
+    assert_int_equal(vt_wait_text("tick 5", 3000), 0);
+    vt_send("j");                                  /* keys still answered */
+    assert_int_equal(vt_wait_text("row 3 of 1000", 3000), 0);
+    assert_int_equal(vt_wait_quiet(400), 0);       /* quiet: no more ticks */
+    assert_non_null(strstr(vt_row_text(0), "tick 5"));
+    assert_int_equal(tui_demo_quit(0), 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +154,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_restored_after_sigsegv),
         cmocka_unit_test(test_restored_after_sigabrt),
         cmocka_unit_test(test_sigkill_is_detected),
+        cmocka_unit_test(test_screen_timer_ticks_and_cancels),
         cmocka_unit_test(test_keys_answered_while_fd_floods),
     };
     int demo = tui_demo_maybe(argc, argv);
