@@ -1,5 +1,6 @@
 /* yxd init: creates (or migrates) a database and its data key, and with
- * --demo fills it with demo users, channels and applications. */
+ * --demo fills it with demo users, channels and applications decided by
+ * the shipped strategy (or --strategy FILE). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "backend/cmd.h"
 #include "core/crypto.h"
 #include "core/dataset.h"
+#include "core/decide.h"
 #include "core/gen.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -20,6 +22,7 @@ typedef struct {
     const char *db;
     const char *key_file;
     const char *data;      /* data set for demo features; NULL = shipped one */
+    const char *strategy;  /* strategy deciding demo applications; NULL = shipped one */
     int         demo;      /* --demo given */
     int64_t     n;
     uint64_t    seed;
@@ -29,6 +32,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: yxd init --db FILE [--demo N] [--seed S] [--key-file F] [--data CSV]\n"
+        "                [--strategy FILE]\n"
         "\n"
         "Creates the database FILE (or brings an existing one to the current schema)\n"
         "and the key that seals personal data in it, FILE.key (mode 0600), unless\n"
@@ -38,11 +42,16 @@ static void usage(FILE *f)
         "                and admin, all with the password 'yixiang-demo' (for demo\n"
         "                databases only: never use them in production), the four demo\n"
         "                channels, and N synthetic applications whose features come\n"
-        "                from the real credit data set\n"
+        "                from the real credit data set, each decided by the\n"
+        "                decision engine (approved, referred or declined, with its\n"
+        "                grade, limit, APR and a replayable input)\n"
         "  --seed S      seed of the demo data (default 1); a seed always gives the\n"
         "                same data\n"
         "  --key-file F  where the data key lives (created when missing)\n"
         "  --data CSV    credit data set for demo features (default: the shipped one)\n"
+        "  --strategy FILE\n"
+        "                strategy that decides the demo applications (default: the\n"
+        "                shipped strategies/default.json)\n"
         "  --help, --version\n");
 }
 
@@ -65,13 +74,14 @@ static int parse_args(int argc, char **argv, init_opts *o)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return -1; }
         if (!strcmp(a, "--version")) { printf("yxd %s\n", YX_VERSION); return -1; }
         if (strcmp(a, "--db") && strcmp(a, "--demo") && strcmp(a, "--seed") &&
-            strcmp(a, "--key-file") && strcmp(a, "--data"))
+            strcmp(a, "--key-file") && strcmp(a, "--data") && strcmp(a, "--strategy"))
             return bad_usage("unknown option '%s'", a);
         if (!v) return bad_usage("%s needs a value", a);
         i++;
         if (!strcmp(a, "--db")) o->db = v;
         else if (!strcmp(a, "--key-file")) o->key_file = v;
         else if (!strcmp(a, "--data")) o->data = v;
+        else if (!strcmp(a, "--strategy")) o->strategy = v;
         else if (!strcmp(a, "--demo")) {
             if (yx_parse_i64(v, 0, DEMO_MAX, &x))
                 return bad_usage("--demo wants a number of applications from 0 to 100000000, not '%s'", v);
@@ -108,8 +118,9 @@ static int64_t app_count(store *s)
 
 static int load_demo(store *s, const init_opts *o, const crypto_key *k)
 {
-    char err[512], path[4096];
+    char err[512], path[4096], spath[4096];
     dataset ds;
+    engine *e;
     struct timespec t0;
     const char *data = o->data ? o->data : yx_asset_path(path, sizeof path, "data/credit_data.csv");
     int64_t have = app_count(s);
@@ -120,21 +131,31 @@ static int load_demo(store *s, const init_opts *o, const crypto_key *k)
                 "new database\n", o->db, (long long)have);
         return 1;
     }
+    const char *strategy = o->strategy ? o->strategy
+                                       : yx_asset_path(spath, sizeof spath, "strategies/default.json");
+    if (engine_load(&e, strategy, err, sizeof err)) {
+        fprintf(stderr, "yxd init: %s (set YX_DATADIR or pass --strategy)\n", err);
+        return 1;
+    }
     if (dataset_load(data, &ds, err, sizeof err)) {
         fprintf(stderr, "yxd init: %s (set YX_DATADIR or pass --data)\n", err);
+        engine_free(e);
         return 1;
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = gen_demo_principals(s, err, sizeof err) ||
-         gen_demo(s, k, &ds, o->n, o->seed, NULL, NULL, err, sizeof err);
+         gen_demo(s, k, &ds, o->n, o->seed, e, err, sizeof err);
     dataset_free(&ds);
     if (rc) {
         fprintf(stderr, "yxd init: %s\n", err);
+        engine_free(e);
         return 1;
     }
-    printf("demo data: %lld applications (seed %llu) in %.1f s; users officer, risk, "
-           "auditor, support, admin with password '%s'\n",
-           (long long)o->n, (unsigned long long)o->seed, seconds_since(&t0), GEN_DEMO_PASSWORD);
+    printf("demo data: %lld applications (seed %llu, strategy %s) in %.1f s; users officer, "
+           "risk, auditor, support, admin with password '%s'\n",
+           (long long)o->n, (unsigned long long)o->seed, engine_strategy_version(e),
+           seconds_since(&t0), GEN_DEMO_PASSWORD);
+    engine_free(e);
     return 0;
 }
 

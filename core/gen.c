@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/decide_app.h"
 #include "core/person.h"
 #include "core/store_app.h"
 #include "core/store_user.h"
@@ -189,36 +190,43 @@ void gen_application(rng *r, const dataset *ds, int64_t created_at, application 
 
 /* ---- the load ------------------------------------------------------ */
 
-/* Stores a's decision, its status and its defense row. Automatic outcomes
- * are settled on line 1; a referral waits there; line 3 samples 2% of the
- * automatic ones. */
-static int store_decided(store *s, rng *r, application *a, decision *d, const char *ch_name)
+/* Decides application a (already stored, a->id set) of customer c and
+ * records the decision. Automatic outcomes are settled on line 1 and line 3
+ * samples 2% of them; a referral waits on line 1. About one applicant in
+ * 200 is on the platform's blacklist, so the demo shows policy declines. */
+static int decide_one(store *s, rng *r, const engine *e, decide_result *res,
+                      const application *a, const customer *c, const char *ch_name)
 {
-    defense_state df;
+    decide_signals sig;
+    decide_input in;
+    int64_t decided_at = a->created_at + 40 + (int64_t)rng_below(r, 400);
+    decide_case kase = rng_below(r, 50) == 0 ? DECIDE_CASE_SAMPLED : DECIDE_CASE_SETTLED;
+    char *input_json;
     int rc;
-    d->application_id = a->id;
-    if (d->decided_at == 0) d->decided_at = a->created_at + 40 + (int64_t)rng_below(r, 400);
-    rc = store_decision_put(s, d, NULL);
-    if (rc) return rc < 0 ? -1 : store_fail(s, "application %lld vanished", (long long)a->id);
-    memset(&df, 0, sizeof df);
-    df.application_id = a->id;
-    df.l1 = d->outcome == OUT_REFER ? L1_PENDING : d->outcome == OUT_APPROVE ? L1_APPROVED : L1_REJECTED;
-    df.l2 = L2_NOT_REQUIRED;
-    df.l3 = d->outcome != OUT_REFER && rng_below(r, 50) == 0 ? L3_SAMPLED : L3_NOT_SAMPLED;
-    if (d->outcome != OUT_REFER) yx_strlcpy(df.l1_user, "auto", sizeof df.l1_user);
-    return store_defense_put_at(s, &df, ch_name, d->decided_at);
+    sig.age = person_age(c->birth_year, c->birth_month, c->birth_day, a->created_at);
+    sig.id_valid = person_id_valid(c->id_number);
+    sig.blacklist_hit = rng_below(r, 200) == 0;
+    sig.recent_apps = 0;              /* every demo applicant is new */
+    decide_app_input(a, &sig, &in);
+    if (engine_decide(e, &in, res)) return store_fail(s, "the decision engine refused it");
+    if (!(input_json = decide_input_to_json(&in))) return store_fail(s, "out of memory");
+    rc = decide_app_record(s, a->id, res, input_json, decided_at, kase, ch_name, NULL);
+    free(input_json);
+    return rc ? -1 : 0;
 }
 
 int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
-                int64_t now_ms, gen_decide_fn decide, void *ctx, char *err, size_t errlen)
+                int64_t now_ms, const engine *e, char *err, size_t errlen)
 {
-    int64_t ch_ids[CH__COUNT], span = SPREAD_DAYS * DAY_MS;
+    int64_t ch_ids[CH__COUNT], span = SPREAD_DAYS * DAY_MS, i = 0;
+    decide_result res;
     rng r;
     int in_tx = 0;
     if (!ds || ds->n <= 0) { snprintf(err, errlen, "the data set is empty"); return -1; }
     if (n < 0) { snprintf(err, errlen, "negative number of applications"); return -1; }
     if (now_ms <= 0) now_ms = store_now_ms();
     rng_seed(&r, seed);
+    memset(&res, 0, sizeof res);      /* reused by every decision: one trace buffer */
     /* A batch must fit in the page cache, else SQLite spills half-built
      * index pages to the WAL many times per row. */
     {
@@ -228,10 +236,9 @@ int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uin
         sqlite3_reset(st);
     }
     if (ensure_channels(s, ch_ids)) goto fail;
-    for (int64_t i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {
         application a;
         customer c;
-        decision d;
         if (!in_tx) {
             if (store_begin(s)) goto fail;
             in_tx = 1;
@@ -242,37 +249,31 @@ int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uin
          * rows practical. */
         int64_t t = now_ms - span + (i * span + (int64_t)rng_below(&r, (uint64_t)span)) / n;
         gen_application(&r, ds, t, &a, &c);
-        memset(&d, 0, sizeof d);
-        if (decide) {
-            if (decide(ctx, &a, &c, &d)) {
-                free(d.trace_json);
-                store_fail(s, "the decision hook stopped the load at application %lld", (long long)i + 1);
-                goto fail;
-            }
-            a.status = store_status_for_outcome(d.outcome);
-        }
         if (store_customer_insert_at(s, &c, k, a.created_at, &a.customer_id) ||
             store_app_insert_from(s, &a, ch_ids[a.channel], NULL, NULL) < 0 ||
-            (decide && store_decided(s, &r, &a, &d, channel_names[a.channel]))) {
-            free(d.trace_json);
-            goto fail;
-        }
-        free(d.trace_json);
+            (e && decide_one(s, &r, e, &res, &a, &c, channel_names[a.channel])))
+            goto fail_row;
         if ((i + 1) % GEN_BATCH == 0) {
             if (store_commit(s)) goto fail;
             in_tx = 0;
         }
     }
     if (in_tx && store_commit(s)) goto fail;
+    decide_result_free(&res);
     return 0;
+fail_row:
+    snprintf(err, errlen, "demo data: application %lld: %s", (long long)i + 1, store_errmsg(s));
+    goto out;
 fail:
     snprintf(err, errlen, "demo data: %s", store_errmsg(s));
+out:
     store_rollback(s);
+    decide_result_free(&res);
     return -1;
 }
 
 int gen_demo(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
-             gen_decide_fn decide, void *ctx, char *err, size_t errlen)
+             const engine *e, char *err, size_t errlen)
 {
-    return gen_demo_at(s, k, ds, n, seed, 0, decide, ctx, err, errlen);
+    return gen_demo_at(s, k, ds, n, seed, 0, e, err, errlen);
 }

@@ -11,16 +11,10 @@
 
 #include "core/crypto.h"
 #include "core/dataset.h"
+#include "core/decide.h"
 #include "core/domain.h"
 #include "core/rng.h"
 #include "core/store.h"
-
-/* Decides one application (the decision engine, plugged in by the caller).
- * Fills out (application_id is set by the generator). Returns 0, or -1 to
- * stop the generation. out->trace_json, when set, is malloc'd and freed by
- * the generator. */
-typedef int (*gen_decide_fn)(void *ctx, const application *a, const customer *c,
-                             decision *out);
 
 /* Inserts the demo users (officer, risk, auditor, support, admin; password
  * GEN_DEMO_PASSWORD) and the four demo channels, skipping those that exist.
@@ -29,16 +23,19 @@ typedef int (*gen_decide_fn)(void *ctx, const application *a, const customer *c,
 int gen_demo_principals(store *s, char *err, size_t errlen);
 
 /* Inserts n customers and applications (in large transactions of 50,000
- * rows; a failure rolls back the current one, earlier ones stay). Without a
- * decide hook applications stay submitted with no decision; with one each
- * gets its decision, the status of its outcome and a defense row (line 1
- * pending when referred). created_at is spread over the 90 days before
- * now_ms (0 = now). 0 ok, -1 with err. */
+ * rows; a failure rolls back the current one, earlier ones stay, and err
+ * names the application that failed). Without an engine (e NULL)
+ * applications stay submitted with no decision; with one each is decided
+ * and recorded as intake records it (core/decide_app.h): decision with its
+ * input (replayable), scores, the status of its outcome, and a defense row
+ * (line 1 pending when referred; 2% of automatic decisions sampled for
+ * line 3). created_at is spread over the 90 days before now_ms (0 = now).
+ * 0 ok, -1 with err. */
 int gen_demo(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
-             gen_decide_fn decide, void *ctx, char *err, size_t errlen);
+             const engine *e, char *err, size_t errlen);
 /* The same with an explicit clock, so tests can compare two runs exactly. */
 int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
-                int64_t now_ms, gen_decide_fn decide, void *ctx, char *err, size_t errlen);
+                int64_t now_ms, const engine *e, char *err, size_t errlen);
 
 /* One application created at created_at (unix ms) and its customer, as
  * gen_demo draws them (no store). */

@@ -313,6 +313,12 @@ int store_app_insert(store *s, application *a, int64_t *id)
 int store_app_set_status(store *s, int64_t id, app_status stv, int64_t expect_version,
                          int64_t *new_version)
 {
+    return store_app_set_status_at(s, id, stv, expect_version, store_now_ms(), new_version);
+}
+
+int store_app_set_status_at(store *s, int64_t id, app_status stv, int64_t expect_version,
+                            int64_t at, int64_t *new_version)
+{
     sqlite3_stmt *st = store_stmt(s,
         "UPDATE applications SET status = ?1, version = version + 1, updated_at = ?2"
         " WHERE id = ?3 AND (?4 <= 0 OR version = ?4) RETURNING version");
@@ -320,7 +326,7 @@ int store_app_set_status(store *s, int64_t id, app_status stv, int64_t expect_ve
     if (!st) return -1;
     if ((unsigned)stv >= APP__COUNT) return store_fail(s, "unknown status");
     sqlite3_bind_text(st, 1, app_status_name(stv), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, store_now_ms());
+    sqlite3_bind_int64(st, 2, at);
     sqlite3_bind_int64(st, 3, id);
     sqlite3_bind_int64(st, 4, expect_version);
     rc = sqlite3_step(st);

@@ -100,6 +100,10 @@ int store_app_features(store *s, int64_t id, features *out);
  * (may be NULL) receives the version after the change. */
 int store_app_set_status(store *s, int64_t id, app_status st, int64_t expect_version,
                          int64_t *new_version);
+/* The same with an explicit time of the change (unix ms), for loads that
+ * must be reproducible. */
+int store_app_set_status_at(store *s, int64_t id, app_status st, int64_t expect_version,
+                            int64_t at, int64_t *new_version);
 
 /* Stores (or replaces) the decision of d->application_id with the engine's
  * input (may be NULL) and d->trace_json (may be NULL), copies the risk grade

@@ -46,7 +46,7 @@ int main(void)
     }
     if (store_migrate(s)) { fprintf(stderr, "bench_gen: %s\n", store_errmsg(s)); return 1; }
     t0 = now_s();
-    if (gen_demo(s, &k, &ds, rows, 42, NULL, NULL, err, sizeof err)) {
+    if (gen_demo(s, &k, &ds, rows, 42, NULL, err, sizeof err)) {
         fprintf(stderr, "bench_gen: %s\n", err);
         return 1;
     }

@@ -1,7 +1,8 @@
 /* The demo data generator and `yxd init`: same seed same data, different
  * seed different data; generated people and applications are valid and
  * plausible (IDs, ages matching the Age feature, cards, shares of channels,
- * products and scenes, missing values kept); the decision hook; and the
+ * products and scenes, missing values kept); loads decided by the shipped
+ * strategy (stored as intake stores them, replayable); and the
  * real yxd binary end to end, including bad usage. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/dataset.h"
+#include "core/decide.h"
 #include "core/gen.h"
 #include "core/mask.h"
 #include "core/person.h"
@@ -31,6 +33,7 @@ typedef struct {
     char dir[64];
     dataset ds;
     crypto_key key;
+    engine *eng;          /* the shipped strategy */
     int ndb;
 } fixture;
 
@@ -44,6 +47,10 @@ static int setup(void **state)
         fprintf(stderr, "%s\n", err);
         return -1;
     }
+    if (engine_load(&f->eng, yx_asset_path(path, sizeof path, "strategies/default.json"), err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
     memset(&f->key, 0x33, sizeof f->key);
     *state = f;
     return 0;
@@ -54,6 +61,7 @@ static int teardown(void **state)
     fixture *f = *state;
     char cmd[128];
     dataset_free(&f->ds);
+    engine_free(f->eng);
     /* Only our own mkdtemp directory, by its exact name. */
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", f->dir);
@@ -71,11 +79,11 @@ static store *new_db(fixture *f, char *path, size_t n)
     return s;
 }
 
-static store *generate(fixture *f, int64_t n, uint64_t seed, gen_decide_fn fn, void *ctx)
+static store *generate(fixture *f, int64_t n, uint64_t seed, const engine *e)
 {
     char path[128], err[512] = "";
     store *s = new_db(f, path, sizeof path);
-    if (gen_demo_at(s, &f->key, &f->ds, n, seed, NOW, fn, ctx, err, sizeof err))
+    if (gen_demo_at(s, &f->key, &f->ds, n, seed, NOW, e, err, sizeof err))
         fail_msg("gen_demo: %s", err);
     return s;
 }
@@ -128,8 +136,8 @@ static char *dump(store *s)
 static void test_same_seed_same_data(void **state)
 {
     fixture *f = *state;
-    store *a = generate(f, 400, 11, NULL, NULL), *b = generate(f, 400, 11, NULL, NULL),
-          *c = generate(f, 400, 12, NULL, NULL);
+    store *a = generate(f, 400, 11, NULL), *b = generate(f, 400, 11, NULL),
+          *c = generate(f, 400, 12, NULL);
     char *da = dump(a), *db = dump(b), *dc = dump(c);
     assert_true(strlen(da) > 400 * 100);
     assert_string_equal(da, db);
@@ -166,7 +174,7 @@ static void test_plausible_rows(void **state)
 {
     fixture *f = *state;
     const int n = 3000;
-    store *s = generate(f, n, 5, NULL, NULL);
+    store *s = generate(f, n, 5, NULL);
     int compound = 0, mall_3c = 0;
     int64_t prev_t = 0;
     app_query q = { 0 };
@@ -220,31 +228,32 @@ static void test_plausible_rows(void **state)
     store_close(s);
 }
 
-/* A decision function for the hook test: outcome from the amount, so it is
- * checkable; the trace is malloc'd to check the generator frees it. */
-static int fake_decide(void *ctx, const application *a, const customer *c, decision *out)
+/* Counts of outcomes in s, in the order approve, refer, decline. */
+static void outcome_counts(store *s, int out[3])
 {
-    int *calls = ctx;
-    (*calls)++;
-    assert_true(person_id_valid(c->id_number));
-    out->outcome = (decision_outcome)(a->amount_fen / 100 % 3);
-    out->risk_grade = out->outcome == OUT_REFER ? 'R' : out->outcome == OUT_APPROVE ? 'B' : 'E';
-    out->limit_fen = out->outcome == OUT_APPROVE ? 1000000 : 0;
-    out->apr_bp = 1800;
-    yx_strlcpy(out->strategy_version, "fake-1", sizeof out->strategy_version);
-    yx_strlcpy(out->reasons, "amount_rule", sizeof out->reasons);
-    out->trace_json = strdup("{\"fake\":true}");
-    return *calls == 1000000 ? -1 : 0;
+    out[0] = count(s, "SELECT count(*) FROM decisions WHERE outcome = 'approve'");
+    out[1] = count(s, "SELECT count(*) FROM decisions WHERE outcome = 'refer'");
+    out[2] = count(s, "SELECT count(*) FROM decisions WHERE outcome = 'decline'");
 }
 
-static void test_decide_hook(void **state)
+static void test_decided_load(void **state)
 {
     fixture *f = *state;
-    int calls = 0;
-    store *s = generate(f, 600, 9, fake_decide, &calls);
-    assert_int_equal(calls, 600);
-    assert_int_equal(count(s, "SELECT count(*) FROM decisions"), 600);
-    assert_int_equal(count(s, "SELECT count(*) FROM defense"), 600);
+    const int n = 600;
+    store *s = generate(f, n, 9, f->eng);
+    int oc[3];
+    assert_int_equal(count(s, "SELECT count(*) FROM decisions"), n);
+    assert_int_equal(count(s, "SELECT count(*) FROM defense"), n);
+    /* Both model scores, and the engine's input for replay. */
+    assert_int_equal(count(s, "SELECT count(*) FROM scores WHERE model = 'scorecard'"), n);
+    assert_int_equal(count(s, "SELECT count(*) FROM scores WHERE model = 'gbdt'"), n);
+    assert_int_equal(count(s, "SELECT count(*) FROM decisions WHERE input_json IS NULL"), 0);
+    {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM decisions WHERE strategy_version = '%s'",
+                 engine_strategy_version(f->eng));
+        assert_int_equal(count(s, sql), n);
+    }
     /* Status follows the outcome; referrals wait on line 1. */
     assert_int_equal(count(s, "SELECT count(*) FROM applications a JOIN decisions d"
                               " ON d.application_id = a.id WHERE NOT ("
@@ -254,15 +263,28 @@ static void test_decide_hook(void **state)
     assert_int_equal(count(s, "SELECT count(*) FROM applications a JOIN defense df"
                               " ON df.application_id = a.id WHERE a.status = 'referred'"
                               " AND df.l1 <> 'pending'"), 0);
+    /* Automatic decisions are settled on line 1 by the engine. */
+    assert_int_equal(count(s, "SELECT count(*) FROM applications a JOIN defense df"
+                              " ON df.application_id = a.id WHERE a.status <> 'referred'"
+                              " AND (df.l1 = 'pending' OR df.l1_user IS NOT 'auto')"), 0);
     assert_true(count(s, "SELECT count(*) FROM applications WHERE status = 'referred'") > 0);
     assert_int_equal(count(s, "SELECT count(*) FROM applications WHERE grade IS NULL"), 0);
     assert_int_equal(count(s, "SELECT count(*) FROM applications a JOIN decisions d"
                               " ON d.application_id = a.id WHERE d.risk_grade <> a.grade"
                               " OR d.decided_at < a.created_at OR d.trace_json IS NULL"), 0);
+    /* Approvals carry a limit and a price; declines no limit. */
+    assert_int_equal(count(s, "SELECT count(*) FROM decisions WHERE outcome = 'approve'"
+                              " AND (limit_fen <= 0 OR apr_bp <= 0)"), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM decisions WHERE outcome = 'decline'"
+                              " AND limit_fen <> 0"), 0);
+    /* A demo queue shows every outcome, and people decide a minority. */
+    outcome_counts(s, oc);
+    assert_true(oc[0] > n / 10 && oc[1] > 0 && oc[2] > n / 10);
+    assert_true(oc[1] < n / 2);
+    assert_true(count(s, "SELECT count(DISTINCT grade) FROM applications") >= 5);
     /* Decided loads are reproducible too, defense rows included. */
     {
-        int calls2 = 0;
-        store *s2 = generate(f, 600, 9, fake_decide, &calls2);
+        store *s2 = generate(f, n, 9, f->eng);
         char *d1 = dump(s), *d2 = dump(s2);
         assert_string_equal(d1, d2);
         free(d1);
@@ -272,27 +294,21 @@ static void test_decide_hook(void **state)
     store_close(s);
 }
 
-static int stop_at_five(void *ctx, const application *a, const customer *c, decision *out)
-{
-    int *calls = ctx;
-    (void)a;
-    (void)c;
-    out->outcome = OUT_APPROVE;
-    out->risk_grade = 'A';
-    return ++*calls == 5 ? -1 : 0;
-}
-
-static void test_hook_failure_stops_cleanly(void **state)
+/* A store failure in the middle of a decided load names the application
+ * and leaves nothing behind. */
+static void test_failure_stops_cleanly(void **state)
 {
     fixture *f = *state;
     char path[128], err[512] = "";
-    int calls = 0;
     store *s = new_db(f, path, sizeof path);
-    assert_int_equal(gen_demo_at(s, &f->key, &f->ds, 100, 1, NOW, stop_at_five, &calls,
-                                 err, sizeof err), -1);
+    assert_int_equal(sqlite3_exec(store_db(s),
+        "CREATE TEMP TRIGGER stop5 BEFORE INSERT ON decisions WHEN NEW.application_id = 5"
+        " BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(gen_demo_at(s, &f->key, &f->ds, 100, 1, NOW, f->eng, err, sizeof err), -1);
     assert_non_null(strstr(err, "application 5"));
     assert_int_equal(count(s, "SELECT count(*) FROM applications"), 0);
     assert_int_equal(count(s, "SELECT count(*) FROM customers"), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM decisions"), 0);
     store_close(s);
 }
 
@@ -302,9 +318,9 @@ static void test_bad_arguments(void **state)
     char path[128], err[512] = "";
     dataset empty = { 0 };
     store *s = new_db(f, path, sizeof path);
-    assert_int_equal(gen_demo_at(s, &f->key, &empty, 10, 1, NOW, NULL, NULL, err, sizeof err), -1);
+    assert_int_equal(gen_demo_at(s, &f->key, &empty, 10, 1, NOW, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "empty"));
-    assert_int_equal(gen_demo_at(s, &f->key, &f->ds, -1, 1, NOW, NULL, NULL, err, sizeof err), -1);
+    assert_int_equal(gen_demo_at(s, &f->key, &f->ds, -1, 1, NOW, NULL, err, sizeof err), -1);
     assert_int_equal(count(s, "SELECT count(*) FROM applications"), 0);
     store_close(s);
 }
@@ -380,6 +396,9 @@ static void test_init_command(void **state)
     assert_int_equal(count(s, "SELECT count(*) FROM applications"), 40);
     assert_int_equal(count(s, "SELECT count(*) FROM channels"), 4);
     assert_int_equal(count(s, "SELECT count(DISTINCT kind) FROM channels"), 4);
+    /* Every demo application is decided by the shipped strategy. */
+    assert_int_equal(count(s, "SELECT count(*) FROM decisions"), 40);
+    assert_int_equal(count(s, "SELECT count(*) FROM applications WHERE status = 'submitted'"), 0);
     assert_int_equal(count(s, "SELECT count(*) FROM users"), 5);
     {
         const char *names[] = { "officer", "risk", "auditor", "support", "admin" };
@@ -390,6 +409,14 @@ static void test_init_command(void **state)
         assert_true(store_password_verify(hash, GEN_DEMO_PASSWORD));
     }
     store_close(s);
+    /* The stored decisions replay to the same result. */
+    for (int id = 1; id <= 40; id += 13) {
+        char ids[16];
+        const char *args[] = { "replay", "--db", db, "--application", ids, NULL };
+        snprintf(ids, sizeof ids, "%d", id);
+        if (init(args, out, sizeof out, err, sizeof err) != 0) fail_msg("replay %d: %s%s", id, out, err);
+        assert_non_null(strstr(out, "identical"));
+    }
     /* Init again without --demo: a no-op on an existing database. */
     {
         const char *args[] = { "init", "--db", db, NULL };
@@ -436,6 +463,7 @@ static void test_init_usage(void **state)
         (const char *const[]){ "init", "--db", "x.db", "--demo", "-5", NULL },
         (const char *const[]){ "init", "--db", "x.db", "--seed", "1.5", NULL },
         (const char *const[]){ "init", "--db", "x.db", "--bogus", NULL },
+        (const char *const[]){ "init", "--db", "x.db", "--strategy", NULL },
         (const char *const[]){ "init", "x.db", NULL },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -451,6 +479,7 @@ static void test_init_usage(void **state)
         assert_int_equal(init(args, out, sizeof out, err, sizeof err), 0);
         assert_non_null(strstr(out, "yixiang-demo"));
         assert_non_null(strstr(out, "--demo N"));
+        assert_non_null(strstr(out, "--strategy FILE"));
     }
     {
         const char *args[] = { "init", "--db", "/nonexistent-dir/x.db", NULL };
@@ -462,6 +491,17 @@ static void test_init_usage(void **state)
         assert_int_equal(init(args, out, sizeof out, err, sizeof err), 1);
         assert_non_null(strstr(err, "/nonexistent.csv"));
     }
+    {
+        const char *args[] = { "init", "--db", db, "--demo", "5", "--strategy", "/nonexistent.json", NULL };
+        assert_int_equal(init(args, out, sizeof out, err, sizeof err), 1);
+        assert_non_null(strstr(err, "/nonexistent.json"));
+    }
+    {
+        store *s;
+        assert_int_equal(store_open(&s, db, 0, err, sizeof err), 0);
+        assert_int_equal(count(s, "SELECT count(*) FROM applications"), 0);
+        store_close(s);
+    }
 }
 
 int main(void)
@@ -469,8 +509,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_seed_same_data),
         cmocka_unit_test(test_plausible_rows),
-        cmocka_unit_test(test_decide_hook),
-        cmocka_unit_test(test_hook_failure_stops_cleanly),
+        cmocka_unit_test(test_decided_load),
+        cmocka_unit_test(test_failure_stops_cleanly),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_dataset_errors),
         cmocka_unit_test(test_shipped_dataset),
