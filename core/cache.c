@@ -84,8 +84,9 @@ int cache_open(cache **out, const char *path, char *err, size_t errlen)
     if (!c) { snprintf(err, errlen, "out of memory"); return -1; }
     /* Masked personal data is still personal data: the file (and the WAL
      * files SQLite makes with the same mode) is for the user alone. */
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 || fchmod(fd, 0600)) {
         snprintf(err, errlen, "cannot open the cache %s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
         free(c);
         return -1;
     }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,9 @@ int launch_find_yxd(char *buf, size_t n, char *err, size_t errlen)
 
 /* The child side of a spawn: own process group, stdin from /dev/null,
  * stdout to out_fd (or the log), stderr to the log, SIGTERM when the
- * parent dies. Never returns. */
-static void child_exec(const char **argv, int out_fd, const char *log, pid_t parent)
+ * parent dies, env ("NAME=value", may be NULL) added. Never returns. */
+static void child_exec(const char **argv, int out_fd, const char *log, pid_t parent,
+                       const char *env)
 {
     int null = open("/dev/null", O_RDWR);
     sigset_t none;
@@ -68,6 +70,7 @@ static void child_exec(const char **argv, int out_fd, const char *log, pid_t par
     signal(SIGTERM, SIG_DFL);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    if (env) putenv((char *)(uintptr_t)env);   /* the child's own copy of the string */
     execv(argv[0], (char *const *)(void *)argv);
     dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
@@ -109,7 +112,7 @@ int launch_demo_db(const char *yxd, const char *dir, int napps, const char *log,
     parent = getpid();
     pid = fork();
     if (pid < 0) { snprintf(err, errlen, "cannot start yxd init: %s", strerror(errno)); return -1; }
-    if (pid == 0) child_exec(argv, -1, log, parent);
+    if (pid == 0) child_exec(argv, -1, log, parent, NULL);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         last_line(log, why, sizeof why);
@@ -154,7 +157,7 @@ int launch_serve(launch_server *p, const char *yxd, const char *db, const char *
         snprintf(err, errlen, "cannot start yxd: %s", strerror(errno));
         return -1;
     }
-    if (p->pid == 0) child_exec(argv, o[1], log, parent);
+    if (p->pid == 0) child_exec(argv, o[1], log, parent, NULL);
     close(o[1]);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* The first line, byte by byte so nothing after it is consumed. */
@@ -225,4 +228,87 @@ int launch_stop(launch_server *p, int timeout_ms)
     }
     p->pid = 0;
     return rc;
+}
+
+/* Runs argv to the end with stdout captured into out (first line, no
+ * newline). 0 when it exited 0. */
+static int run_capture(const char **argv, const char *log, char *out, size_t n)
+{
+    int o[2], status = 0;
+    size_t len = 0;
+    pid_t pid, parent = getpid();
+    ssize_t r;
+    if (pipe(o)) return -1;
+    fcntl(o[0], F_SETFD, FD_CLOEXEC);
+    if ((pid = fork()) < 0) { close(o[0]); close(o[1]); return -1; }
+    if (pid == 0) child_exec(argv, o[1], log, parent, NULL);
+    close(o[1]);
+    while (len + 1 < n && (r = read(o[0], out + len, n - 1 - len)) != 0) {
+        if (r < 0) { if (errno == EINTR) continue; break; }
+        len += (size_t)r;
+    }
+    out[len] = '\0';
+    out[strcspn(out, "\r\n")] = '\0';
+    close(o[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int launch_demo_channel(const char *yxd, const char *db, const char *log, char *key, size_t n,
+                        char *err, size_t errlen)
+{
+    char path[1200], name[48], *text, why[256];
+    int fd;
+    snprintf(path, sizeof path, "%s.channel-key", db);
+    if ((text = yx_read_file(path, NULL, 4096))) {
+        text[strcspn(text, "\r\n")] = '\0';
+        yx_strlcpy(key, text, n);
+        free(text);
+        if (key[0]) return 0;
+    }
+    /* A fresh name each time: an earlier channel whose key was lost stays
+     * unused. */
+    snprintf(name, sizeof name, "yx-demo-%lld", (long long)time(NULL));
+    {
+        const char *argv[] = { yxd, "channel", "add", name, "--kind", "h5", "--db", db, NULL };
+        if (run_capture(argv, log, key, n) || !key[0]) {
+            last_line(log, why, sizeof why);
+            snprintf(err, errlen, "yxd channel add failed%s%s", why[0] ? ": " : "", why);
+            return -1;
+        }
+    }
+    /* The key is a secret: the user's eyes only. */
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
+        dprintf(fd, "%s\n", key) < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int launch_simulate(launch_server *p, const char *yxd, const char *url, const char *key,
+                    double rate, const char *log, char *err, size_t errlen)
+{
+    char r[32], env[300];
+    const char *argv[] = { yxd, "simulate", "--server", url, "--rate", r, "--duration", "86400",
+                           "--threads", "1", NULL };
+    pid_t parent = getpid();
+    memset(p, 0, sizeof *p);
+    snprintf(r, sizeof r, "%g", rate);
+    /* Through the environment, so the key stays out of the process list. */
+    if ((size_t)snprintf(env, sizeof env, "YX_CHANNEL_KEY=%s", key) >= sizeof env) {
+        snprintf(err, errlen, "channel key too long");
+        return -1;
+    }
+    p->pid = fork();
+    if (p->pid < 0) {
+        p->pid = 0;
+        snprintf(err, errlen, "cannot start yxd simulate: %s", strerror(errno));
+        return -1;
+    }
+    if (p->pid == 0) child_exec(argv, -1, log, parent, env);
+    yx_strlcpy(p->url, url, sizeof p->url);
+    return 0;
 }

@@ -1,8 +1,9 @@
 /* A private yxd for `yx --demo`: find the yxd binary, create the demo
  * database on first run, start `yxd serve` on a free loopback port, learn
- * its address from the "listening on ADDR:PORT" line, and stop it at exit.
+ * its address from the "listening on ADDR:PORT" line, feed it channel
+ * traffic with `yxd simulate`, and stop both at exit.
  *
- * The child runs in its own process group (terminal keys such as Ctrl-C do
+ * Each child runs in its own process group (terminal keys such as Ctrl-C do
  * not reach it), reads /dev/null, writes its log to a file, and gets SIGTERM
  * when yx dies without stopping it (PR_SET_PDEATHSIG), so no yxd is left
  * behind whichever way the console ends. */
@@ -35,6 +36,18 @@ int launch_demo_db(const char *yxd, const char *dir, int napps, const char *log,
  * child is then stopped). */
 int launch_serve(launch_server *p, const char *yxd, const char *db, const char *log,
                  int timeout_ms, char *err, size_t errlen);
+
+/* The key of the channel the demo's simulated traffic comes through:
+ * read from DB.channel-key, or made with `yxd channel add` and kept there
+ * (mode 0600). 0, or -1 with err set. */
+int launch_demo_channel(const char *yxd, const char *db, const char *log, char *key, size_t n,
+                        char *err, size_t errlen);
+
+/* `yxd simulate --server url --rate rate` (applications per second) for up
+ * to a day, the key passed through the environment, output to log. p->pid
+ * is the child; stop it with launch_stop. 0, or -1 with err set. */
+int launch_simulate(launch_server *p, const char *yxd, const char *url, const char *key,
+                    double rate, const char *log, char *err, size_t errlen);
 
 /* SIGTERM, then waits up to timeout_ms (SIGKILL after that) and reaps.
  * Returns yxd's exit code (0 on a clean stop), -1 when it had to be killed

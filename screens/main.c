@@ -20,6 +20,7 @@
 #include "tui/i18n.h"
 
 #define DEMO_APPS      2000
+#define DEMO_RATE      0.5     /* simulated applications per second; YX_DEMO_RATE overrides */
 #define DEMO_PASSWORD  "yixiang-demo"
 #define SYNC_EVERY_MS  15000   /* retry after a failure, or rounds without the feed */
 #define FEED_WAIT_S    25
@@ -28,6 +29,7 @@ struct run {
     struct yx_opts o;
     struct yx y;
     launch_server srv;
+    launch_server sim;         /* the demo's channel traffic */
     char url[512];
     char user[64];
     int demo_created;
@@ -73,6 +75,24 @@ static int read_password(const char *who, const char *url, char *buf, size_t n)
     return rc;
 }
 
+/* Channel traffic for the demo, so decisions arrive while the officer
+ * watches. Without it the demo still works: a warning, not a failure. */
+static void start_traffic(struct run *r, const char *yxd, const char *db, const char *log)
+{
+    const char *env = getenv("YX_DEMO_RATE");
+    double rate = DEMO_RATE;
+    char key[256], err[512];
+    if (env && *env && yx_parse_double(env, 0, 1000, &rate)) {
+        fprintf(stderr, "yx: YX_DEMO_RATE must be a number from 0 to 1000; using %g\n", DEMO_RATE);
+        rate = DEMO_RATE;
+    }
+    if (rate <= 0) return;
+    if (launch_demo_channel(yxd, db, log, key, sizeof key, err, sizeof err) ||
+        launch_simulate(&r->sim, yxd, r->srv.url, key, rate, log, err, sizeof err))
+        fprintf(stderr, "yx: no simulated traffic: %s\n", err);
+    explicit_bzero(key, sizeof key);
+}
+
 /* Starts the private yxd; sets r->url. 0 or YX_EXIT_FAIL. */
 static int start_demo(struct run *r)
 {
@@ -98,6 +118,7 @@ static int start_demo(struct run *r)
         fprintf(stderr, "yx: demo database ready in %.1f s\n",
                 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     snprintf(r->url, sizeof r->url, "%s", r->srv.url);
+    start_traffic(r, yxd, db, log);
     return 0;
 }
 
@@ -225,6 +246,7 @@ static void finish(struct run *r)
     }
     tui_app_free(r->y.app);
     cache_close(r->y.ca);
+    if (r->sim.pid) launch_stop(&r->sim, 5000);
     if (r->srv.pid) launch_stop(&r->srv, 5000);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/client.h"
@@ -85,6 +86,43 @@ static void test_demo_db_made_once_then_served(void **state)
     assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);
     assert_int_equal(client_login(c, "officer", "yixiang-demo", &s, &e), 0);
     assert_string_equal(s.role, "officer");
+    /* The demo channel's key: made once, kept for the user alone, reused. */
+    {
+        char key[256], again[256], kpath[1300];
+        struct stat sb;
+        launch_server sim;
+        assert_int_equal(launch_demo_channel(yxd, db, log, key, sizeof key, err, sizeof err), 0);
+        assert_true(strlen(key) >= 32);
+        snprintf(kpath, sizeof kpath, "%s.channel-key", db);
+        assert_int_equal(stat(kpath, &sb), 0);
+        assert_int_equal(sb.st_mode & 0777, 0600);
+        assert_int_equal(launch_demo_channel(yxd, db, log, again, sizeof again, err, sizeof err), 0);
+        assert_string_equal(again, key);
+        /* Traffic through it: the change feed (a long poll, no sleeping)
+         * reports new applications. */
+        {
+            yxd_proc px;
+            yx_resp h, ch;
+            char *tok, path[96];
+            memset(&px, 0, sizeof px);
+            snprintf(px.url, sizeof px.url, "%s", srv.url);
+            tok = yx_login(&px, "officer", "yixiang-demo");
+            assert_non_null(tok);
+            assert_int_equal(yx_http("GET", &px, "/v1/healthz", NULL, NULL, NULL, &h), 0);
+            snprintf(path, sizeof path, "/v1/changes?since=%lld&wait=20",
+                     (long long)cJSON_GetObjectItemCaseSensitive(h.json, "last_change")->valuedouble);
+            assert_int_equal(launch_simulate(&sim, yxd, srv.url, key, 50, log, err, sizeof err), 0);
+            assert_true(sim.pid > 0);
+            assert_int_equal(yx_http("GET", &px, path, tok, NULL, NULL, &ch), 0);
+            assert_int_equal(ch.status, 200);
+            assert_true(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ch.json, "items")) > 0);
+            yx_resp_free(&h);
+            yx_resp_free(&ch);
+            free(tok);
+        }
+        launch_stop(&sim, 10000);
+        assert_int_equal(sim.pid, 0);
+    }
     client_free(c);
     /* The child is in its own process group: Ctrl-C at the console does
      * not reach it. */

@@ -329,8 +329,9 @@ static void test_unreachable_server(void **state)
     vt_close();
 }
 
-/* Pid of a running "yxd serve" whose command line mentions dir, or 0. */
-static pid_t find_yxd(const char *dir)
+/* The child of parent whose command line has word ("serve", "simulate"),
+ * or 0. */
+static pid_t child_with(pid_t parent, const char *word)
 {
     DIR *d = opendir("/proc");
     struct dirent *e;
@@ -339,49 +340,26 @@ static pid_t find_yxd(const char *dir)
         char path[300], buf[2048];
         FILE *f;
         size_t n;
+        int ppid = 0;
         if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        if (!(f = fopen(path, "r"))) continue;
+        n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        /* pid (comm) state ppid ...: comm may hold spaces, so from the ')' */
+        if (!strrchr(buf, ')') || sscanf(strrchr(buf, ')') + 2, "%*c %d", &ppid) != 1 || ppid != parent)
+            continue;
         snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
         if (!(f = fopen(path, "r"))) continue;
         n = fread(buf, 1, sizeof buf - 1, f);
         fclose(f);
         buf[n] = '\0';
         for (size_t i = 0; i + 1 < n; i++) if (!buf[i]) buf[i] = ' ';
-        if (strstr(buf, "yxd serve") && strstr(buf, dir)) found = (pid_t)atoi(e->d_name);
+        if (strstr(buf, word)) found = (pid_t)atoi(e->d_name);
     }
     if (d) closedir(d);
     return found;
-}
-
-static void test_demo_starts_and_stops_yxd(void **state)
-{
-    char dir[400], env_demo_state[450];
-    const char *argv[] = { yx_bin, "--demo", NULL };
-    const char *env[] = { env_demo_state, env_config, env_datadir, "YX_PASSWORD", "LANG=C.UTF-8",
-                          "LC_ALL", "LANGUAGE", NULL };
-    pid_t yxd;
-    int status;
-    (void)state;
-    snprintf(dir, sizeof dir, "%s/demo-state", srv.dir);
-    snprintf(env_demo_state, sizeof env_demo_state, "XDG_STATE_HOME=%s", dir);
-    assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
-    assert_int_equal(vt_wait_text("row 1 of 2000", 60000), 0);
-    assert_non_null(strstr(vt_screen_text(), "officer"));
-    yxd = find_yxd(dir);
-    assert_true(yxd > 0);
-    assert_int_equal(vt_send("q"), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_int_equal(vt_terminal_restored(), 1);
-    /* yx stopped and reaped its yxd before exiting. */
-    assert_int_equal(kill(yxd, 0), -1);
-    assert_int_equal(errno, ESRCH);
-    {
-        char db[450];
-        snprintf(db, sizeof db, "%s/yixiang/demo.db", dir);
-        assert_int_equal(access(db, F_OK), 0);
-    }
-    vt_close();
 }
 
 /* Whether process pid ends within ms, watched through a pidfd (no sleeps). */
@@ -397,25 +375,79 @@ static int ends_within(pid_t pid, int ms)
     return r == 1;
 }
 
+/* The m of "row n of m" at the bottom of the list, or -1. */
+static long rows_total(void)
+{
+    const char *t = strstr(vt_screen_text(), " of ");
+    return t ? atol(t + 4) : -1;
+}
+
+static const char *demo_env[8];
+static char env_demo_state[450];
+
+static void demo_spawn(void)
+{
+    const char *argv[] = { yx_bin, "--demo", NULL };
+    int k = 0;
+    snprintf(env_demo_state, sizeof env_demo_state, "XDG_STATE_HOME=%s/demo-state", srv.dir);
+    demo_env[k++] = env_demo_state;
+    demo_env[k++] = env_config;
+    demo_env[k++] = env_datadir;
+    demo_env[k++] = "YX_PASSWORD";
+    demo_env[k++] = "LANG=C.UTF-8";
+    demo_env[k++] = "YX_DEMO_RATE=20";   /* traffic quick enough to see at once */
+    demo_env[k] = NULL;
+    assert_int_equal(vt_spawn(argv, demo_env, ROWS, COLS), 0);
+    /* The demo database's 2000 rows (and the simulated channel's), pulled. */
+    assert_int_equal(vt_wait_text("synced", 60000), 0);
+}
+
+static void test_demo_starts_and_stops_yxd(void **state)
+{
+    pid_t yxd, sim;
+    int status;
+    long first;
+    char db[500];
+    (void)state;
+    demo_spawn();
+    assert_non_null(strstr(vt_screen_text(), "officer"));
+    yxd = child_with(vt_pid(), "serve");
+    sim = child_with(vt_pid(), "simulate");
+    assert_true(yxd > 0);
+    assert_true(sim > 0);
+    /* New applications arrive through the change feed, decided. */
+    first = rows_total();
+    assert_true(first >= 2000);
+    for (int i = 0; i < 500 && rows_total() <= first; i++) vt_wait_quiet(20);
+    assert_true(rows_total() > first);
+    assert_int_equal(vt_send("q"), 0);
+    assert_int_equal(vt_wait_exit(&status), 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(vt_terminal_restored(), 1);
+    /* yx stopped and reaped both before exiting. */
+    assert_int_equal(kill(yxd, 0), -1);
+    assert_int_equal(errno, ESRCH);
+    assert_int_equal(kill(sim, 0), -1);
+    snprintf(db, sizeof db, "%s/demo-state/yixiang/demo.db", srv.dir);
+    assert_int_equal(access(db, F_OK), 0);
+    vt_close();
+}
+
 /* SIGTERM and even SIGKILL of the console leave no yxd behind: the first
- * stops it on the way out, the second through the parent-death signal. */
+ * stops them on the way out, the second through the parent-death signal. */
 static void test_demo_killed(void **state)
 {
-    char dir[400], env_demo_state[450];
-    const char *argv[] = { yx_bin, "--demo", NULL };
-    const char *env[] = { env_demo_state, env_config, env_datadir, "YX_PASSWORD", "LANG=C.UTF-8",
-                          "LC_ALL", "LANGUAGE", NULL };
     int sigs[] = { SIGTERM, SIGKILL };
     (void)state;
-    snprintf(dir, sizeof dir, "%s/demo-state", srv.dir);
-    snprintf(env_demo_state, sizeof env_demo_state, "XDG_STATE_HOME=%s", dir);
     for (int i = 0; i < 2; i++) {
-        pid_t yxd;
+        pid_t yxd, sim;
         int status;
-        assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
-        assert_int_equal(vt_wait_text("row 1 of 2000", 60000), 0);
-        yxd = find_yxd(dir);
+        demo_spawn();
+        yxd = child_with(vt_pid(), "serve");
+        sim = child_with(vt_pid(), "simulate");
         assert_true(yxd > 0);
+        assert_true(sim > 0);
         assert_int_equal(vt_kill(sigs[i]), 0);
         assert_int_equal(vt_wait_exit(&status), 0);
         if (sigs[i] == SIGTERM) {
@@ -426,6 +458,7 @@ static void test_demo_killed(void **state)
             assert_true(WIFSIGNALED(status));
         }
         assert_true(ends_within(yxd, 10000));
+        assert_true(ends_within(sim, 10000));
         vt_close();
     }
 }
