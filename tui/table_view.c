@@ -32,6 +32,23 @@ static void layout(const struct tui_table *t, int cols, int *w)
     }
 }
 
+/* Shows where the filter text matches in a cell just drawn at (y, x) in cw
+ * columns, when the whole match is visible. */
+static void mark_match(WINDOW *w, int y, int x, int cw, const char *cell, const char *filter,
+                       int right, attr_t attr)
+{
+    long at = tui_text_find(cell, filter);
+    int width = tui_text_width(cell), before, mw;
+    char part[256];
+    if (at < 0 || width > cw) return;
+    before = tui_text_width_n(cell, (size_t)at);
+    mw = tui_text_width_n(cell + at, strlen(filter));
+    if (mw <= 0 || strlen(filter) >= sizeof part) return;
+    memcpy(part, cell + at, strlen(filter));
+    part[strlen(filter)] = '\0';
+    tui_print(w, y, x + (right ? cw - width : 0) + before, mw, part, attr);
+}
+
 void tui_table_draw(struct tui_table *t, WINDOW *w, int y, int x, int rows, int cols,
                     struct tui_theme *th, int ascii, int accessible)
 {
@@ -79,6 +96,9 @@ void tui_table_draw(struct tui_table *t, WINDOW *w, int y, int x, int rows, int 
                      : row->role[c] ? tui_theme_attr_named(th, row->role[c]) : norm;
             tui_print_aligned(w, rowy, cx, cw, row->cell[c], a,
                               t->col[c].flags & TUI_COL_RIGHT ? TUI_ALIGN_RIGHT : TUI_ALIGN_LEFT);
+            if (t->filter[0] && bi != t->sel)
+                mark_match(w, rowy, cx, cw, row->cell[c], t->filter, t->col[c].flags & TUI_COL_RIGHT,
+                           tui_theme_attr(th, TUI_ROLE_MATCH));
             cx += cw + 1;
         }
     }

@@ -105,6 +105,13 @@ static void test_filter_incremental_with_n(void **state)
     for (int r = FIRST_ROW; r < rows - 2; r++)     /* only matches are shown */
         assert_non_null(strstr(vt_row_text(r), "司马懿"));
     assert_true(screen_has("filter: 司马"));
+    {
+        /* The match is marked in rows other than the selected one. */
+        int r = FIRST_ROW + 1, c = vt_find_col(r, "司马懿");
+        assert_int_equal(vt_cell_attr(r, c).fg, 220);          /* dark theme's match */
+        assert_int_equal(vt_cell_attr(r, c + 2).fg, 220);
+        assert_int_not_equal(vt_cell_attr(r, c + 4).fg, 220);  /* 懿 is not part of it */
+    }
     vt_send("n");
     assert_int_equal(vt_wait_text("row 2 of 91", 3000), 0);
     vt_send("N");
