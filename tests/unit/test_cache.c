@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "core/cache.h"
 
 static char tmpdir[64];
@@ -111,6 +113,38 @@ static void test_open_migrates_once(void **state)
     assert_string_equal(v, "1");
     assert_int_equal(cache_count(c, NULL), 0);
     cache_close(c);
+}
+
+/* A cache made by an older console (schema 1) is brought forward with its
+ * rows; one made by a newer console is refused, not damaged. */
+static void test_migrates_old_and_refuses_newer(void **state)
+{
+    cache *c = open_cache();
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char err[256];
+    (void)state;
+    fill(c, 1, 30);
+    cache_close(c);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP INDEX app_amount; PRAGMA user_version=1", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    c = open_cache();
+    assert_int_equal(cache_count(c, NULL), 30);
+    cache_close(c);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'app_amount'",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    c = NULL;
+    assert_int_equal(cache_open(&c, path, err, sizeof err), -1);
+    assert_null(c);
+    assert_non_null(strstr(err, "newer than this program"));
 }
 
 static void test_upsert_idempotent_and_versioned(void **state)
@@ -369,6 +403,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_migrates_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_old_and_refuses_newer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upsert_idempotent_and_versioned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_unmasked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyset_neither_repeats_nor_skips, setup, teardown),
