@@ -274,6 +274,21 @@ static void on_sync(void *ctx, const sync_status *st)
     if (p->stop_after_pages && st->pages >= p->stop_after_pages) p->done = 1;
 }
 
+/* Attaches c to l and runs a new sync job over ca until it is done or
+ * failed (probe reset first). The caller frees the job. */
+static sync_job *sync_run(client *c, struct client_loop_state *l, cache *ca, int page, int feed,
+                          struct sync_probe *probe)
+{
+    sync_job *job;
+    client_loop_attach(l, c);
+    memset(probe, 0, sizeof *probe);
+    job = sync_new(c, ca, page, feed, on_sync, probe);
+    assert_non_null(job);
+    assert_int_equal(sync_start(job), 0);
+    loop_run(l, &probe->done);
+    return job;
+}
+
 static void test_sync_pull_and_resume(void **state)
 {
     char cpath[400], err[256], v[8];
@@ -300,11 +315,7 @@ static void test_sync_pull_and_resume(void **state)
     /* The next start catches up at the top (one page, nothing new) and
      * resumes where the first pull stopped. */
     c = login("officer");
-    client_loop_attach(&l, c);
-    memset(&probe, 0, sizeof probe);
-    job = sync_new(c, ca, 50, 0, on_sync, &probe);
-    assert_int_equal(sync_start(job), 0);
-    loop_run(&l, &probe.done);
+    job = sync_run(c, &l, ca, 50, 0, &probe);
     assert_int_equal(sync_get(job)->state, SYNC_DONE);
     assert_int_equal(cache_count(ca, NULL), NAPPS);
     assert_int_equal(sync_get(job)->changed, NAPPS - 100);
@@ -337,10 +348,7 @@ static void test_sync_failure_reported(void **state)
     snprintf(cpath, sizeof cpath, "%s/cache-fail.db", srv.dir);
     assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
     assert_int_equal(client_new(&c, srv.url, err, sizeof err), 0);   /* not logged in */
-    client_loop_attach(&l, c);
-    job = sync_new(c, ca, 50, 0, on_sync, &probe);
-    assert_int_equal(sync_start(job), 0);
-    loop_run(&l, &probe.done);
+    job = sync_run(c, &l, ca, 50, 0, &probe);
     assert_int_equal(sync_get(job)->state, SYNC_FAILED);
     assert_non_null(strstr(sync_get(job)->error, "401"));
     assert_int_equal(sync_get(job)->http_status, 401);   /* retrying would not help */
@@ -350,11 +358,7 @@ static void test_sync_failure_reported(void **state)
 
     /* A role that may not read applications is refused, and told apart. */
     c = login("admin");
-    client_loop_attach(&l, c);
-    memset(&probe, 0, sizeof probe);
-    job = sync_new(c, ca, 50, 5, on_sync, &probe);
-    assert_int_equal(sync_start(job), 0);
-    loop_run(&l, &probe.done);
+    job = sync_run(c, &l, ca, 50, 5, &probe);
     assert_int_equal(sync_get(job)->state, SYNC_FAILED);
     assert_int_equal(sync_get(job)->http_status, 403);
     assert_int_equal(cache_count(ca, NULL), 0);
@@ -381,10 +385,7 @@ static void test_sync_follows_change_feed(void **state)
     (void)state;
     snprintf(cpath, sizeof cpath, "%s/cache-feed.db", srv.dir);
     assert_int_equal(cache_open(&ca, cpath, err, sizeof err), 0);
-    client_loop_attach(&l, c);
-    job = sync_new(c, ca, 100, 5, on_sync, &probe);
-    assert_int_equal(sync_start(job), 0);
-    loop_run(&l, &probe.done);
+    job = sync_run(c, &l, ca, 100, 5, &probe);
     assert_int_equal(sync_get(job)->state, SYNC_DONE);
     assert_true(sync_get(job)->live);
     before = cache_count(ca, NULL);
@@ -416,11 +417,7 @@ static void test_sync_follows_change_feed(void **state)
 
     /* A later start reads only the feed: no list page at all. */
     c = login("officer");
-    client_loop_attach(&l, c);
-    memset(&probe, 0, sizeof probe);
-    job = sync_new(c, ca, 100, 5, on_sync, &probe);
-    assert_int_equal(sync_start(job), 0);
-    loop_run(&l, &probe.done);
+    job = sync_run(c, &l, ca, 100, 5, &probe);
     assert_int_equal(sync_get(job)->state, SYNC_DONE);
     assert_int_equal(sync_get(job)->pages, 0);
     assert_true(sync_get(job)->live);
