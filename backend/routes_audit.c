@@ -46,11 +46,27 @@ int route_audit_checkpoints(srv_req *r, srv_resp *out)
     return srv_json(out, 200, o);
 }
 
+static cJSON *entry_json(sqlite3_stmt *st)
+{
+    cJSON *it = cJSON_CreateObject();
+    cJSON_AddNumberToObject(it, "id", (double)sqlite3_column_int64(st, 0));
+    cJSON_AddNumberToObject(it, "at", (double)sqlite3_column_int64(st, 1));
+    cJSON_AddStringToObject(it, "actor", (const char *)sqlite3_column_text(st, 2));
+    cJSON_AddStringToObject(it, "role", (const char *)sqlite3_column_text(st, 3));
+    cJSON_AddStringToObject(it, "action", (const char *)sqlite3_column_text(st, 4));
+    cJSON_AddStringToObject(it, "record", (const char *)sqlite3_column_text(st, 5));
+    cJSON_AddStringToObject(it, "origin", (const char *)sqlite3_column_text(st, 6));
+    if (sqlite3_column_type(st, 7) == SQLITE_NULL) cJSON_AddNullToObject(it, "detail");
+    else cJSON_AddStringToObject(it, "detail", (const char *)sqlite3_column_text(st, 7));
+    add_hex(it, "prev_hash", sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
+    add_hex(it, "hash", sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
+    return it;
+}
+
 int route_audit_list(srv_req *r, srv_resp *out)
 {
-    int64_t after, last = 0, limit;
-    int n = 0;
-    cJSON *o, *items;
+    int64_t after, limit;
+    cJSON *o;
     sqlite3_stmt *st;
     if (srv_page_query(r, out, 100, 500, &limit, &after)) return 0;
     st = store_stmt(r->st, "SELECT id, at, actor, role, action, record, origin, detail, prev_hash, hash "
@@ -58,28 +74,6 @@ int route_audit_list(srv_req *r, srv_resp *out)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, limit + 1);   /* one more tells whether a next page exists */
-    o = cJSON_CreateObject();
-    items = cJSON_AddArrayToObject(o, "items");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        cJSON *it;
-        if (n == limit) { n++; break; }
-        it = cJSON_CreateObject();
-        last = sqlite3_column_int64(st, 0);
-        cJSON_AddNumberToObject(it, "id", (double)last);
-        cJSON_AddNumberToObject(it, "at", (double)sqlite3_column_int64(st, 1));
-        cJSON_AddStringToObject(it, "actor", (const char *)sqlite3_column_text(st, 2));
-        cJSON_AddStringToObject(it, "role", (const char *)sqlite3_column_text(st, 3));
-        cJSON_AddStringToObject(it, "action", (const char *)sqlite3_column_text(st, 4));
-        cJSON_AddStringToObject(it, "record", (const char *)sqlite3_column_text(st, 5));
-        cJSON_AddStringToObject(it, "origin", (const char *)sqlite3_column_text(st, 6));
-        if (sqlite3_column_type(st, 7) == SQLITE_NULL) cJSON_AddNullToObject(it, "detail");
-        else cJSON_AddStringToObject(it, "detail", (const char *)sqlite3_column_text(st, 7));
-        add_hex(it, "prev_hash", sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
-        add_hex(it, "hash", sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
-        cJSON_AddItemToArray(items, it);
-        n++;
-    }
-    sqlite3_reset(st);
-    srv_page_next(o, n > limit, last);
+    if (!(o = srv_page_rows(r->st, st, limit, entry_json))) return -1;
     return srv_json(out, 200, o);
 }

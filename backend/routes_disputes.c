@@ -90,10 +90,10 @@ int dispute_to_json(store *s, int64_t id, cJSON **out)
 int route_dispute_list(srv_req *r, srv_resp *out)
 {
     const char *status = srv_query(r, "status"), *overdue = srv_query(r, "overdue");
-    int64_t limit, after_id, last = 0;
-    int n = 0, want_overdue = overdue && !strcmp(overdue, "1"), known = !status || !*status;
+    int64_t limit, after_id;
+    int want_overdue = overdue && !strcmp(overdue, "1"), known = !status || !*status;
     sqlite3_stmt *st;
-    cJSON *o, *items;
+    cJSON *o;
     for (int i = 0; !known && status_names[i]; i++) known = !strcmp(status, status_names[i]);
     if (!known) return srv_error(out, 400, "bad_filter", "unknown dispute status '%.40s'", status);
     if (overdue && strcmp(overdue, "0") && strcmp(overdue, "1"))
@@ -110,16 +110,7 @@ int route_dispute_list(srv_req *r, srv_resp *out)
     sqlite3_bind_int(st, 3, want_overdue);
     sqlite3_bind_int64(st, 4, store_now_ms());
     sqlite3_bind_int64(st, 5, limit + 1);
-    o = cJSON_CreateObject();
-    items = cJSON_AddArrayToObject(o, "items");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (n == limit) { n++; break; }
-        last = sqlite3_column_int64(st, 0);
-        cJSON_AddItemToArray(items, row_json(st));
-        n++;
-    }
-    sqlite3_reset(st);
-    srv_page_next(o, n > limit, last);
+    if (!(o = srv_page_rows(r->st, st, limit, row_json))) return -1;
     return srv_json(out, 200, o);
 }
 

@@ -167,12 +167,24 @@ int route_reveal(srv_req *r, srv_resp *out)
     return srv_json(out, 200, o);
 }
 
+static cJSON *alert_json(sqlite3_stmt *st)
+{
+    cJSON *it = cJSON_CreateObject();
+    cJSON_AddNumberToObject(it, "id", (double)sqlite3_column_int64(st, 0));
+    cJSON_AddNumberToObject(it, "at", (double)sqlite3_column_int64(st, 1));
+    cJSON_AddStringToObject(it, "kind", (const char *)sqlite3_column_text(st, 2));
+    cJSON_AddStringToObject(it, "severity", (const char *)sqlite3_column_text(st, 3));
+    cJSON_AddStringToObject(it, "subject", (const char *)sqlite3_column_text(st, 4));
+    cJSON_AddStringToObject(it, "message", (const char *)sqlite3_column_text(st, 5));
+    cJSON_AddBoolToObject(it, "acknowledged", sqlite3_column_int(st, 6));
+    return it;
+}
+
 int route_alerts(srv_req *r, srv_resp *out)
 {
-    int64_t limit, after_id, last = 0;
-    int n = 0;
+    int64_t limit, after_id;
     sqlite3_stmt *st;
-    cJSON *o, *items;
+    cJSON *o;
     if (srv_page_query(r, out, 100, 500, &limit, &after_id)) return 0;
     if (after_id == 0) after_id = INT64_MAX;   /* newest first: start above every id */
     st = store_stmt(r->st, "SELECT id, at, kind, severity, subject, message, acknowledged FROM alerts "
@@ -180,24 +192,6 @@ int route_alerts(srv_req *r, srv_resp *out)
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int64(st, 2, limit + 1);
-    o = cJSON_CreateObject();
-    items = cJSON_AddArrayToObject(o, "items");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        cJSON *it;
-        if (n == limit) { n++; break; }
-        it = cJSON_CreateObject();
-        last = sqlite3_column_int64(st, 0);
-        cJSON_AddNumberToObject(it, "id", (double)last);
-        cJSON_AddNumberToObject(it, "at", (double)sqlite3_column_int64(st, 1));
-        cJSON_AddStringToObject(it, "kind", (const char *)sqlite3_column_text(st, 2));
-        cJSON_AddStringToObject(it, "severity", (const char *)sqlite3_column_text(st, 3));
-        cJSON_AddStringToObject(it, "subject", (const char *)sqlite3_column_text(st, 4));
-        cJSON_AddStringToObject(it, "message", (const char *)sqlite3_column_text(st, 5));
-        cJSON_AddBoolToObject(it, "acknowledged", sqlite3_column_int(st, 6));
-        cJSON_AddItemToArray(items, it);
-        n++;
-    }
-    sqlite3_reset(st);
-    srv_page_next(o, n > limit, last);
+    if (!(o = srv_page_rows(r->st, st, limit, alert_json))) return -1;
     return srv_json(out, 200, o);
 }

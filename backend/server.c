@@ -175,12 +175,30 @@ int srv_page_query(srv_req *r, srv_resp *out, int def, int max, int64_t *limit, 
     return 0;
 }
 
-void srv_page_next(cJSON *o, int more, int64_t last)
+cJSON *srv_page_rows(store *s, sqlite3_stmt *st, int64_t limit, cJSON *(*row)(sqlite3_stmt *st))
 {
-    char buf[24];
-    if (!more) { cJSON_AddNullToObject(o, "next"); return; }
-    snprintf(buf, sizeof buf, "%lld", (long long)last);
-    cJSON_AddStringToObject(o, "next", buf);
+    cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
+    int64_t n = 0, last = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
+        last = sqlite3_column_int64(st, 0);
+        cJSON_AddItemToArray(items, row(st));
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        cJSON_Delete(o);
+        store_fail(s, "list: %s", sqlite3_errmsg(store_db(s)));
+        return NULL;
+    }
+    if (rc == SQLITE_ROW) {   /* the extra row: another page follows */
+        char buf[24];
+        snprintf(buf, sizeof buf, "%lld", (long long)last);
+        cJSON_AddStringToObject(o, "next", buf);
+    } else {
+        cJSON_AddNullToObject(o, "next");
+    }
+    return o;
 }
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)

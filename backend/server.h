@@ -141,8 +141,10 @@ void srv_log_error(const char *msg, const char *why);
  * def) and the cursor `after` (an id; 0 when absent). 0, or -1 with out
  * set to a 400. */
 int srv_page_query(srv_req *r, srv_resp *out, int def, int max, int64_t *limit, int64_t *after);
-/* Adds "next" to o: the last id as a string when more rows follow, else
- * null. */
-void srv_page_next(cJSON *o, int more, int64_t last);
+/* A page of an id-ordered list: steps st (whose first column is the id
+ * and which asks for LIMIT limit + 1) into a new object {"items": [row(st)
+ * for each], "next": the last id when more rows follow, else null}, and
+ * resets st. NULL on a step error (see store_errmsg). */
+cJSON *srv_page_rows(store *s, sqlite3_stmt *st, int64_t limit, cJSON *(*row)(sqlite3_stmt *st));
 
 #endif

@@ -168,6 +168,19 @@ static void test_dispute_assign_and_request_info(void **state)
     assert_int_equal(yx_http("GET", &P, "/v1/disputes/999999", officer, NULL, NULL, &r), 0);
     assert_int_equal(r.status, 404);
     yx_resp_free(&r);
+    {   /* pages of one: newest first, the next page holds the older one */
+        char path[64];
+        double first;
+        assert_int_equal(yx_http("GET", &P, "/v1/disputes?limit=1", officer, NULL, NULL, &r), 0);
+        first = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "id")->valuedouble;
+        assert_true(first == id);
+        snprintf(path, sizeof path, "/v1/disputes?limit=1&after=%s", cJSON_GetObjectItem(r.json, "next")->valuestring);
+        yx_resp_free(&r);
+        assert_int_equal(yx_http("GET", &P, path, officer, NULL, NULL, &r), 0);
+        assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "id")->valuedouble < first);
+        assert_true(cJSON_IsNull(cJSON_GetObjectItem(r.json, "next")));
+        yx_resp_free(&r);
+    }
 }
 
 static void test_overdue_disputes_are_flagged(void **state)
