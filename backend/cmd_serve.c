@@ -28,6 +28,9 @@ static const char usage_text[] =
     "  --authority ROLE=YUAN  largest limit ROLE grants without line 2 (repeatable;\n"
     "                         officer=50000 risk=500000 by default)\n"
     "  --sample-permille N    share of automatic decisions line 3 samples (20)\n"
+    "  --session-idle MIN     end sessions idle this long (30)\n"
+    "  --session-max MIN      end sessions this old (720)\n"
+    "  --lockout-after N      lock a user for 15 minutes after N wrong passwords (5)\n"
     "  --checkpoint-every N   sign the audit chain head every N entries (1000)\n"
     "  --max-connections N    concurrent connections (256)\n"
     "  --timeout S            close idle connections after S seconds (60)\n"
@@ -75,6 +78,13 @@ int cmd_serve(int argc, char **argv)
                 return 2;
             }
         }
+        else if (!strcmp(a, "--session-idle") || !strcmp(a, "--session-max")) {
+            int minutes;
+            if (int_arg(a, v, 1, 7 * 24 * 60, &minutes)) return 2;
+            if (!strcmp(a, "--session-idle")) cfg.auth.idle_ms = minutes * 60000LL;
+            else cfg.auth.absolute_ms = minutes * 60000LL;
+        }
+        else if (!strcmp(a, "--lockout-after")) { if (int_arg(a, v, 1, 100, &cfg.auth.max_failures)) return 2; }
         else if (!strcmp(a, "--sample-permille")) { if (int_arg(a, v, 0, 1000, &cfg.limits.sample_permille)) return 2; }
         else if (!strcmp(a, "--checkpoint-every")) { if (int_arg(a, v, 1, 1000000, &cfg.checkpoint_every)) return 2; }
         else if (!strcmp(a, "--max-connections")) { if (int_arg(a, v, 1, 10000, &cfg.max_connections)) return 2; }

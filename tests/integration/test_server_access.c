@@ -22,7 +22,8 @@ static char *tok[5];
 static int setup(void **state)
 {
     (void)state;
-    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 10) || yxd_proc_start(&P, NULL)) return -1;
+    const char *extra[] = { "--lockout-after", "3", NULL };
+    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 10) || yxd_proc_start(&P, extra)) return -1;
     for (int i = 0; i < 5; i++)
         if (!(tok[i] = yx_login(&P, role_users[i], PW))) return -1;
     return 0;
@@ -115,8 +116,8 @@ static void test_user_add_lockout_reset_disable(void **state)
     user_cmd("add", "someone", "wizard", "first-password\n", 2);          /* bad role */
     user_cmd("add", "nopass", "officer", "", 2);                          /* no password */
     assert_int_equal(login_status("temp.officer", "first-password", NULL, 0), 200);
-    for (int i = 0; i < 5; i++) assert_int_equal(login_status("temp.officer", "wrong-password", NULL, 0), 401);
-    /* locked: even the right password is refused now */
+    for (int i = 0; i < 3; i++) assert_int_equal(login_status("temp.officer", "wrong-password", NULL, 0), 401);
+    /* locked after 3 (--lockout-after 3): even the right password is refused now */
     assert_int_equal(login_status("temp.officer", "first-password", code, sizeof code), 429);
     assert_string_equal(code, "locked");
     /* a reset sets a new password and lifts the lockout */
