@@ -69,8 +69,10 @@ static float fill_mean(gbdt_node *t, float *mean, const float *hess, int k, int 
     return r;
 }
 
+/* Loads tree ti into m->nodes from start. hess and parent are scratch
+ * arrays of the tree's node count, parent zeroed. */
 static int load_tree(gbdt *m, const cJSON *tree, int ti, int32_t start, float *hess,
-                     const char *name, char *err, size_t n)
+                     unsigned char *parent, const char *name, char *err, size_t n)
 {
     int nn = cJSON_GetArraySize(member(tree, "left_children"));
     static const char *const keys[] = { "right_children", "split_indices",
@@ -101,10 +103,14 @@ static int load_tree(gbdt *m, const cJSON *tree, int ti, int32_t start, float *h
             t[k].feat = -1;
             t[k].left = t[k].right = 0;
         } else {
-            /* children after their parent: guarantees every walk ends */
-            if (!(lv > k && lv < nn && rv > k && rv < nn))
+            /* children after their parent: guarantees every walk ends;
+             * one parent per node: a node shared by several parents would
+             * make the walks at load time exponential in the depth */
+            if (!(lv > k && lv < nn && rv > k && rv < nn) || lv != floor(lv) || rv != floor(rv) ||
+                lv == rv || parent[(int)lv] || parent[(int)rv])
                 return json_doc_fail(err, n, name, "trees[%d] node %d: bad child index", ti, k);
-            if (!(f->valuedouble >= 0 && f->valuedouble < m->nfeat))
+            parent[(int)lv] = parent[(int)rv] = 1;
+            if (!(f->valuedouble >= 0 && f->valuedouble < m->nfeat) || f->valuedouble != floor(f->valuedouble))
                 return json_doc_fail(err, n, name, "trees[%d] node %d: split feature %g out of range "
                             "(model has %d features)", ti, k, f->valuedouble, m->nfeat);
             if (!(hess[k] > 0))
@@ -203,8 +209,10 @@ static int load_trees(gbdt *m, const cJSON *model, const char *name, char *err, 
     m->mean = calloc((size_t)total + 1, sizeof *m->mean);
     m->root = calloc((size_t)nt + 1, sizeof *m->root);
     float *hess = calloc((size_t)total + 1, sizeof *hess);
-    if (!m->nodes || !m->mean || !m->root || !hess) {
+    unsigned char *parent = calloc((size_t)total + 1, 1);
+    if (!m->nodes || !m->mean || !m->root || !hess || !parent) {
         free(hess);
+        free(parent);
         return json_doc_fail(err, n, name, "out of memory");
     }
     int32_t start = 0;
@@ -212,10 +220,11 @@ static int load_trees(gbdt *m, const cJSON *model, const char *name, char *err, 
     ti = 0;
     for (const cJSON *t = trees->child; t && !rc; t = t->next, ti++) {
         m->root[ti] = start;
-        rc = load_tree(m, t, ti, start, hess + start, name, err, n);
+        rc = load_tree(m, t, ti, start, hess + start, parent + start, name, err, n);
         start += cJSON_GetArraySize(member(t, "left_children"));
     }
     free(hess);
+    free(parent);
     return rc;
 }
 

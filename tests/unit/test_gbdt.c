@@ -179,6 +179,10 @@ static void broken_models_rejected(void **state)
         { 1, "1", "0", "7", "5E-1", "binary:logistic", "split feature 7 out of range" },
         { 1, "0", "0", "0", "5E-1", "binary:logistic", "bad child index" },
         { 1, "9", "0", "0", "5E-1", "binary:logistic", "bad child index" },
+        /* a node with two parents, or a fractional index */
+        { 1, "2", "0", "0", "5E-1", "binary:logistic", "bad child index" },
+        { 1, "1.5", "0", "0", "5E-1", "binary:logistic", "bad child index" },
+        { 1, "1", "0", "0.5", "5E-1", "binary:logistic", "split feature 0.5 out of range" },
         { 1, "1", "\"a\"", "0", "5E-1", "binary:logistic", "non-numeric entry" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -201,6 +205,33 @@ static void broken_models_rejected(void **state)
     assert_non_null(strstr(err, "not an XGBoost JSON model"));
     assert_int_equal(gbdt_load_file(&m, "/nonexistent/m.json", err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent/m.json: cannot read"));
+}
+
+/* A "tree" of 40 nodes where each split sends both ways to the next node:
+ * 2^39 paths. It must be refused, not walked. */
+static void shared_nodes_rejected(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    char kids[N * 4], zeros[N * 3], ones[N * 3], json[4096];
+    size_t a = 0, b = 0, c = 0;
+    for (int k = 0; k < N; k++) {
+        a += (size_t)snprintf(kids + a, sizeof kids - a, "%s%d", k ? "," : "", k + 1 < N ? k + 1 : -1);
+        b += (size_t)snprintf(zeros + b, sizeof zeros - b, "%s0", k ? "," : "");
+        c += (size_t)snprintf(ones + c, sizeof ones - c, "%s1", k ? "," : "");
+    }
+    snprintf(json, sizeof json,
+             "{\"learner\":{\"gradient_booster\":{\"model\":{\"tree_info\":[0],\"trees\":[{"
+             "\"default_left\":[%s],\"left_children\":[%s],\"right_children\":[%s],"
+             "\"split_conditions\":[%s],\"split_indices\":[%s],\"sum_hessian\":[%s]}]},"
+             "\"name\":\"gbtree\"},\"learner_model_param\":{\"base_score\":\"5E-1\","
+             "\"num_feature\":\"1\"},\"objective\":{\"name\":\"binary:logistic\"}}}",
+             zeros, kids, kids, zeros, zeros, ones);
+    gbdt *m;
+    char err[200];
+    assert_int_equal(gbdt_load_json(&m, json, strlen(json), "dag.json", err, sizeof err), -1);
+    assert_null(m);
+    assert_non_null(strstr(err, "trees[0] node 0: bad child index"));
 }
 
 static void model_predict_command(void **state)
@@ -302,6 +333,7 @@ int main(void)
         cmocka_unit_test(shipped_model_metadata),
         cmocka_unit_test(threshold_semantics),
         cmocka_unit_test(broken_models_rejected),
+        cmocka_unit_test(shared_nodes_rejected),
         cmocka_unit_test(model_predict_command),
         cmocka_unit_test(model_predict_errors),
     };
