@@ -77,6 +77,32 @@ static int digits(const char *s)
     return 1;
 }
 
+/* Free text must not carry personal data that has its own protected
+ * field: an ID number, a mobile number or a card number found in a digit
+ * run is refused, so it never lands unmasked in a free-text column. */
+static const char *sensitive_in(const char *text)
+{
+    for (const char *q = text; *q;) {
+        char run[24];
+        size_t n = 0;
+        if (!((*q >= '0' && *q <= '9'))) { q++; continue; }
+        while (((*q >= '0' && *q <= '9') || *q == 'X' || *q == 'x') && n < sizeof run - 1) run[n++] = *q++;
+        run[n] = '\0';
+        if (n == 18 && run[17] == 'x') run[17] = 'X';
+        if (n == 18 && person_id_valid(run)) return "an ID number";
+        if (n == 11 && person_mobile_valid(run)) return "a mobile number";
+        if (n >= 16 && n <= 19 && strspn(run, "0123456789") == n && person_luhn_valid(run)) return "a card number";
+        while ((*q >= '0' && *q <= '9') || *q == 'X' || *q == 'x') q++;
+    }
+    return NULL;
+}
+
+static int free_text_clean(problem *p, const char *path, const char *text)
+{
+    const char *what = sensitive_in(text);
+    return what ? bad(p, path, "holds %s; send personal data only in its own field", what) : 0;
+}
+
 static int applicant(problem *p, const cJSON *a, int64_t now_ms, intake_req *out)
 {
     customer *c = &out->cust;
@@ -100,6 +126,9 @@ static int applicant(problem *p, const cJSON *a, int64_t now_ms, intake_req *out
         return bad(p, "applicant.mobile", "is not an 11-digit mainland mobile number%s", NULL);
     if (c->bank_card[0] && (!digits(c->bank_card) || strlen(c->bank_card) < 16 || !person_luhn_valid(c->bank_card)))
         return bad(p, "applicant.bank_card", "is not a 16 to 19 digit card number with a valid check digit%s", NULL);
+    if (free_text_clean(p, "applicant.employer", c->employer) || free_text_clean(p, "applicant.name", c->name) ||
+        free_text_clean(p, "applicant.city", c->city) || free_text_clean(p, "applicant.province", c->province))
+        return -1;
     return 0;
 }
 
@@ -150,6 +179,9 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
         get_int(&p, j, "term_months", 1, INTAKE_TERM_MAX, &term) ||
         get_enum(&p, j, "completeness", parse_cpl, &cpl, "basic, bank_card, income, social, bureau") ||
         feature_values(&p, cJSON_GetObjectItemCaseSensitive(j, "features"), &out->app.feat))
+        goto done;
+    if (free_text_clean(&p, "product_item", out->app.product_item) || free_text_clean(&p, "scene", out->app.scene) ||
+        free_text_clean(&p, "partner", out->app.partner))
         goto done;
     if (cpl >= CPL_BANK_CARD && !out->cust.bank_card[0]) {
         bad(&p, "applicant.bank_card", "is required from completeness bank_card up%s", NULL);

@@ -2,7 +2,9 @@
  * of POST /v1/intake/applications). Everything from outside is checked
  * here, field by field: JSON types, integer ranges, string lengths, UTF-8,
  * the ID number's GB 11643 check character and birth date, the mobile
- * number, the bank card's Luhn digit, known enum names and feature levels.
+ * number, the bank card's Luhn digit, known enum names and feature levels;
+ * free-text fields are scanned and refused when they hold an ID, mobile
+ * or card number.
  * The first problem is reported with the field's name; nothing is partly
  * accepted.
  *
