@@ -9,18 +9,29 @@
 
 #include "core/util.h"
 
-cJSON *json_doc_parse(const char *s, size_t n)
+/* The document, or NULL with *bad set to where parsing stopped. */
+static cJSON *parse_at(const char *s, size_t n, const char **bad)
 {
     const char *end = NULL;
     cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, 0);
-    if (!j) return NULL;
+    if (!j) {
+        *bad = end && end >= s && end <= s + n ? end : s;
+        return NULL;
+    }
     for (const char *p = end; p && p < s + n; p++) {
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') continue;
         if (*p == '\0' && p == s + n - 1) break;   /* a counted terminator */
         cJSON_Delete(j);
+        *bad = p;
         return NULL;
     }
     return j;
+}
+
+cJSON *json_doc_parse(const char *s, size_t n)
+{
+    const char *bad;
+    return parse_at(s, n, &bad);
 }
 
 int json_doc_fail(char *err, size_t n, const char *name, const char *fmt, ...)
@@ -37,8 +48,17 @@ int json_doc_fail(char *err, size_t n, const char *name, const char *fmt, ...)
 int json_doc_load(const char *json, size_t len, const char *name, json_doc_fn fn, void *ctx,
                   char *err, size_t n)
 {
-    cJSON *root = json_doc_parse(json, len);
-    if (!root) return json_doc_fail(err, n, name, "not valid JSON");
+    const char *bad = json;
+    cJSON *root = parse_at(json, len, &bad);
+    if (!root) {
+        /* where: line and column (in bytes), both from 1 */
+        int line = 1;
+        const char *bol = json;
+        for (const char *p = json; p < bad; p++)
+            if (*p == '\n') { line++; bol = p + 1; }
+        return json_doc_fail(err, n, name, "not valid JSON at line %d, column %d", line,
+                             (int)(bad - bol) + 1);
+    }
     int rc = fn(ctx, root, name, err, n);
     cJSON_Delete(root);
     return rc;

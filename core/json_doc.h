@@ -16,8 +16,8 @@ cJSON *json_doc_parse(const char *s, size_t n);
 /* Reads a parsed document into ctx; 0 ok, -1 with the message in err. */
 typedef int (*json_doc_fn)(void *ctx, const cJSON *root, const char *name, char *err, size_t n);
 
-/* Parses json[0..len) and hands it to fn. -1 with "NAME: not valid JSON"
- * or fn's message. */
+/* Parses json[0..len) and hands it to fn. -1 with "NAME: not valid JSON at
+ * line L, column C" or fn's message. */
 int json_doc_load(const char *json, size_t len, const char *name, json_doc_fn fn, void *ctx,
                   char *err, size_t n);
 /* The same for the file at path, of at most max bytes. */

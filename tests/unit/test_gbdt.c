@@ -197,10 +197,14 @@ static void broken_models_rejected(void **state)
     gbdt *m;
     char err[200];
     assert_int_equal(gbdt_load_json(&m, "{\"learner\":", 11, "x.json", err, sizeof err), -1);
-    assert_string_equal(err, "x.json: not valid JSON");
+    assert_string_equal(err, "x.json: not valid JSON at line 1, column 11");
     /* a document is one value: what follows it is not ignored */
     assert_int_equal(gbdt_load_json(&m, "{} x", 4, "x.json", err, sizeof err), -1);
-    assert_string_equal(err, "x.json: not valid JSON");
+    assert_string_equal(err, "x.json: not valid JSON at line 1, column 4");
+    /* the line and column of a bad value further down */
+    static const char two[] = "{\"learner\": {\n  \"a\": 1,\n  \"b\": tru\n}}";
+    assert_int_equal(gbdt_load_json(&m, two, sizeof two - 1, "x.json", err, sizeof err), -1);
+    assert_string_equal(err, "x.json: not valid JSON at line 3, column 8");
     assert_int_equal(gbdt_load_json(&m, "{}", 2, "x.json", err, sizeof err), -1);
     assert_non_null(strstr(err, "not an XGBoost JSON model"));
     assert_int_equal(gbdt_load_file(&m, "/nonexistent/m.json", err, sizeof err), -1);
