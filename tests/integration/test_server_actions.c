@@ -37,7 +37,10 @@ static void decide(store *s, int64_t id, decision_outcome o, char grade, int64_t
     d.apr_bp = 1800;
     strcpy(d.strategy_version, "test");
     strcpy(d.reasons, "R01");
-    if (store_decision_put(s, &d, NULL) || store_app_set_status(s, id, store_status_for_outcome(o), 0, NULL))
+    /* a fresh case: whatever yxd init decided for it is replaced */
+    defense_state def = { .application_id = id, .l1 = L1_PENDING, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
+    if (store_decision_put(s, &d, NULL) || store_app_set_status(s, id, store_status_for_outcome(o), 0, NULL) ||
+        store_defense_put(s, &def, NULL))
         fail_msg("fixture: %s", store_errmsg(s));
 }
 
