@@ -22,19 +22,22 @@ void decide_app_input(const application *a, const decide_signals *sig, decide_in
     out->recent_apps = sig->recent_apps;
 }
 
-int decide_app_record(store *s, int64_t app_id, const decide_result *r, const char *input_json,
+int decide_app_record(store *s, const application *a, const decide_result *r, const char *input_json,
                       int64_t decided_at, decide_case kase, const char *maker, int64_t *version)
 {
+    app_status st = store_status_for_outcome(r->outcome);
+    int64_t app_id = a->id;
     decision d;
     model_score ms[2];
     defense_state df;
     int rc;
     decide_result_to_decision(r, app_id, decided_at, &d);
     decide_result_scores(r, ms);
+    /* The decision bumps the version once (store_decision_put). */
     if ((rc = store_decision_put(s, &d, input_json)) != 0) return rc;
+    if (version) *version = a->version + 1;
     if (store_score_put(s, app_id, &ms[0]) || store_score_put(s, app_id, &ms[1])) return -1;
-    if ((rc = store_app_set_status_at(s, app_id, store_status_for_outcome(r->outcome), 0,
-                                       decided_at, version)) != 0)
+    if (a->status != st && (rc = store_app_set_status_at(s, app_id, st, 0, decided_at, version)) != 0)
         return rc;
     if (r->outcome != OUT_REFER && kase == DECIDE_CASE_NONE) return 0;
     memset(&df, 0, sizeof df);

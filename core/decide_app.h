@@ -33,15 +33,18 @@ typedef enum {
     DECIDE_CASE_SAMPLED,  /* settled on line 1 and sampled for line 3 */
 } decide_case;
 
-/* Records r as the decision of application app_id, inside the caller's
- * transaction (or its own when there is none, as store_app.h says):
- * the decisions row with input_json (so `yxd replay` can re-run it) and
- * the trace, both model scores, the status of the outcome, and the defense
- * row. decided_at is unix ms; maker (may be NULL) is recorded on the
- * defense row. *version (may be NULL) receives the application's version
- * afterwards. 0 ok, 1 no such application, -1 store error (store_errmsg;
- * the caller rolls back). */
-int decide_app_record(store *s, int64_t app_id, const decide_result *r, const char *input_json,
+/* Records r as the decision of the stored application a (a->id, and
+ * a->status and a->version as stored), inside the caller's transaction (or
+ * its own when there is none, as store_app.h says): the decisions row with
+ * input_json (so `yxd replay` can re-run it) and the trace, both model
+ * scores, the status of the outcome, and the defense row. A caller that
+ * decides before inserting may insert the application with the outcome's
+ * status already; it is then not set again (one update less per
+ * application). decided_at is unix ms; maker (may be NULL) is recorded on
+ * the defense row. *version (may be NULL) receives the application's
+ * version afterwards. 0 ok, 1 no such application, -1 store error
+ * (store_errmsg; the caller rolls back). */
+int decide_app_record(store *s, const application *a, const decide_result *r, const char *input_json,
                       int64_t decided_at, decide_case kase, const char *maker, int64_t *version);
 
 #endif

@@ -190,43 +190,49 @@ void gen_application(rng *r, const dataset *ds, int64_t created_at, application 
 
 /* ---- the load ------------------------------------------------------ */
 
-/* Decides application a (already stored, a->id set) of customer c and
- * records the decision. Automatic outcomes are settled on line 1 and line 3
- * samples 2% of them; a referral waits on line 1. About one applicant in
- * 200 is on the platform's blacklist, so the demo shows policy declines. */
-static int decide_one(store *s, rng *r, const engine *e, decide_result *res,
-                      const application *a, const customer *c, const char *ch_name)
+/* One decided application on its way to the store. */
+typedef struct {
+    decide_result res;        /* reused by every decision: one trace buffer */
+    char   *input_json;       /* malloc'd, per application */
+    int64_t decided_at;
+    decide_case kase;
+} gen_decided;
+
+/* Decides application a of customer c (before it is stored: the engine
+ * needs no ids) and sets its status from the outcome. Automatic outcomes
+ * are settled on line 1 and line 3 samples 2% of them; a referral waits on
+ * line 1. About one applicant in 200 is on the platform's blacklist, so the
+ * demo shows policy declines. */
+static int decide_one(store *s, rng *r, const engine *e, application *a, const customer *c,
+                      gen_decided *out)
 {
     decide_signals sig;
     decide_input in;
-    int64_t decided_at = a->created_at + 40 + (int64_t)rng_below(r, 400);
-    decide_case kase = rng_below(r, 50) == 0 ? DECIDE_CASE_SAMPLED : DECIDE_CASE_SETTLED;
-    char *input_json;
-    int rc;
+    out->decided_at = a->created_at + 40 + (int64_t)rng_below(r, 400);
+    out->kase = rng_below(r, 50) == 0 ? DECIDE_CASE_SAMPLED : DECIDE_CASE_SETTLED;
     sig.age = person_age(c->birth_year, c->birth_month, c->birth_day, a->created_at);
     sig.id_valid = person_id_valid(c->id_number);
     sig.blacklist_hit = rng_below(r, 200) == 0;
     sig.recent_apps = 0;              /* every demo applicant is new */
     decide_app_input(a, &sig, &in);
-    if (engine_decide(e, &in, res)) return store_fail(s, "the decision engine refused it");
-    if (!(input_json = decide_input_to_json(&in))) return store_fail(s, "out of memory");
-    rc = decide_app_record(s, a->id, res, input_json, decided_at, kase, ch_name, NULL);
-    free(input_json);
-    return rc ? -1 : 0;
+    if (engine_decide(e, &in, &out->res)) return store_fail(s, "the decision engine refused it");
+    if (!(out->input_json = decide_input_to_json(&in))) return store_fail(s, "out of memory");
+    a->status = store_status_for_outcome(out->res.outcome);
+    return 0;
 }
 
 int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uint64_t seed,
                 int64_t now_ms, const engine *e, char *err, size_t errlen)
 {
     int64_t ch_ids[CH__COUNT], span = SPREAD_DAYS * DAY_MS, i = 0;
-    decide_result res;
+    gen_decided dec;
     rng r;
     int in_tx = 0;
     if (!ds || ds->n <= 0) { snprintf(err, errlen, "the data set is empty"); return -1; }
     if (n < 0) { snprintf(err, errlen, "negative number of applications"); return -1; }
     if (now_ms <= 0) now_ms = store_now_ms();
     rng_seed(&r, seed);
-    memset(&res, 0, sizeof res);      /* reused by every decision: one trace buffer */
+    memset(&dec, 0, sizeof dec);
     /* A batch must fit in the page cache, else SQLite spills half-built
      * index pages to the WAL many times per row. */
     {
@@ -249,17 +255,21 @@ int gen_demo_at(store *s, const crypto_key *k, const dataset *ds, int64_t n, uin
          * rows practical. */
         int64_t t = now_ms - span + (i * span + (int64_t)rng_below(&r, (uint64_t)span)) / n;
         gen_application(&r, ds, t, &a, &c);
-        if (store_customer_insert_at(s, &c, k, a.created_at, &a.customer_id) ||
+        if ((e && decide_one(s, &r, e, &a, &c, &dec)) ||
+            store_customer_insert_at(s, &c, k, a.created_at, &a.customer_id) ||
             store_app_insert_from(s, &a, ch_ids[a.channel], NULL, NULL) < 0 ||
-            (e && decide_one(s, &r, e, &res, &a, &c, channel_names[a.channel])))
+            (e && decide_app_record(s, &a, &dec.res, dec.input_json, dec.decided_at, dec.kase,
+                                    channel_names[a.channel], NULL)))
             goto fail_row;
+        free(dec.input_json);
+        dec.input_json = NULL;
         if ((i + 1) % GEN_BATCH == 0) {
             if (store_commit(s)) goto fail;
             in_tx = 0;
         }
     }
     if (in_tx && store_commit(s)) goto fail;
-    decide_result_free(&res);
+    decide_result_free(&dec.res);
     return 0;
 fail_row:
     snprintf(err, errlen, "demo data: application %lld: %s", (long long)i + 1, store_errmsg(s));
@@ -268,7 +278,8 @@ fail:
     snprintf(err, errlen, "demo data: %s", store_errmsg(s));
 out:
     store_rollback(s);
-    decide_result_free(&res);
+    free(dec.input_json);
+    decide_result_free(&dec.res);
     return -1;
 }
 
