@@ -20,9 +20,27 @@
 
 /* ---- pool ---------------------------------------------------------- */
 
+/* A configured pool connection, or NULL with the reason in err. */
+static store *pool_open(store_pool *p, char *err, size_t errlen)
+{
+    store *s = NULL;
+    /* synchronous=FULL (no STORE_NOSYNC), so an acknowledged write survives
+     * a power loss. Reads map the database file instead of copying pages
+     * in: every commit of the writer empties the other connections' page
+     * caches. */
+    if (store_open(&s, p->path, 0, err, errlen)) return NULL;
+    if (sqlite3_exec(store_db(s), "PRAGMA mmap_size=268435456", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(store_db(s)));
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
 store *pool_get(store_pool *p)
 {
     store *s = NULL;
+    char err[256];
     pthread_mutex_lock(&p->mu);
     while (!p->nidle && p->open >= p->max) pthread_cond_wait(&p->cv, &p->mu);
     if (p->nidle) {
@@ -30,22 +48,15 @@ store *pool_get(store_pool *p)
         pthread_mutex_unlock(&p->mu);
         return s;
     }
+    /* only after a connection was lost: open a replacement */
     p->open++;
     pthread_mutex_unlock(&p->mu);
-    /* Opened outside the lock: opening touches the disk. synchronous=FULL
-     * (no STORE_NOSYNC), so an acknowledged write survives a power loss. */
-    char err[256];
-    if (store_open(&s, p->path, 0, err, sizeof err) ||
-        /* Reads map the database file instead of copying pages in: every
-         * commit of the writer empties the other connections' page caches. */
-        sqlite3_exec(store_db(s), "PRAGMA mmap_size=268435456", NULL, NULL, NULL) != SQLITE_OK) {
-        if (s) { snprintf(err, sizeof err, "%s", sqlite3_errmsg(store_db(s))); store_close(s); }
+    if (!(s = pool_open(p, err, sizeof err))) {
         srv_log_error("cannot open a database connection", err);
         pthread_mutex_lock(&p->mu);
         p->open--;
         pthread_cond_signal(&p->cv);
         pthread_mutex_unlock(&p->mu);
-        return NULL;
     }
     return s;
 }
@@ -80,7 +91,7 @@ int server_state_init(server *s, char *err, size_t errlen)
     pthread_mutex_init(&s->pool.mu, NULL);
     pthread_cond_init(&s->pool.cv, NULL);
     s->pool.path = s->cfg.db_path;
-    s->pool.max = s->cfg.pool_size > 0 && s->cfg.pool_size <= POOL_MAX ? s->cfg.pool_size : 16;
+    s->pool.max = s->cfg.pool_size > 0 && s->cfg.pool_size <= POOL_MAX ? s->cfg.pool_size : 4;
 
     if (access(s->cfg.db_path, F_OK)) {
         snprintf(err, errlen, "database %s does not exist (create it with: yxd init --db %s)",
@@ -96,6 +107,14 @@ int server_state_init(server *s, char *err, size_t errlen)
     s->last_seq = changes_last(first);
     s->pool.idle[s->pool.nidle++] = first;
     s->pool.open = 1;
+    /* Open the whole pool now: opening configures the journal, which can
+     * wait on the writer's locks, and no request should pay for that. */
+    while (s->pool.open < s->pool.max) {
+        store *c = pool_open(&s->pool, err, errlen);
+        if (!c) return -1;
+        s->pool.idle[s->pool.nidle++] = c;
+        s->pool.open++;
+    }
 
     if (s->cfg.audit_key_file) yx_strlcpy(keypath, s->cfg.audit_key_file, sizeof keypath);
     else snprintf(keypath, sizeof keypath, "%s.audit.key", s->cfg.db_path);
