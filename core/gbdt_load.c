@@ -300,27 +300,19 @@ static int load(void *ctx, const cJSON *root, const char *name, char *err, size_
     return 0;
 }
 
-/* Hands a loaded model to *out, or frees it when loading failed. */
-static int finish(gbdt **out, gbdt *m, int rc)
-{
-    if (rc) { gbdt_free(m); m = NULL; }
-    *out = m;
-    return rc;
-}
+static void destroy(void *o) { gbdt_free(o); }
 
 int gbdt_load_json(gbdt **out, const char *json, size_t len, const char *name,
                    char *err, size_t n)
 {
-    gbdt *m = calloc(1, sizeof *m);
-    return finish(out, m, m ? json_doc_load(json, len, name, load, m, err, n)
-                            : json_doc_fail(err, n, name, "out of memory"));
+    *out = json_doc_new(sizeof **out, destroy, json, len, name, 0, load, err, n);
+    return *out ? 0 : -1;
 }
 
 int gbdt_load_file(gbdt **out, const char *path, char *err, size_t n)
 {
-    gbdt *m = calloc(1, sizeof *m);
-    return finish(out, m, m ? json_doc_load_file(path, GBDT_MAX_FILE, load, m, err, n)
-                            : json_doc_fail(err, n, path, "out of memory"));
+    *out = json_doc_new(sizeof **out, destroy, NULL, 0, path, GBDT_MAX_FILE, load, err, n);
+    return *out ? 0 : -1;
 }
 
 void gbdt_free(gbdt *m)

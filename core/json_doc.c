@@ -73,3 +73,20 @@ int json_doc_load_file(const char *path, size_t max, json_doc_fn fn, void *ctx, 
     free(buf);
     return rc;
 }
+
+void *json_doc_new(size_t size, void (*destroy)(void *), const char *json, size_t len,
+                   const char *name, size_t max, json_doc_fn fn, char *err, size_t n)
+{
+    void *o = calloc(1, size);
+    if (!o) {
+        json_doc_fail(err, n, name, "out of memory");
+        return NULL;
+    }
+    int rc = json ? json_doc_load(json, len, name, fn, o, err, n)
+                  : json_doc_load_file(name, max, fn, o, err, n);
+    if (rc) {
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}

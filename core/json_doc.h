@@ -23,6 +23,14 @@ int json_doc_load(const char *json, size_t len, const char *name, json_doc_fn fn
 /* The same for the file at path, of at most max bytes. */
 int json_doc_load_file(const char *path, size_t max, json_doc_fn fn, void *ctx, char *err, size_t n);
 
+/* A new object of `size` zeroed bytes filled by fn from json[0..len)
+ * (named name), or when json is NULL from the file at name (at most max
+ * bytes). NULL with the message in err when it cannot be loaded; the
+ * half-filled object is then released with destroy. The caller owns the
+ * object. */
+void *json_doc_new(size_t size, void (*destroy)(void *), const char *json, size_t len,
+                   const char *name, size_t max, json_doc_fn fn, char *err, size_t n);
+
 /* Writes "NAME: message" into err; returns -1. */
 int json_doc_fail(char *err, size_t n, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

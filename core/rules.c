@@ -125,26 +125,19 @@ static int load(void *ctx, const cJSON *root, const char *name, char *err, size_
     return 0;
 }
 
-/* Hands loaded rules to *out, or frees them when loading failed. */
-static int finish(rules **out, rules *r, int rc)
-{
-    if (rc) { rules_free(r); r = NULL; }
-    *out = r;
-    return rc;
-}
+static void destroy(void *o) { rules_free(o); }
 
-int rules_load_json(rules **out, const char *json, size_t len, const char *name, char *err, size_t n)
+int rules_load_json(rules **out, const char *json, size_t len, const char *name,
+                    char *err, size_t n)
 {
-    rules *r = calloc(1, sizeof *r);
-    return finish(out, r, r ? json_doc_load(json, len, name, load, r, err, n)
-                            : json_doc_fail(err, n, name, "out of memory"));
+    *out = json_doc_new(sizeof **out, destroy, json, len, name, 0, load, err, n);
+    return *out ? 0 : -1;
 }
 
 int rules_load_file(rules **out, const char *path, char *err, size_t n)
 {
-    rules *r = calloc(1, sizeof *r);
-    return finish(out, r, r ? json_doc_load_file(path, 4u << 20, load, r, err, n)
-                            : json_doc_fail(err, n, path, "out of memory"));
+    *out = json_doc_new(sizeof **out, destroy, NULL, 0, path, 4u << 20, load, err, n);
+    return *out ? 0 : -1;
 }
 
 void rules_free(rules *r)

@@ -124,27 +124,19 @@ static int load(void *ctx, const cJSON *root, const char *name, char *err, size_
     return 0;
 }
 
-/* Hands a loaded card to *out, or frees it when loading failed. */
-static int finish(scorecard **out, scorecard *sc, int rc)
-{
-    if (rc) { free(sc); sc = NULL; }
-    *out = sc;
-    return rc;
-}
+static void destroy(void *o) { scorecard_free(o); }
 
 int scorecard_load_json(scorecard **out, const char *json, size_t len, const char *name,
                         char *err, size_t n)
 {
-    scorecard *sc = calloc(1, sizeof *sc);
-    return finish(out, sc, sc ? json_doc_load(json, len, name, load, sc, err, n)
-                              : json_doc_fail(err, n, name, "out of memory"));
+    *out = json_doc_new(sizeof **out, destroy, json, len, name, 0, load, err, n);
+    return *out ? 0 : -1;
 }
 
 int scorecard_load_file(scorecard **out, const char *path, char *err, size_t n)
 {
-    scorecard *sc = calloc(1, sizeof *sc);
-    return finish(out, sc, sc ? json_doc_load_file(path, 16u << 20, load, sc, err, n)
-                              : json_doc_fail(err, n, path, "out of memory"));
+    *out = json_doc_new(sizeof **out, destroy, NULL, 0, path, 16u << 20, load, err, n);
+    return *out ? 0 : -1;
 }
 
 void scorecard_free(scorecard *sc) { free(sc); }
