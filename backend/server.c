@@ -33,7 +33,7 @@ void server_config_default(srv_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->max_connections = 256;
     cfg->request_timeout_s = 60;
-    cfg->pool_size = 4;   /* WAL has 5 read marks; more readers than that retry with sleeps */
+    cfg->pool_size = 16;
     cfg->checkpoint_every = 1000;
     auth_config_default(&cfg->auth);
     policy_limits_default(&cfg->limits);

@@ -91,7 +91,7 @@ int server_state_init(server *s, char *err, size_t errlen)
     pthread_mutex_init(&s->pool.mu, NULL);
     pthread_cond_init(&s->pool.cv, NULL);
     s->pool.path = s->cfg.db_path;
-    s->pool.max = s->cfg.pool_size > 0 && s->cfg.pool_size <= POOL_MAX ? s->cfg.pool_size : 4;
+    s->pool.max = s->cfg.pool_size > 0 && s->cfg.pool_size <= POOL_MAX ? s->cfg.pool_size : 16;
 
     if (access(s->cfg.db_path, F_OK)) {
         snprintf(err, errlen, "database %s does not exist (create it with: yxd init --db %s)",
