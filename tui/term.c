@@ -104,6 +104,10 @@ int tui__term_start(struct tui_app *app, char *err, size_t errsz)
     if (!(term_screen = newterm(NULL, stdout, stdin))) {
         snprintf(err, errsz, "cannot use terminal type '%s' (check TERM)",
                  getenv("TERM") ? getenv("TERM") : "");
+        for (int i = 0; i < 2; i++) {
+            close(sig_pipe[i]);
+            sig_pipe[i] = -1;
+        }
         return -1;
     }
     set_escdelay(25);
