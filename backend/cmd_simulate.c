@@ -12,10 +12,11 @@
 
 static const char usage_text[] =
     "usage: yxd simulate --server URL --channel-key KEY [--rate R] [--duration S]\n"
-    "                    [--threads N] [--seed S] [--data FILE]\n"
+    "                    [--threads N] [--seed S] [--data FILE] [--cacert FILE]\n"
     "Posts generated applications to URL/v1/intake/applications: R per second\n"
     "(default 100; 0 = as fast as the server answers) for S seconds (default\n"
-    "10) over N connections (default 8). The key may also come from\n"
+    "10) over N connections (default 8). --cacert trusts a CA file for an\n"
+    "https server with its own certificate. The key may also come from\n"
     "$YX_CHANNEL_KEY, which keeps it out of the process list.\n";
 
 static int num_arg(const char *opt, const char *v, double min, double max, double *out)
@@ -43,6 +44,7 @@ int cmd_simulate(int argc, char **argv)
         if (!strcmp(a, "--server")) cfg.server = v;
         else if (!strcmp(a, "--channel-key")) cfg.channel_key = v;
         else if (!strcmp(a, "--data")) cfg.data_path = v;
+        else if (!strcmp(a, "--cacert")) cfg.cacert = v;
         else if (!strcmp(a, "--rate")) { if (num_arg(a, v, 0, 1e6, &cfg.rate)) return 2; }
         else if (!strcmp(a, "--duration")) { if (num_arg(a, v, 0.1, 86400, &cfg.duration_s)) return 2; }
         else if (!strcmp(a, "--threads")) { if (num_arg(a, v, 1, 64, &threads)) return 2; }

@@ -22,6 +22,7 @@ typedef struct sim_config {
     int         threads;       /* concurrent connections (default 8) */
     uint64_t    seed;
     const char *data_path;     /* credit data set CSV; NULL = the shipped one */
+    const char *cacert;        /* CA file for an https server; NULL = the system's */
 } sim_config;
 
 typedef struct sim_report {

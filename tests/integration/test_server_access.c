@@ -192,6 +192,16 @@ static void test_tls(void **state)
         assert_non_null(t);
         free(t);
     }
+    {   /* the simulator posts applications over HTTPS, trusting the certificate */
+        char ckey[128];
+        const char *add[] = { "channel", "add", "tls-partner", "--kind", "api", "--db", q.db, NULL };
+        const char *sim[] = { "simulate", "--server", q.url, "--channel-key", ckey, "--cacert", cert,
+                              "--rate", "20", "--duration", "1", "--threads", "2", NULL };
+        assert_int_equal(yxd_run(add, NULL, ckey, sizeof ckey, err, sizeof err), 0);
+        ckey[strcspn(ckey, "\n")] = '\0';
+        assert_int_equal(yxd_run(sim, NULL, out, sizeof out, err, sizeof err), 0);
+        assert_non_null(strstr(out, "errors 0"));
+    }
     snprintf(q.url, sizeof q.url, "http://%.80s", q.addr);
     assert_int_equal(yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r), -1);
     yx_resp_free(&r);
