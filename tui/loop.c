@@ -439,11 +439,13 @@ int tui_app_run(struct tui_app *app, const struct tui_screen_ops *first, const v
         n = poll(pfd, (nfds_t)(2 + nw), next_timeout(app));
         if (n < 0 && errno != EINTR) break;
         if (n > 0 && pfd[1].revents) handle_signals(app);
-        if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd[0].revents & POLLIN)) {
-            app->quit = 1;             /* the terminal went away */
+        if (n > 0 && (pfd[0].revents & POLLIN)) read_keys(app);
+        if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+            /* the terminal went away: the keys it still had are read, and
+             * then polling it again would only return at once, forever */
+            app->quit = 1;
             app->exit_code = 128 + SIGHUP;
         }
-        if (n > 0 && (pfd[0].revents & POLLIN)) read_keys(app);
         for (int i = 0; n > 0 && i < nw && !app->quit; i++) {
             if (!pfd[2 + i].revents) continue;
             /* The callback may unwatch; find the watch again by fd. */
