@@ -57,7 +57,8 @@ int tui_key_parse(const char *name)
     if (!strcmp(name, "Space")) return ' ';
     for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
         if (!strcmp(name, key_names[i].name)) return TUI_KEY_BASE + key_names[i].code;
-    if (name[0] == 'F' && n >= 2 && n <= 3 && name[1] >= '1' && name[1] <= '9') {
+    if (name[0] == 'F' && n >= 2 && n <= 3 && name[1] >= '1' && name[1] <= '9' &&
+        (n == 2 || (name[2] >= '0' && name[2] <= '9'))) {
         int f = atoi(name + 1);
         if (f >= 1 && f <= 12) return TUI_KEY_BASE + KEY_F(f);
     }

@@ -32,6 +32,9 @@ static void test_key_names_round_trip(void **state)
     assert_int_equal(tui_key_parse("jk"), -1);
     assert_int_equal(tui_key_parse(""), -1);
     assert_int_equal(tui_key_parse("F13"), -1);
+    assert_int_equal(tui_key_parse("F1x"), -1);
+    assert_int_equal(tui_key_parse("F0"), -1);
+    assert_int_equal(tui_key_parse("F12"), TUI_KEY_BASE + KEY_F(12));
 }
 
 static void test_load_lookup_override(void **state)
