@@ -31,6 +31,7 @@ int act_line2(act_ctx *a, srv_resp *out);
 int act_audit(act_ctx *a, srv_resp *out);
 int act_adjust_limit(act_ctx *a, srv_resp *out);
 int act_dispute(act_ctx *a, srv_resp *out);
+int act_alert_ack(act_ctx *a, srv_resp *out);   /* routes_reveal.c */
 
 /* Body field readers. On a missing or bad field they fill out with a 400
  * naming the field and return -1. */

@@ -37,6 +37,7 @@ static const struct {
     { "dispute_resolve",   PERM_DISPUTE_WRITE, act_dispute },
     { "dispute_reject",    PERM_DISPUTE_WRITE, act_dispute },
     { "dispute_escalate",  PERM_DISPUTE_WRITE, act_dispute },
+    { "alert_ack",         PERM_ACT_LINE2,     act_alert_ack },
 };
 #define NTYPES ((int)(sizeof action_types / sizeof action_types[0]))
 

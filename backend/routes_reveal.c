@@ -9,12 +9,14 @@
  * alert for line 2; beyond twice that, reveals are refused until the hour
  * is over.
  *
- * GET /v1/alerts?after=&limit=: alerts, newest first. */
+ * GET /v1/alerts?after=&limit=: alerts, newest first; the alert_ack action
+ * (line 2) marks one as looked at. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/actions.h"
 #include "backend/routes.h"
 #include "core/changes.h"
 #include "core/store_app.h"
@@ -165,6 +167,32 @@ int route_reveal(srv_req *r, srv_resp *out)
     if (want[3]) cJSON_AddStringToObject(vals, "bank_card", c.bank_card);
     memset(&c, 0, sizeof c);
     return srv_json(out, 200, o);
+}
+
+/* Action alert_ack {alert_id}: line 2 has looked at the alert. */
+int act_alert_ack(act_ctx *a, srv_resp *out)
+{
+    int64_t id;
+    sqlite3_stmt *st;
+    int rc;
+    if (act_int(a, "alert_id", 1, INT64_MAX / 2, &id, out)) return 0;
+    st = store_stmt(a->r->st, "UPDATE alerts SET acknowledged = 1 WHERE id = ? AND acknowledged = 0");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return store_fail(a->r->st, "alert: %s", sqlite3_errmsg(store_db(a->r->st)));
+    if (sqlite3_changes(store_db(a->r->st)) == 0)
+        return srv_error(out, 409, "invalid_state", "alert %lld does not exist or is already acknowledged",
+                         (long long)id);
+    snprintf(a->record, sizeof a->record, "alert:%lld", (long long)id);
+    if ((a->seq = changes_append(a->r->st, "alert", id, 2)) < 0) return -1;
+    {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "result", "acknowledged");
+        cJSON_AddNumberToObject(o, "alert_id", (double)id);
+        return srv_json(out, 200, o);
+    }
 }
 
 static cJSON *alert_json(sqlite3_stmt *st)

@@ -405,6 +405,22 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
     assert_int_equal(yx_http("GET", &P, "/v1/alerts", officer, NULL, NULL, &r), 0);
     assert_int_equal(r.status, 403);
     yx_resp_free(&r);
+    {   /* line 2 acknowledges it, once; an auditor may not */
+        const char *h1[] = { "Idempotency-Key: ack-alert-0001", NULL }, *h2[] = { "Idempotency-Key: ack-alert-0002", NULL };
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", aud, "{\"type\":\"alert_ack\",\"alert_id\":1}", h1, &r), 0);
+        assert_int_equal(r.status, 403);
+        yx_resp_free(&r);
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", risk, "{\"type\":\"alert_ack\",\"alert_id\":1}", h1, &r), 0);
+        assert_int_equal(r.status, 200);
+        yx_resp_free(&r);
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", risk, "{\"type\":\"alert_ack\",\"alert_id\":1}", h2, &r), 0);
+        assert_int_equal(r.status, 409);
+        yx_resp_free(&r);
+        assert_int_equal(yx_http("GET", &P, "/v1/alerts", aud, NULL, NULL, &r), 0);
+        assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0),
+                                                     "acknowledged")));
+        yx_resp_free(&r);
+    }
     /* the alert is in line 2's change feed, and not in line 1's */
     {
         int seen_risk = 0, seen_officer = 0;
@@ -418,7 +434,7 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
         cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
             if (!strcmp(cJSON_GetObjectItem(it, "kind")->valuestring, "alert")) seen_officer++;
         yx_resp_free(&r);
-        assert_int_equal(seen_risk, 1);
+        assert_int_equal(seen_risk, 2);   /* raised, then acknowledged */
         assert_int_equal(seen_officer, 0);
     }
     free(body);
