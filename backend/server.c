@@ -6,7 +6,9 @@
  * Threads: one per connection (MHD_USE_THREAD_PER_CONNECTION), so a
  * long-polling change-feed reader only ever blocks its own connection.
  * SQLite connections are never shared between threads at the same time:
- * a request borrows one from the pool (server_pool.c) and returns it. */
+ * a request borrows a reading connection from the pool (server_state.c)
+ * and returns it; all writes go through the single writer connection of
+ * server_write.c (group commit). */
 #include "backend/server.h"
 
 #include <arpa/inet.h>

@@ -1,7 +1,9 @@
-/* The yxd HTTP server: libmicrohttpd with one thread per connection, a small
- * pool of SQLite connections shared by those threads, one routing table
- * (backend/routes_table.c), the JSON error shape of DESIGN.md, body limits,
- * a structured JSON access log on stderr and the change-feed wake-up.
+/* The yxd HTTP server: libmicrohttpd with one thread per connection, a
+ * pool of reading SQLite connections shared by those threads, one writer
+ * connection that commits requests' writes in groups (srv_write), one
+ * routing table (backend/routes_table.c), the JSON error shape of
+ * DESIGN.md, body limits, a structured JSON access log on stderr and the
+ * change-feed wake-up.
  *
  * Route handlers (backend/routes_*.c) get a srv_req with the caller already
  * authenticated and allowed by core/policy, and fill a srv_resp. */
