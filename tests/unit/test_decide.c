@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/dataset.h"
 #include "core/decide.h"
 #include "core/gbdt.h"
 #include "core/reasons.h"
 #include "core/scorecard.h"
+#include "core/util.h"
 #include "tests/unit/decide_fixture.h"
 
 static int has_reason(const decide_result *r, const char *code)
@@ -355,6 +357,52 @@ static void broken_strategy_named(void **state)
     assert_int_equal(engine_load(&e, "/nonexistent/strategy.json", err, sizeof err), -1);
     assert_null(e);
     assert_non_null(strstr(err, "/nonexistent/strategy.json: cannot read"));
+
+    /* a strategy naming a model whose features are not the application's,
+     * or one that predicts no probability */
+    static const struct { const char *names, *obj, *msg; } models[] = {
+        { "\"Seniority\",\"Home\"", "binary:logistic", "m.json: model has 2 features, input has 13" },
+        { "\"Seniority\",\"Home\",\"Time\",\"Age\",\"Marital\",\"Records\",\"Job\",\"Expenses\","
+          "\"Income\",\"Assets\",\"Debt\",\"Price\",\"Amount\"", "binary:logistic",
+          "m.json: feature 12 is \"Price\" in the model but \"Amount\" in the input" },
+        { "\"Seniority\",\"Home\",\"Time\",\"Age\",\"Marital\",\"Records\",\"Job\",\"Expenses\","
+          "\"Income\",\"Assets\",\"Debt\",\"Amount\",\"Price\"", "reg:squarederror",
+          "m.json: the decision model must predict a probability" },
+    };
+    char dir[] = "/tmp/yx-strategy-XXXXXX", model[64], strat[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(model, sizeof model, "%s/m.json", dir);
+    snprintf(strat, sizeof strat, "%s/s.json", dir);
+    size_t len;
+    char *text = yx_read_file("assets/strategies/default.json", &len, 1 << 20);
+    assert_non_null(text);
+    char *at = strstr(text, "\"models/gbdt.json\"");
+    assert_non_null(at);
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        int nf = 1;
+        for (const char *p = models[i].names; *p; p++) nf += *p == ',';
+        FILE *f = fopen(model, "w");
+        assert_non_null(f);
+        fprintf(f, "{\"learner\":{\"feature_names\":[%s],\"gradient_booster\":{\"model\":{"
+                "\"tree_info\":[0],\"trees\":[{\"default_left\":[0],\"left_children\":[-1],"
+                "\"right_children\":[-1],\"split_conditions\":[0.1],\"split_indices\":[0],"
+                "\"sum_hessian\":[1]}]},\"name\":\"gbtree\"},\"learner_model_param\":{"
+                "\"base_score\":\"5E-1\",\"num_feature\":\"%d\"},\"objective\":{\"name\":\"%s\"}}}",
+                models[i].names, nf, models[i].obj);
+        fclose(f);
+        f = fopen(strat, "w");
+        assert_non_null(f);
+        fprintf(f, "%.*s\"%s\"%s", (int)(at - text), text, model, at + strlen("\"models/gbdt.json\""));
+        fclose(f);
+        e = (engine *)1;
+        assert_int_equal(engine_load(&e, strat, err, sizeof err), -1);
+        assert_null(e);
+        if (!strstr(err, models[i].msg)) fail_msg("case %zu: got \"%s\"", i, err);
+    }
+    free(text);
+    unlink(model);
+    unlink(strat);
+    rmdir(dir);
 }
 
 int main(void)
