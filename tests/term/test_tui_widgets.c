@@ -255,6 +255,35 @@ static void test_mouse_click_selects(void **state)
     quit_cleanly();
 }
 
+/* Whether the program asked the terminal for mouse reports (xterm's 1000
+ * mode, which every tracking mode starts with) in out[from..len). */
+static int mouse_requested(const char *out, size_t len, size_t from)
+{
+    static const char on[] = "1000h";
+    for (size_t i = from; i + sizeof on - 1 <= len; i++)
+        if (!memcmp(out + i, on, sizeof on - 1)) return 1;
+    return 0;
+}
+
+static void test_mouse_off_by_default(void **state)
+{
+    size_t len, since;
+    const char *out;
+    char click[40];
+    (void)state;
+    start(NULL);
+    out = vt_output(&len, &since);
+    assert_false(mouse_requested(out, len, 0));
+    vt_send("M");                                  /* the toggle key */
+    assert_int_equal(vt_wait_text("Mouse on", 3000), 0);
+    out = vt_output(&len, &since);
+    assert_true(mouse_requested(out, len, since));
+    snprintf(click, sizeof click, "\033[<0;10;7M\033[<0;10;7m");
+    vt_send(click);
+    assert_int_equal(vt_wait_text("row 5 of 1000", 3000), 0);
+    quit_cleanly();
+}
+
 static int repainted(void *arg)
 {
     (void)arg;
@@ -292,6 +321,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_detail_and_back),
         cmocka_unit_test(test_copy_osc52),
         cmocka_unit_test(test_mouse_click_selects),
+        cmocka_unit_test(test_mouse_off_by_default),
         cmocka_unit_test(test_redraw_repaints_everything),
     };
     int demo = tui_demo_maybe(argc, argv);
