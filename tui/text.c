@@ -177,6 +177,25 @@ static int put_spaces(char *dst, size_t dstsz, size_t *len, int n)
     return done;
 }
 
+/* What tui_text_fit shows for cp: control characters become spaces. */
+static uint32_t shown(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) ? ' ' : cp;
+}
+
+/* Columns src[0..n) takes once fitted (its controls as spaces), so that
+ * padding and alignment are computed on what is written. */
+static int shown_width(const char *s, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += tui_utf8_decode(s + i, n - i, &cp);
+        w += tui_cp_width(shown(cp));
+    }
+    return w;
+}
+
 int tui_text_fit(char *dst, size_t dstsz, const char *src, int cols,
                  enum tui_align align, int ellipsis)
 {
@@ -186,7 +205,7 @@ int tui_text_fit(char *dst, size_t dstsz, const char *src, int cols,
     if (dstsz == 0) return 0;
     dst[0] = '\0';
     if (cols <= 0) return 0;
-    width = tui_text_width_n(src ? src : "", n);
+    width = shown_width(src ? src : "", n);
     cut = width > cols;
     keep = cut && ellipsis ? cols - 1 : cols;
     pad = width < cols ? cols - width : 0;
@@ -198,7 +217,7 @@ int tui_text_fit(char *dst, size_t dstsz, const char *src, int cols,
         int cw;
         char enc[4];
         size_t elen;
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) cp = ' ';
+        cp = shown(cp);
         cw = tui_cp_width(cp);
         if (w + cw > keep) break;
         elen = tui_utf8_encode(cp, enc);

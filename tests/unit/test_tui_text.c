@@ -64,6 +64,12 @@ static void test_fit_pads_and_cuts_by_columns(void **state)
     tui_text_fit(buf, sizeof buf, "a\xff\tb", 4, TUI_ALIGN_LEFT, 0);
     assert_string_equal(buf, "a\xef\xbf\xbd b");
     assert_int_equal(tui_text_width(buf), 4);
+    /* Controls take their column when aligned and cut too: a name with a
+     * line break in it stays inside its column. */
+    assert_int_equal(tui_text_fit(buf, sizeof buf, "a\nb", 5, TUI_ALIGN_RIGHT, 1), 5);
+    assert_string_equal(buf, "  a b");
+    assert_int_equal(tui_text_fit(buf, sizeof buf, "\t\t\t\t\tx", 4, TUI_ALIGN_LEFT, 1), 4);
+    assert_string_equal(buf, "   \xe2\x80\xa6");
     /* Zero columns and a tiny buffer. */
     assert_int_equal(tui_text_fit(buf, sizeof buf, "abc", 0, TUI_ALIGN_LEFT, 1), 0);
     assert_string_equal(buf, "");
