@@ -38,14 +38,23 @@ static int cmp_double(const void *a, const void *b)
 static double bench_xgboost(const char *model, const dataset *ds, const gbdt *m, int reps)
 {
     BoosterHandle b;
-    if (XGBoosterCreate(NULL, 0, &b) || XGBoosterLoadModel(b, model) ||
-        XGBoosterSetParam(b, "nthread", "1")) {
+    if (XGBoosterCreate(NULL, 0, &b)) {
         fprintf(stderr, "xgboost: %s\n", XGBGetLastError());
         return -1;
     }
+    if (XGBoosterLoadModel(b, model) || XGBoosterSetParam(b, "nthread", "1")) {
+        fprintf(stderr, "xgboost: %s\n", XGBGetLastError());
+        XGBoosterFree(b);
+        return -1;
+    }
     int n = ds->n;
+    double ns = -1;
     float *rows = malloc(sizeof(float) * (size_t)n * F__COUNT);
     char (*iface)[160] = malloc(sizeof *iface * (size_t)n);
+    if (!rows || !iface) {
+        fprintf(stderr, "xgboost: out of memory\n");
+        goto done;
+    }
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < F__COUNT; j++) rows[i * F__COUNT + j] = (float)ds->rows[i].v[j];
         snprintf(iface[i], sizeof iface[i],
@@ -62,7 +71,7 @@ static double bench_xgboost(const char *model, const dataset *ds, const gbdt *m,
     for (int i = 0; i < n; i++) {
         if (XGBoosterPredictFromDense(b, iface[i], cfg, NULL, &shape, &dim, &out)) {
             fprintf(stderr, "xgboost: %s\n", XGBGetLastError());
-            return -1;
+            goto done;
         }
         double d = fabs(out[0] - gbdt_predict(m, ds->rows[i].v));
         if (d > worst) worst = d;
@@ -75,8 +84,9 @@ static double bench_xgboost(const char *model, const dataset *ds, const gbdt *m,
             XGBoosterPredictFromDense(b, iface[i], cfg, NULL, &shape, &dim, &out);
             sink += out[0];
         }
-    double ns = (now_ns() - t0) / ((double)reps * n);
+    ns = (now_ns() - t0) / ((double)reps * n);
     (void)sink;
+done:
     free(rows);
     free(iface);
     XGBoosterFree(b);
@@ -124,6 +134,11 @@ int main(void)
     /* full decisions: rules, scorecard, GBDT with contributions, matrices,
      * trace; each timed on its own for the percentiles */
     decide_input *in = calloc((size_t)n, sizeof *in);
+    double *lat = malloc(sizeof(double) * (size_t)n * 5);
+    if (!in || !lat) {
+        fprintf(stderr, "bench_decide: out of memory\n");
+        return 1;
+    }
     for (int i = 0; i < n; i++) {
         in[i].channel = (channel_kind)(i % CH__COUNT);
         in[i].product = (product_kind)(i % 2);
@@ -137,8 +152,7 @@ int main(void)
     }
     decide_result res = { 0 };
     for (int i = 0; i < n; i++) engine_decide(e, &in[i], &res);   /* warm, sizes the trace */
-    int dreps = 5, total = dreps * n;
-    double *lat = malloc(sizeof(double) * (size_t)total);
+    int dreps = 5, total = dreps * n;   /* lat holds 5 * n */
     size_t bytes = 0;
     for (int r = 0, k = 0; r < dreps; r++)
         for (int i = 0; i < n; i++, k++) {
