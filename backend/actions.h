@@ -16,6 +16,7 @@ typedef struct act_ctx {
     srv_req     *r;
     const char  *type;
     const cJSON *body;
+    const char  *key;            /* the action's Idempotency-Key */
     char         record[48];     /* set by the handler: "application:12" */
     char         detail[600];    /* set by the handler: what the audit keeps */
     int64_t      seq;            /* set by the handler: change-feed sequence */
@@ -31,7 +32,9 @@ int act_line2(act_ctx *a, srv_resp *out);
 int act_audit(act_ctx *a, srv_resp *out);
 int act_adjust_limit(act_ctx *a, srv_resp *out);
 int act_dispute(act_ctx *a, srv_resp *out);
-int act_alert_ack(act_ctx *a, srv_resp *out);   /* routes_reveal.c */
+int act_alert_ack(act_ctx *a, srv_resp *out);       /* routes_reveal.c */
+int act_reveal_request(act_ctx *a, srv_resp *out);
+int act_reveal_decide(act_ctx *a, srv_resp *out);
 
 /* Body field readers. On a missing or bad field they fill out with a 400
  * naming the field and return -1. */

@@ -38,6 +38,8 @@ static const struct {
     { "dispute_reject",    PERM_DISPUTE_WRITE, act_dispute },
     { "dispute_escalate",  PERM_DISPUTE_WRITE, act_dispute },
     { "alert_ack",         PERM_ACT_LINE2,     act_alert_ack },
+    { "reveal_request",    PERM_REVEAL,        act_reveal_request },
+    { "reveal_decide",     PERM_ACT_LINE2,     act_reveal_decide },
 };
 #define NTYPES ((int)(sizeof action_types / sizeof action_types[0]))
 
@@ -114,6 +116,7 @@ static int key_ok(const char *k)
 {
     size_t n = k ? strlen(k) : 0;
     if (n < 8 || n > 128) return 0;
+    if (!strncmp(k, "approval:", 9)) return 0;   /* the server's own namespace */
     for (size_t i = 0; i < n; i++)
         if (k[i] < 0x21 || k[i] > 0x7e) return 0;
     return 1;
@@ -214,6 +217,7 @@ int route_actions(srv_req *r, srv_resp *out)
     a.r = r;
     a.type = action_types[ti].type;
     a.body = body;
+    a.key = key;
     {
         struct action_job j = { &a, action_types[ti].fn, key, out };
         rc = srv_write(r, action_job, &j);

@@ -1,8 +1,11 @@
 /* Personal data in clear, and alerts.
  *
- * POST /v1/reveal {application_id, fields[], reason}: opens the sealed
- * personal data of the application's customer for a reason of at least 10
- * bytes. The audit entry (who, which fields, why) is durable before the
+ * POST /v1/reveal {application_id, fields[], reason, request?}: opens the
+ * sealed personal data of the application's customer for a reason of at
+ * least 10 bytes. Line 2 (risk) reveals on its own reason; line 1 only
+ * under a reveal_request action of its own that line 2 approved with a
+ * reveal_decide action (someone else than the requester) within the last
+ * 30 minutes, for no more fields than were asked. The audit entry (who, which fields, why) is durable before the
  * answer leaves; the answer says until when it may be shown and is never
  * cached (Cache-Control: no-store on every response). A user who reveals
  * more than REVEAL_ALERT_AT times in an hour raises an abnormal-access
@@ -25,6 +28,7 @@
 #define REVEAL_ALERT_AT 20
 #define REVEAL_WINDOW_MS (3600 * 1000LL)
 #define REVEAL_SHOW_MS (5 * 60 * 1000LL)
+#define REVEAL_APPROVAL_MS (30 * 60 * 1000LL)
 #define RATE_SLOTS 128
 
 /* Reveals per user in the current window, process-wide. */
@@ -90,50 +94,117 @@ static int reveal_job(srv_req *r, void *arg)
     return 0;
 }
 
+static const char *const field_names[] = { "name", "id_number", "mobile", "bank_card" };
+
+/* The body of a reveal or a reveal request: application_id, fields[] and
+ * reason. 0, or -1 with out set to a 400. fields receives "a,b" for the
+ * audit trail. */
+static int parse_reveal(const cJSON *body, int64_t *app_id, int want[4], char *fields, size_t fn,
+                        const char **reason, srv_resp *out)
+{
+    const cJSON *aid = cJSON_GetObjectItemCaseSensitive(body, "application_id");
+    const cJSON *why = cJSON_GetObjectItemCaseSensitive(body, "reason");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(body, "fields"), *it;
+    if (!cJSON_IsNumber(aid) || aid->valuedouble < 1 || aid->valuedouble > 9e15 ||
+        aid->valuedouble != (double)(int64_t)aid->valuedouble) {
+        srv_error(out, 400, "bad_field", "'application_id' must be a positive integer");
+        return -1;
+    }
+    if (!cJSON_IsString(why) || strlen(why->valuestring) < 10 || strlen(why->valuestring) > 500 ||
+        !yx_utf8_valid(why->valuestring, strlen(why->valuestring))) {
+        srv_error(out, 400, "reason_required", "say why, in 10 to 500 bytes of text ('reason')");
+        return -1;
+    }
+    if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) == 0) {
+        srv_error(out, 400, "bad_field", "'fields' must list some of: name, id_number, mobile, bank_card");
+        return -1;
+    }
+    memset(want, 0, 4 * sizeof *want);
+    fields[0] = '\0';
+    cJSON_ArrayForEach(it, f) {
+        int k = -1;
+        for (int i = 0; i < 4 && cJSON_IsString(it); i++) if (!strcmp(it->valuestring, field_names[i])) k = i;
+        if (k < 0) {
+            srv_error(out, 400, "bad_field", "'fields' must list some of: name, id_number, mobile, bank_card");
+            return -1;
+        }
+        if (!want[k]) snprintf(fields + strlen(fields), fn - strlen(fields), "%s%s", fields[0] ? "," : "", field_names[k]);
+        want[k] = 1;
+    }
+    *app_id = (int64_t)aid->valuedouble;
+    *reason = why->valuestring;
+    return 0;
+}
+
+/* Line 1 reveals only under a reveal request of its own that line 2
+ * approved less than REVEAL_APPROVAL_MS ago, for that application and no
+ * more fields than were asked. Returns NULL when it holds, else why not;
+ * -1 in *rc on a store failure. */
+static const char *approved(srv_req *r, const char *key, int64_t app_id, const int want[4], int *rc)
+{
+    sqlite3_stmt *st;
+    char akey[160];
+    const char *why = NULL;
+    cJSON *req = NULL;
+    *rc = 0;
+    if (!key) return "line 1 reveals under an approved reveal request: send its id as 'request'";
+    st = store_stmt(r->st, "SELECT user_id, response FROM actions WHERE idem_key = ? AND type = 'reveal_request' "
+                           "AND status = 200");
+    if (!st) { *rc = -1; return "store"; }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == r->who.user_id)
+        req = cJSON_Parse((const char *)sqlite3_column_text(st, 1));
+    sqlite3_reset(st);
+    if (!req) return "no reveal request of yours has that id";
+    if (cJSON_GetObjectItem(req, "application_id")->valuedouble != (double)app_id)
+        why = "the request was for another application";
+    for (int i = 0; !why && i < 4; i++) {
+        const cJSON *f;
+        int asked = 0;
+        cJSON_ArrayForEach(f, cJSON_GetObjectItem(req, "fields"))
+            if (cJSON_IsString(f) && !strcmp(f->valuestring, field_names[i])) asked = 1;
+        if (want[i] && !asked) why = "the request did not ask for all these fields";
+    }
+    cJSON_Delete(req);
+    if (why) return why;
+    snprintf(akey, sizeof akey, "approval:%s", key);
+    st = store_stmt(r->st, "SELECT response, at FROM actions WHERE idem_key = ?");
+    if (!st) { *rc = -1; return "store"; }
+    sqlite3_bind_text(st, 1, akey, -1, SQLITE_TRANSIENT);
+    why = "line 2 has not approved the request";
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (strcmp((const char *)sqlite3_column_text(st, 0), "approve")) why = "line 2 rejected the request";
+        else if (store_now_ms() - sqlite3_column_int64(st, 1) > REVEAL_APPROVAL_MS) why = "the approval has expired";
+        else why = NULL;
+    }
+    sqlite3_reset(st);
+    return why;
+}
+
 int route_reveal(srv_req *r, srv_resp *out)
 {
-    static const char *const names[] = { "name", "id_number", "mobile", "bank_card" };
-    cJSON *body = srv_body_json(r, out), *f, *it, *o, *vals;
-    const cJSON *aid, *reason;
-    int want[4] = { 0 }, n, rc;
+    cJSON *body = srv_body_json(r, out), *o, *vals;
+    const cJSON *req;
+    const char *reason, *why;
+    int want[4], n, rc;
     app_row row;
     customer c;
-    char record[48], detail[700], fields[64] = "";
+    char record[48], detail[760], fields[64];
     int64_t now = store_now_ms(), app_id;
     struct reveal_job j;
     if (!body) return 0;
-    aid = cJSON_GetObjectItemCaseSensitive(body, "application_id");
-    reason = cJSON_GetObjectItemCaseSensitive(body, "reason");
-    f = cJSON_GetObjectItemCaseSensitive(body, "fields");
-    if (!cJSON_IsNumber(aid) || aid->valuedouble < 1 || aid->valuedouble > 9e15 ||
-        aid->valuedouble != (double)(int64_t)aid->valuedouble) {
-        cJSON_Delete(body);
-        return srv_error(out, 400, "bad_field", "'application_id' must be a positive integer");
-    }
-    if (!cJSON_IsString(reason) || strlen(reason->valuestring) < 10 || strlen(reason->valuestring) > 500 ||
-        !yx_utf8_valid(reason->valuestring, strlen(reason->valuestring))) {
-        cJSON_Delete(body);
-        return srv_error(out, 400, "reason_required", "say why, in 10 to 500 bytes of text ('reason')");
-    }
-    if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) == 0) {
-        cJSON_Delete(body);
-        return srv_error(out, 400, "bad_field", "'fields' must list some of: name, id_number, mobile, bank_card");
-    }
-    cJSON_ArrayForEach(it, f) {
-        int k = -1;
-        for (int i = 0; i < 4 && cJSON_IsString(it); i++) if (!strcmp(it->valuestring, names[i])) k = i;
-        if (k < 0) {
-            cJSON_Delete(body);
-            return srv_error(out, 400, "bad_field", "'fields' must list some of: name, id_number, mobile, bank_card");
-        }
-        if (!want[k]) snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s", fields[0] ? "," : "", names[k]);
-        want[k] = 1;
-    }
-    app_id = (int64_t)aid->valuedouble;
+    if (parse_reveal(body, &app_id, want, fields, sizeof fields, &reason, out)) { cJSON_Delete(body); return 0; }
     rc = store_app_get(r->st, app_id, &row);
     if (rc) {
         cJSON_Delete(body);
         return rc < 0 ? -1 : srv_error(out, 404, "not_found", "no application %lld", (long long)app_id);
+    }
+    /* Line 2 reveals on its own reason; everyone else needs line 2's yes. */
+    req = cJSON_GetObjectItemCaseSensitive(body, "request");
+    if (r->who.role != ROLE_RISK &&
+        (why = approved(r, cJSON_IsString(req) ? req->valuestring : NULL, app_id, want, &rc))) {
+        cJSON_Delete(body);
+        return rc < 0 ? -1 : srv_error(out, 403, "reveal_not_approved", "%s", why);
     }
     n = count_reveal(r->who.user, now);
     if (n > 2 * REVEAL_ALERT_AT) {
@@ -142,8 +213,8 @@ int route_reveal(srv_req *r, srv_resp *out)
                          "too many reveals within an hour; line 2 has been alerted");
     }
     snprintf(record, sizeof record, "customer:%lld", (long long)row.app.customer_id);
-    snprintf(detail, sizeof detail, "application=%lld fields=%s reason=%.500s",
-             (long long)row.app.id, fields, reason->valuestring);
+    snprintf(detail, sizeof detail, "application=%lld fields=%s request=%.64s reason=%.500s",
+             (long long)row.app.id, fields, cJSON_IsString(req) ? req->valuestring : "-", reason);
     cJSON_Delete(body);
     rc = store_customer_reveal(r->st, srv_data_key(r->srv), row.app.customer_id, &c);
     if (rc) return rc < 0 ? -1 : srv_error(out, 404, "not_found", "the customer's data is gone");
@@ -166,6 +237,75 @@ int route_reveal(srv_req *r, srv_resp *out)
     if (want[2]) cJSON_AddStringToObject(vals, "mobile", c.mobile);
     if (want[3]) cJSON_AddStringToObject(vals, "bank_card", c.bank_card);
     memset(&c, 0, sizeof c);
+    return srv_json(out, 200, o);
+}
+
+/* Action reveal_request {application_id, fields[], reason}: asks line 2
+ * to let this user see those fields. The request's id is the action's
+ * Idempotency-Key. */
+int act_reveal_request(act_ctx *a, srv_resp *out)
+{
+    int64_t app_id;
+    int want[4], rc;
+    char fields[64];
+    const char *reason;
+    app_row row;
+    cJSON *o, *fa;
+    if (parse_reveal(a->body, &app_id, want, fields, sizeof fields, &reason, out)) return 0;
+    rc = store_app_get(a->r->st, app_id, &row);
+    if (rc) return rc < 0 ? -1 : srv_error(out, 404, "not_found", "no application %lld", (long long)app_id);
+    snprintf(a->record, sizeof a->record, "application:%lld", (long long)app_id);
+    snprintf(a->detail, sizeof a->detail, "fields=%s reason=%.500s", fields, reason);
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "result", "requested");
+    cJSON_AddStringToObject(o, "request", a->key);
+    cJSON_AddNumberToObject(o, "application_id", (double)app_id);
+    fa = cJSON_AddArrayToObject(o, "fields");
+    for (int i = 0; i < 4; i++) if (want[i]) cJSON_AddItemToArray(fa, cJSON_CreateString(field_names[i]));
+    return srv_json(out, 200, o);
+}
+
+/* Action reveal_decide {request, decision: approve|reject}: line 2 decides
+ * a reveal request once; never its own. */
+int act_reveal_decide(act_ctx *a, srv_resp *out)
+{
+    static const char *const choices[] = { "approve", "reject", NULL };
+    const char *key;
+    char akey[160], maker[32] = "";
+    int d, rc;
+    sqlite3_stmt *st;
+    policy_case pc = { maker, "", "", "" };
+    const char *rule;
+    cJSON *o;
+    if (act_str(a, "request", 128, 1, &key, out) || act_choice(a, "decision", choices, &d, out)) return 0;
+    st = store_stmt(a->r->st, "SELECT u.name FROM actions a JOIN users u ON u.id = a.user_id "
+                              "WHERE a.idem_key = ? AND a.type = 'reveal_request' AND a.status = 200");
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) yx_strlcpy(maker, (const char *)sqlite3_column_text(st, 0), sizeof maker);
+    sqlite3_reset(st);
+    if (!maker[0]) return srv_error(out, 404, "not_found", "no reveal request has that id");
+    if ((rule = policy_check_line(&pc, 2, a->r->who.user)))
+        return srv_error(out, 403, rule, "you asked for this reveal, so someone else must decide it");
+    snprintf(akey, sizeof akey, "approval:%s", key);
+    st = store_stmt(a->r->st, "INSERT INTO actions (idem_key, user_id, type, record, status, response, at) "
+                              "VALUES (?, ?, 'reveal_decision', ?, 200, ?, ?)");
+    if (!st) return -1;
+    snprintf(a->record, sizeof a->record, "reveal:%.40s", key);
+    sqlite3_bind_text(st, 1, akey, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, a->r->who.user_id);
+    sqlite3_bind_text(st, 3, a->record, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, choices[d], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, store_now_ms());
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
+        return srv_error(out, 409, "invalid_state", "this reveal request was already decided");
+    if (rc != SQLITE_DONE) return store_fail(a->r->st, "reveal decision: %s", sqlite3_errmsg(store_db(a->r->st)));
+    snprintf(a->detail, sizeof a->detail, "decision=%s requested_by=%s", choices[d], maker);
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "result", choices[d]);
+    cJSON_AddStringToObject(o, "request", key);
     return srv_json(out, 200, o);
 }
 

@@ -342,9 +342,10 @@ static void reveal(const char *tok, const char *body, yx_resp *r)
     assert_int_equal(yx_http("POST", &P, "/v1/reveal", tok, body, NULL, r), 0);
 }
 
-/* A reasoned reveal gives the data in clear and is audited; no reason, or
- * a role that sees masked data only, gets nothing; many reveals raise an
- * abnormal-access alert and then are refused. */
+/* A reasoned reveal gives the data in clear and is audited; line 1 needs
+ * a request line 2 approved (not its own); no reason, or a role that sees
+ * masked data only, gets nothing; many reveals raise an abnormal-access
+ * alert and then are refused. */
 static void test_reveal_is_reasoned_audited_and_alerting(void **state)
 {
     char *body = body_with("amount_fen", "300000"), req[256], *risk = yx_login(&P, "risk", PW);
@@ -361,6 +362,50 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
     yx_resp_free(&r);
     snprintf(req, sizeof req, "{\"application_id\":%.0f,\"fields\":[\"id_number\",\"mobile\"],"
              "\"reason\":\"customer called about a repayment\"}", id);
+    /* line 1 needs line 2's approval: without a request, nothing */
+    reveal(officer, req, &r);
+    assert_int_equal(r.status, 403);
+    assert_string_equal(yx_error_code(&r), "reveal_not_approved");
+    yx_resp_free(&r);
+    {
+        char rq[300];
+        const char *hk[] = { "Idempotency-Key: reveal-req-0001", NULL }, *hd[] = { "Idempotency-Key: reveal-dec-0001", NULL };
+        const char *hk2[] = { "Idempotency-Key: reveal-req-0002", NULL }, *hd2[] = { "Idempotency-Key: reveal-dec-0002", NULL };
+        snprintf(rq, sizeof rq, "{\"type\":\"reveal_request\",\"application_id\":%.0f,"
+                 "\"fields\":[\"id_number\",\"mobile\"],\"reason\":\"customer called about a repayment\"}", id);
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", officer, rq, hk, &r), 0);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(cJSON_GetObjectItem(r.json, "request")->valuestring, "reveal-req-0001");
+        yx_resp_free(&r);
+        /* asked but not yet approved */
+        snprintf(req, sizeof req, "{\"application_id\":%.0f,\"fields\":[\"id_number\",\"mobile\"],"
+                 "\"reason\":\"customer called about a repayment\",\"request\":\"reveal-req-0001\"}", id);
+        reveal(officer, req, &r);
+        assert_int_equal(r.status, 403);
+        yx_resp_free(&r);
+        /* a risk officer cannot approve a request of their own */
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", risk, rq, hk2, &r), 0);
+        assert_int_equal(r.status, 200);
+        yx_resp_free(&r);
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", risk,
+                                 "{\"type\":\"reveal_decide\",\"request\":\"reveal-req-0002\",\"decision\":\"approve\"}",
+                                 hd2, &r), 0);
+        assert_int_equal(r.status, 403);
+        assert_string_equal(yx_error_code(&r), "separation_maker_checker");
+        yx_resp_free(&r);
+        /* line 2 approves the officer's request */
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", risk,
+                                 "{\"type\":\"reveal_decide\",\"request\":\"reveal-req-0001\",\"decision\":\"approve\"}",
+                                 hd, &r), 0);
+        assert_int_equal(r.status, 200);
+        yx_resp_free(&r);
+        /* more fields than asked: refused */
+        snprintf(rq, sizeof rq, "{\"application_id\":%.0f,\"fields\":[\"name\",\"mobile\"],"
+                 "\"reason\":\"customer called about a repayment\",\"request\":\"reveal-req-0001\"}", id);
+        reveal(officer, rq, &r);
+        assert_int_equal(r.status, 403);
+        yx_resp_free(&r);
+    }
     reveal(officer, req, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "fields"), "id_number")->valuestring, id_number);
