@@ -52,6 +52,8 @@ int dispute_to_json(store *s, int64_t id, cJSON **out);
 /* routes_reveal.c */
 int route_reveal(srv_req *r, srv_resp *out);
 int route_alerts(srv_req *r, srv_resp *out);
+/* The alert as JSON into *out (caller deletes). 0 / 1 not found / -1. */
+int alert_to_json(store *s, int64_t id, cJSON **out);
 
 /* routes_audit.c */
 int route_audit_checkpoints(srv_req *r, srv_resp *out);

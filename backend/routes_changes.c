@@ -44,22 +44,10 @@ static cJSON *record_json(srv_req *r, const change_row *c, int *err)
         return rc == 0 ? d : cJSON_CreateNull();
     }
     if (!strcmp(c->kind, "alert")) {
-        sqlite3_stmt *st = store_stmt(r->st, "SELECT at, kind, severity, subject, message, acknowledged "
-                                             "FROM alerts WHERE id = ?");
-        cJSON *a;
-        if (!st) { *err = 1; return NULL; }
-        sqlite3_bind_int64(st, 1, c->record_id);
-        if (sqlite3_step(st) != SQLITE_ROW) { sqlite3_reset(st); return cJSON_CreateNull(); }
-        a = cJSON_CreateObject();
-        cJSON_AddNumberToObject(a, "id", (double)c->record_id);
-        cJSON_AddNumberToObject(a, "at", (double)sqlite3_column_int64(st, 0));
-        cJSON_AddStringToObject(a, "kind", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddStringToObject(a, "severity", (const char *)sqlite3_column_text(st, 2));
-        cJSON_AddStringToObject(a, "subject", (const char *)sqlite3_column_text(st, 3));
-        cJSON_AddStringToObject(a, "message", (const char *)sqlite3_column_text(st, 4));
-        cJSON_AddBoolToObject(a, "acknowledged", sqlite3_column_int(st, 5));
-        sqlite3_reset(st);
-        return a;
+        cJSON *al = NULL;
+        int rc = alert_to_json(r->st, c->record_id, &al);
+        if (rc < 0) { *err = 1; return NULL; }
+        return rc == 0 ? al : cJSON_CreateNull();
     }
     return cJSON_CreateNull();
 }

@@ -348,6 +348,22 @@ static cJSON *alert_json(sqlite3_stmt *st)
     return it;
 }
 
+#define ALERT_COLS "id, at, kind, severity, subject, message, acknowledged"
+
+int alert_to_json(store *s, int64_t id, cJSON **out)
+{
+    sqlite3_stmt *st = store_stmt(s, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?");
+    int rc;
+    *out = NULL;
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = alert_json(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return 0;
+    return rc == SQLITE_DONE ? 1 : store_fail(s, "alerts: %s", sqlite3_errmsg(store_db(s)));
+}
+
 int route_alerts(srv_req *r, srv_resp *out)
 {
     int64_t limit, after_id;
@@ -355,8 +371,7 @@ int route_alerts(srv_req *r, srv_resp *out)
     cJSON *o;
     if (srv_page_query(r, out, 100, 500, &limit, &after_id)) return 0;
     if (after_id == 0) after_id = INT64_MAX;   /* newest first: start above every id */
-    st = store_stmt(r->st, "SELECT id, at, kind, severity, subject, message, acknowledged FROM alerts "
-                           "WHERE id < ? ORDER BY id DESC LIMIT ?");
+    st = store_stmt(r->st, "SELECT " ALERT_COLS " FROM alerts WHERE id < ? ORDER BY id DESC LIMIT ?");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int64(st, 2, limit + 1);
