@@ -153,6 +153,22 @@ static void test_help_lists_keymap(void **state)
     quit_cleanly();
 }
 
+/* A lone Esc is a key of its own after ESCDELAY (25 ms), not after curses'
+ * default second of waiting for the rest of an escape sequence. The bound
+ * is generous for a loaded machine; the default would be four times it. */
+static void test_lone_esc_answers_at_once(void **state)
+{
+    (void)state;
+    assert_int_equal(tui_demo_start(NULL, NULL, 24, 80), 0);
+    vt_send("?");
+    assert_int_equal(vt_wait_text("Keys for Applications", 3000), 0);
+    assert_int_equal(vt_wait_quiet(50), 0);
+    vt_send("\033");
+    assert_int_equal(vt_wait_gone("Keys for Applications", 3000), 0);
+    assert_true(vt_latency_ms() < 250);
+    quit_cleanly();
+}
+
 static void test_user_keymap_override(void **state)
 {
     char dir[] = "/tmp/yx-keymap-XXXXXX", sub[256], path[300], envv[300];
@@ -370,6 +386,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_resize_and_back),
         cmocka_unit_test(test_cjk_alignment),
         cmocka_unit_test(test_help_lists_keymap),
+        cmocka_unit_test(test_lone_esc_answers_at_once),
         cmocka_unit_test(test_user_keymap_override),
         cmocka_unit_test(test_colour_no_color_and_monochrome),
         cmocka_unit_test(test_chinese_locale),
