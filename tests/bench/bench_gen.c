@@ -1,7 +1,10 @@
 /* Benchmark of the demo data generator: rows per second of a bulk load
  * (customer with sealed data + application + features) into a fresh
- * temporary database, as `yxd init --demo` runs it. Also reports the size
- * the rows take on disk. Rows: $YX_BENCH_GEN_ROWS, default 200000. */
+ * temporary database, as `yxd init --demo` runs it, without decisions and
+ * with every application decided by the shipped strategy (decision with
+ * input and trace, scores, defense row). Also reports the size the rows
+ * take on disk. Rows: $YX_BENCH_GEN_ROWS (default 200000) undecided and
+ * $YX_BENCH_GEN_DECIDED_ROWS (default 50000) decided. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 
 #include "core/crypto.h"
 #include "core/dataset.h"
+#include "core/decide.h"
 #include "core/gen.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -22,48 +26,75 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int main(void)
+static int rows_from_env(const char *name, int64_t dflt, int64_t *rows)
 {
-    char dir[] = "/tmp/yx-bench-gen-XXXXXX", db[256], err[512], path[4096];
-    const char *env = getenv("YX_BENCH_GEN_ROWS");
-    int64_t rows = 200000;
-    crypto_key k;
-    dataset ds;
-    store *s;
-    struct stat st;
-    double t0, t1;
-    if (env && yx_parse_i64(env, 1, 100000000, &rows)) {
-        fprintf(stderr, "bench_gen: YX_BENCH_GEN_ROWS must be a positive number\n");
-        return 2;
+    const char *env = getenv(name);
+    *rows = dflt;
+    if (env && yx_parse_i64(env, 1, 100000000, rows)) {
+        fprintf(stderr, "bench_gen: %s must be a positive number\n", name);
+        return -1;
     }
-    if (!mkdtemp(dir)) { perror("bench_gen: mkdtemp"); return 1; }
+    return 0;
+}
+
+/* Loads rows into a new database in dir; prints "<name>_rows_per_s" and
+ * "<bytes_name>" lines. 0 ok, -1 with a message on stderr. */
+static int load(const char *dir, const dataset *ds, const engine *e, int64_t rows,
+                const char *rate_name, const char *bytes_name)
+{
+    char db[256], path[300], err[512];
+    crypto_key k;
+    store *s;
+    struct stat st, wal;
+    double t0, t1;
     snprintf(db, sizeof db, "%s/bench.db", dir);
     memset(&k, 7, sizeof k);
-    if (dataset_load(yx_asset_path(path, sizeof path, "data/credit_data.csv"), &ds, err, sizeof err) ||
-        store_open(&s, db, STORE_CREATE | STORE_NOSYNC, err, sizeof err)) {
+    if (store_open(&s, db, STORE_CREATE | STORE_NOSYNC, err, sizeof err)) {
         fprintf(stderr, "bench_gen: %s\n", err);
-        return 1;
+        return -1;
     }
-    if (store_migrate(s)) { fprintf(stderr, "bench_gen: %s\n", store_errmsg(s)); return 1; }
+    if (store_migrate(s)) { fprintf(stderr, "bench_gen: %s\n", store_errmsg(s)); store_close(s); return -1; }
     t0 = now_s();
-    if (gen_demo(s, &k, &ds, rows, 42, NULL, err, sizeof err)) {
+    if (gen_demo(s, &k, ds, rows, 42, e, err, sizeof err)) {
         fprintf(stderr, "bench_gen: %s\n", err);
-        return 1;
+        store_close(s);
+        return -1;
     }
     t1 = now_s();
     store_close(s);
-    printf("generate_rows_per_s %.0f\n", (double)rows / (t1 - t0));
+    printf("%s %.0f\n", rate_name, (double)rows / (t1 - t0));
+    snprintf(path, sizeof path, "%s-wal", db);
     if (stat(db, &st) == 0) {
-        struct stat wal;
-        char walp[300];
-        snprintf(walp, sizeof walp, "%s-wal", db);
-        if (stat(walp, &wal) == 0) st.st_size += wal.st_size;
-        printf("bytes_per_demo_row %.0f\n", (double)st.st_size / (double)rows);
+        if (stat(path, &wal) == 0) st.st_size += wal.st_size;
+        printf("%s %.0f\n", bytes_name, (double)st.st_size / (double)rows);
     }
-    dataset_free(&ds);
     unlink(db);
-    snprintf(path, sizeof path, "%s-wal", db); unlink(path);
-    snprintf(path, sizeof path, "%s-shm", db); unlink(path);
-    rmdir(dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s-shm", db);
+    unlink(path);
     return 0;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/yx-bench-gen-XXXXXX", err[512], path[4096];
+    int64_t rows, decided_rows;
+    dataset ds;
+    engine *e;
+    int rc;
+    if (rows_from_env("YX_BENCH_GEN_ROWS", 200000, &rows) ||
+        rows_from_env("YX_BENCH_GEN_DECIDED_ROWS", 50000, &decided_rows))
+        return 2;
+    if (dataset_load(yx_asset_path(path, sizeof path, "data/credit_data.csv"), &ds, err, sizeof err) ||
+        engine_load(&e, yx_asset_path(path, sizeof path, "strategies/default.json"), err, sizeof err)) {
+        fprintf(stderr, "bench_gen: %s\n", err);
+        return 1;
+    }
+    if (!mkdtemp(dir)) { perror("bench_gen: mkdtemp"); return 1; }
+    rc = load(dir, &ds, NULL, rows, "generate_rows_per_s", "bytes_per_demo_row") ||
+         load(dir, &ds, e, decided_rows, "generate_decided_rows_per_s", "bytes_per_decided_row");
+    engine_free(e);
+    dataset_free(&ds);
+    rmdir(dir);
+    return rc ? 1 : 0;
 }
