@@ -502,6 +502,19 @@ static void test_init_usage(void **state)
         assert_int_equal(count(s, "SELECT count(*) FROM applications"), 0);
         store_close(s);
     }
+    /* An explicit strategy decides the load. */
+    {
+        char strat[4096], db2[160];
+        const char *args[] = { "init", "--db", db2, "--demo", "3", "--strategy", strat, NULL };
+        store *s;
+        yx_asset_path(strat, sizeof strat, "strategies/default.json");
+        snprintf(db2, sizeof db2, "%s/s.db", f->dir);
+        if (init(args, out, sizeof out, err, sizeof err) != 0) fail_msg("yxd init --strategy: %s", err);
+        assert_non_null(strstr(out, "strategy strategy-"));
+        assert_int_equal(store_open(&s, db2, 0, err, sizeof err), 0);
+        assert_int_equal(count(s, "SELECT count(*) FROM decisions"), 3);
+        store_close(s);
+    }
 }
 
 int main(void)
