@@ -1,7 +1,8 @@
 /* Taking and giving back the terminal, and signals. Signal handlers only
  * set flags and write a byte to a self-pipe the loop polls; crash signals
  * write the terminal's reset sequences with write(2), restore the saved tty
- * modes and re-raise, so even a crash leaves a usable shell. The state they
+ * modes and re-raise (on a stack of their own, so a stack overflow is
+ * covered too), so even a crash leaves a usable shell. The state they
  * need is static because a signal handler can reach nothing else. A crash
  * then goes on to whatever handled the signal before (the default action,
  * or a sanitizer's report). */
@@ -40,6 +41,11 @@ static void on_signal(int sig)
 /* What crash signals did before we took them (the default, or a
  * sanitizer's reporter), handed the signal once the terminal is back. */
 static struct sigaction crash_prev[32];
+
+/* Crash handlers run on a stack of their own, so that a stack overflow
+ * still gets the terminal back; used when no other (a sanitizer's) is set. */
+static char alt_stack[64 * 1024];
+static int own_alt_stack;
 
 static void on_crash(int sig)
 {
@@ -149,10 +155,15 @@ int tui__term_start(struct tui_app *app, char *err, size_t errsz)
     install(SIGHUP, on_signal, SA_RESTART);
     install(SIGINT, on_signal, SA_RESTART);
     install(SIGPIPE, SIG_IGN, 0);
-    install(SIGSEGV, on_crash, SA_NODEFER);
-    install(SIGABRT, on_crash, SA_NODEFER);
-    install(SIGBUS, on_crash, SA_NODEFER);
-    install(SIGFPE, on_crash, SA_NODEFER);
+    stack_t cur;
+    if (sigaltstack(NULL, &cur) == 0 && (cur.ss_flags & SS_DISABLE)) {
+        stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack, .ss_flags = 0};
+        own_alt_stack = sigaltstack(&ss, NULL) == 0;
+    }
+    install(SIGSEGV, on_crash, SA_NODEFER | SA_ONSTACK);
+    install(SIGABRT, on_crash, SA_NODEFER | SA_ONSTACK);
+    install(SIGBUS, on_crash, SA_NODEFER | SA_ONSTACK);
+    install(SIGFPE, on_crash, SA_NODEFER | SA_ONSTACK);
     if (app->mouse) tui__term_mouse(app, 1);
     return 0;
 }
@@ -175,6 +186,11 @@ void tui__term_stop(struct tui_app *app)
     sigaction(SIGABRT, &crash_prev[SIGABRT], NULL);
     sigaction(SIGBUS, &crash_prev[SIGBUS], NULL);
     sigaction(SIGFPE, &crash_prev[SIGFPE], NULL);
+    if (own_alt_stack) {
+        stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+        sigaltstack(&off, NULL);
+        own_alt_stack = 0;
+    }
     install(SIGWINCH, SIG_DFL, 0);
     install(SIGTERM, SIG_DFL, 0);
     install(SIGHUP, SIG_DFL, 0);

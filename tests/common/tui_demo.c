@@ -144,6 +144,17 @@ static void list_draw(struct tui_screen *s, WINDOW *w)
                    tui_app_ascii(app), tui_app_accessible(app));
 }
 
+/* Recurses until the stack runs out (the demo's "overflow" action, bound
+ * only with --overflow): a crash that leaves no stack for a handler. */
+static int overflow(volatile char *prev, long depth)
+{
+    volatile char frame[1024];
+    frame[0] = prev ? prev[0] : 1;
+    frame[1023] = 0;
+    /* a gigabyte of frames: far beyond any stack */
+    return depth < (1L << 20) ? overflow(frame, depth + 1) + frame[1023] : frame[0];
+}
+
 static int list_action(struct tui_screen *s, const struct tui_action *a)
 {
     struct list_priv *p = tui_screen_priv(s);
@@ -163,6 +174,7 @@ static int list_action(struct tui_screen *s, const struct tui_action *a)
         tui_form_open(app, &edit_form);
         return TUI_REDRAW;
     }
+    if (tui_action_is(a, "overflow")) return overflow(NULL, 0);
     if (tui_action_is(a, "insert")) {
         demo_data_grow(&p->d->data, 3);
         tui_table_reload(p->d->table);
@@ -285,6 +297,8 @@ int tui_demo_main(int argc, char **argv)
         else if (!strcmp(argv[i], "--no-color")) cfg.no_color = 1;
         else if (!strcmp(argv[i], "--read-only")) read_only = 1;
         else if (!strcmp(argv[i], "--tick")) d.tick = 1;
+        else if (!strcmp(argv[i], "--overflow"))
+            cfg.keymap_defaults = "list a approve\nlist e edit\nlist i insert\nlist X overflow\n";
         else {
             fprintf(stderr, "tui demo: unknown option %s\n", argv[i]);
             return 2;

@@ -8,7 +8,8 @@
 
 /* argv[0] is "--tui-demo"; options: --rows=N (default 1000), --flood,
  * --theme=NAME, --ascii, --accessible, --mouse, --no-color, --read-only,
- * --tick (the list counts five timer ticks in its subtitle).
+ * --tick (the list counts five timer ticks in its subtitle), --overflow
+ * (X on the list recurses until the stack runs out).
  * Data from $YX_DATADIR, translations from $YX_LOCALEDIR. Returns the exit
  * status. */
 int tui_demo_main(int argc, char **argv);

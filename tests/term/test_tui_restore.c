@@ -85,6 +85,21 @@ static void test_restored_after_sigabrt(void **state)
     restored_after(SIGABRT, -1);
 }
 
+/* A crash that leaves no stack: the handler runs on its own stack. */
+static void test_restored_after_stack_overflow(void **state)
+{
+    const char *args[] = {"--overflow", NULL};
+    int status;
+    (void)state;
+    start(args);
+    vt_send("X");
+    assert_int_equal(vt_wait_exit(&status), 0);
+    if (WIFSIGNALED(status)) assert_int_equal(WTERMSIG(status), SIGSEGV);
+    else assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+    assert_true(vt_terminal_restored());
+    vt_close();
+}
+
 /* The check itself: a program killed outright leaves the terminal as it
  * was mid-run, and vt_terminal_restored says so. */
 static void test_sigkill_is_detected(void **state)
@@ -153,6 +168,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_restored_after_sighup),
         cmocka_unit_test(test_restored_after_sigsegv),
         cmocka_unit_test(test_restored_after_sigabrt),
+        cmocka_unit_test(test_restored_after_stack_overflow),
         cmocka_unit_test(test_sigkill_is_detected),
         cmocka_unit_test(test_screen_timer_ticks_and_cancels),
         cmocka_unit_test(test_keys_answered_while_fd_floods),
