@@ -28,28 +28,33 @@ static int sampled(const server *s, int64_t id)
     return (int)((h >> 33) % 1000) < srv_limits(s)->sample_permille;
 }
 
-/* The answer for a stored application: 201 with its decision. */
+/* The answer: 201 with the decision as stored. Built from the decisions
+ * row (intake alone writes it), so a replay gets the same bytes. */
+static int answer_of(const decision *d, int64_t id, srv_resp *out)
+{
+    char grade[2] = { d->risk_grade, 0 };
+    cJSON *o = cJSON_CreateObject(), *dj;
+    cJSON_AddNumberToObject(o, "application_id", (double)id);
+    cJSON_AddStringToObject(o, "status", app_status_name(store_status_for_outcome(d->outcome)));
+    dj = cJSON_AddObjectToObject(o, "decision");
+    cJSON_AddStringToObject(dj, "outcome", outcome_name(d->outcome));
+    cJSON_AddStringToObject(dj, "risk_grade", grade);
+    cJSON_AddNumberToObject(dj, "limit_fen", (double)d->limit_fen);
+    cJSON_AddNumberToObject(dj, "apr_bp", d->apr_bp);
+    cJSON_AddStringToObject(dj, "reasons", d->reasons);
+    cJSON_AddStringToObject(dj, "strategy_version", d->strategy_version);
+    cJSON_AddNumberToObject(dj, "decided_at", (double)d->decided_at);
+    return srv_json(out, 201, o);
+}
+
+/* The answer for an application stored earlier (a replayed key). */
 static int answer(srv_req *r, int64_t id, srv_resp *out)
 {
     decision d;
-    char grade[2] = { 0, 0 };
-    cJSON *o, *dj;
     int rc = store_decision_get(r->st, id, &d, NULL);
     if (rc) return rc < 0 ? -1 : srv_error(out, 409, "conflict", "application %lld has no decision", (long long)id);
-    grade[0] = d.risk_grade;
-    o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "application_id", (double)id);
-    cJSON_AddStringToObject(o, "status", app_status_name(store_status_for_outcome(d.outcome)));
-    dj = cJSON_AddObjectToObject(o, "decision");
-    cJSON_AddStringToObject(dj, "outcome", outcome_name(d.outcome));
-    cJSON_AddStringToObject(dj, "risk_grade", grade);
-    cJSON_AddNumberToObject(dj, "limit_fen", (double)d.limit_fen);
-    cJSON_AddNumberToObject(dj, "apr_bp", d.apr_bp);
-    cJSON_AddStringToObject(dj, "reasons", d.reasons);
-    cJSON_AddStringToObject(dj, "strategy_version", d.strategy_version);
-    cJSON_AddNumberToObject(dj, "decided_at", (double)d.decided_at);
     free(d.trace_json);
-    return srv_json(out, 201, o);
+    return answer_of(&d, id, out);
 }
 
 /* The application an Idempotency-Key already made, for this channel:
@@ -93,13 +98,14 @@ struct intake_job {
     const decide_result *res;
     const char *input_json, *key;
     int64_t id, seq;
+    decision d;                  /* as stored, for the answer */
 };
 
 static int intake_job(srv_req *r, void *arg)
 {
     struct intake_job *j = arg;
     store *s = r->st;
-    decision d;
+    decision *d = &j->d;
     model_score ms[2];
     defense_state def;
     int64_t version, customer_id = 0;
@@ -115,9 +121,9 @@ static int intake_job(srv_req *r, void *arg)
     j->in->app.status = store_status_for_outcome(j->res->outcome);
     rc = store_app_insert_from(s, &j->in->app, r->chan.id, j->key, &j->id);
     if (rc) return rc;
-    decide_result_to_decision(j->res, j->id, j->in->app.created_at, &d);
+    decide_result_to_decision(j->res, j->id, j->in->app.created_at, d);
     decide_result_scores(j->res, ms);
-    if (store_decision_put(s, &d, j->input_json) || store_score_put(s, j->id, &ms[0]) ||
+    if (store_decision_put(s, d, j->input_json) || store_score_put(s, j->id, &ms[0]) ||
         store_score_put(s, j->id, &ms[1]))
         return -1;
     version = j->in->app.version + 1;   /* store_decision_put bumped it */
@@ -176,15 +182,26 @@ int route_intake(srv_req *r, srv_resp *out)
     }
     input_json = decide_input_to_json(&di);
     {
-        struct intake_job j = { &in, &res, input_json, key, 0, 0 };
+        struct intake_job j;
+        memset(&j, 0, sizeof j);
+        j.in = &in;
+        j.res = &res;
+        j.input_json = input_json;
+        j.key = key;
         rc = input_json ? srv_write(r, intake_job, &j) : -1;
         id = j.id;
         seq = j.seq;
+        free(input_json);
+        if (rc == 0) {
+            metrics_decision(res.outcome);
+            srv_changed(r->srv, seq);
+            /* from what was stored, without reading it back */
+            rc = answer_of(&j.d, id, out);
+            decide_result_free(&res);   /* j.d points into res */
+            return rc;
+        }
     }
-    free(input_json);
-    if (rc == 0) metrics_decision(res.outcome);
     decide_result_free(&res);
     if (rc < 0) return -1;
-    if (rc == 0) srv_changed(r->srv, seq);
-    return answer(r, id, out);
+    return answer(r, id, out);   /* the key was taken meanwhile */
 }
