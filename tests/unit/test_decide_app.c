@@ -69,15 +69,15 @@ static int teardown(void **state)
  * amount; status submitted. */
 static void new_app(fixture *f, int records, int64_t amount_fen, application *a)
 {
-    static const double row[F__COUNT] = { 9, 1, 60, 30, 1, 0, 0, 73, 129, 0, 0, 800, 846 };
+    static const double row[F__COUNT] = { 12, 2, 48, 28, 1, 1, 0, 47, 108, 4200, 1550, 400, 1739 };
     memset(a, 0, sizeof *a);
     for (int i = 0; i < F__COUNT; i++) a->feat.v[i] = row[i];
     a->feat.v[F_RECORDS] = records;
     a->customer_id = f->customer_id;
     a->channel = CH_API;
-    a->product = PROD_MALL;
+    a->product = PROD_CASH;
     a->amount_fen = amount_fen;
-    a->term_months = 12;
+    a->term_months = 3;
     a->completeness = CPL_INCOME;
     a->status = APP_SUBMITTED;
     a->created_at = 1795521600000LL;
@@ -114,7 +114,7 @@ static void test_record_each_case(void **state)
             char *json, report[1024], err[256];
             int64_t version = 0;
             int has_case;
-            new_app(f, 1, 300000, &a);
+            new_app(f, 1, 200000, &a);
             decide(f, &a, blacklist, &r, &json);
             if (blacklist) assert_int_equal(r.outcome, OUT_DECLINE);
             assert_int_equal(decide_app_record(f->s, &a, &r, json, a.created_at + 100, (decide_case)kase,
