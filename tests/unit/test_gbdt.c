@@ -299,7 +299,7 @@ static void model_predict_errors(void **state)
         { "assets/models/gbdt.json", NULL, NULL, 1, ":3: column 2 (Home): not a number: \"igloo\"" },
         { "assets/models/gbdt.json", "nocol", NULL, 1, ":1: no column for model feature 3 (Time)" },
         { "assets/models/gbdt.json", "/nonexistent.csv", NULL, 1, "cannot read /nonexistent.csv" },
-        { "assets/data/credit_data.csv", "/nonexistent.csv", NULL, 1, "assets/data/credit_data.csv: not valid JSON" },
+        { "assets/data/credit_data.csv", "/nonexistent.csv", NULL, 1, "assets/data/credit_data.csv: not valid JSON at line 1, column 9" },
         { "assets/models/gbdt.json", NULL, "--bogus", 2, "unknown option --bogus" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
