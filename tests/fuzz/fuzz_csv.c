@@ -1,8 +1,9 @@
-/* libFuzzer target: the strict CSV reader and the credit data set
- * loader (core/csv, core/dataset). Anything must be
- * accepted with its invariants or refused with a message (tests/fuzz/fuzz_checks.h).
- * Build with `make fuzz`; run build/fuzz/fuzz_csv -max_total_time=60. A crashing
- * input goes to tests/fixtures/fuzz/csv/ so test_fuzz_corpus replays it. */
+/* libFuzzer target: the strict CSV reader and the credit data set loader
+ * (core/csv, core/dataset).
+ * Anything must be accepted with its invariants or refused with a message
+ * (tests/fuzz/fuzz_checks.h). Build with `make fuzz`; run
+ * build/fuzz/fuzz_csv -max_total_time=60. A crashing input goes to
+ * tests/fixtures/fuzz/csv/ so test_fuzz_corpus replays it. */
 #include <stdio.h>
 #include <stdlib.h>
 

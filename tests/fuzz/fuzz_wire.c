@@ -1,8 +1,9 @@
 /* libFuzzer target: application rows on the wire (core/wire) from
- * arbitrary bytes parsed by cJSON, and list cursors (app_cursor_parse). Anything must be
- * accepted with its invariants or refused with a message (tests/fuzz/fuzz_checks.h).
- * Build with `make fuzz`; run build/fuzz/fuzz_wire -max_total_time=60. A crashing
- * input goes to tests/fixtures/fuzz/wire/ so test_fuzz_corpus replays it. */
+ * arbitrary bytes parsed by cJSON, and list cursors (app_cursor_parse).
+ * Anything must be accepted with its invariants or refused with a message
+ * (tests/fuzz/fuzz_checks.h). Build with `make fuzz`; run
+ * build/fuzz/fuzz_wire -max_total_time=60. A crashing input goes to
+ * tests/fixtures/fuzz/wire/ so test_fuzz_corpus replays it. */
 #include <stdio.h>
 #include <stdlib.h>
 
