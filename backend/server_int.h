@@ -51,7 +51,9 @@ struct server {
     int wstop, wstarted, wrunning;
 };
 
-store *pool_get(store_pool *p);          /* NULL when no connection can open */
+store *pool_get(store_pool *p);
+/* Quick retries instead of SQLite's long back-off (server_state.c). */
+void server_busy_handler(store *s);          /* NULL when no connection can open */
 void   pool_put(store_pool *p, store *s);
 
 int  server_state_init(server *s, char *err, size_t errlen);

@@ -134,6 +134,7 @@ int server_writer_start(server *s, char *err, size_t errlen)
     pthread_cond_init(&s->ccv, NULL);
     s->wstarted = 1;
     if (store_open(&s->writer, s->cfg.db_path, 0, err, errlen)) return -1;
+    server_busy_handler(s->writer);
     /* Savepoints keep their undo data in memory rather than in a temp file
      * created and removed per job; a larger page cache keeps the hot index
      * pages of a batch in memory. */
@@ -143,6 +144,7 @@ int server_writer_start(server *s, char *err, size_t errlen)
         return -1;
     }
     if (store_open(&s->checkpointer, s->cfg.db_path, 0, err, errlen)) return -1;
+    server_busy_handler(s->checkpointer);
     if (pthread_create(&s->wthread, NULL, writer_main, s)) {
         snprintf(err, errlen, "cannot start the writer thread");
         return -1;
