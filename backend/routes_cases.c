@@ -166,7 +166,9 @@ int act_review(act_ctx *a, srv_resp *out)
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
     if (strcmp(a->type, "escalate") && act_choice(a, "decision", choices, &d, out)) return 0;
     if (act_str(a, "reason", 500, 1, &reason, out)) return 0;
-    if (c.d.l1 != L1_PENDING || c.d.l2 == L2_PENDING)
+    /* An automatic decision ("auto" on line 1) may be reviewed: that is an
+     * override. A person's line-1 decision stands. */
+    if ((c.d.l1 != L1_PENDING && strcmp(c.d.l1_user, "auto")) || c.d.l2 == L2_PENDING)
         return refuse_state(a, out, &c, "line 1 has already decided this case");
     if (c.row.app.status == APP_APPROVED || c.row.app.status == APP_ESCALATED)
         return refuse_state(a, out, &c, "this application is not waiting for line 1");

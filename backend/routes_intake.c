@@ -16,6 +16,7 @@
 #include "backend/routes.h"
 #include "core/changes.h"
 #include "core/decide.h"
+#include "core/decide_app.h"
 #include "core/intake.h"
 #include "core/store_app.h"
 #include "core/util.h"
@@ -106,8 +107,6 @@ static int intake_job(srv_req *r, void *arg)
     struct intake_job *j = arg;
     store *s = r->st;
     decision *d = &j->d;
-    model_score ms[2];
-    defense_state def;
     int64_t version, customer_id = 0;
     int rc;
     char record[48];
@@ -121,21 +120,12 @@ static int intake_job(srv_req *r, void *arg)
     j->in->app.status = store_status_for_outcome(j->res->outcome);
     rc = store_app_insert_from(s, &j->in->app, r->chan.id, j->key, &j->id);
     if (rc) return rc;
+    /* decisions row, scores, defense case: stored as the demo generator
+     * stores them (core/decide_app); d is what the answer shows */
     decide_result_to_decision(j->res, j->id, j->in->app.created_at, d);
-    decide_result_scores(j->res, ms);
-    if (store_decision_put(s, d, j->input_json) || store_score_put(s, j->id, &ms[0]) ||
-        store_score_put(s, j->id, &ms[1]))
-        return -1;
-    version = j->in->app.version + 1;   /* store_decision_put bumped it */
-    memset(&def, 0, sizeof def);
-    def.application_id = j->id;
-    if (j->res->outcome == OUT_REFER || sampled(r->srv, j->id)) {
-        /* A referral waits for line 1; a sampled automatic decision is
-         * already decided on line 1 and waits for line 3. */
-        def.l1 = j->res->outcome == OUT_REFER ? L1_PENDING : j->res->outcome == OUT_APPROVE ? L1_APPROVED : L1_REJECTED;
-        def.l3 = j->res->outcome == OUT_REFER ? L3_NOT_SAMPLED : L3_SAMPLED;
-        if (store_defense_put(s, &def, NULL)) return -1;
-    }
+    rc = decide_app_record(s, &j->in->app, j->res, j->input_json, j->in->app.created_at,
+                           sampled(r->srv, j->id) ? DECIDE_CASE_SAMPLED : DECIDE_CASE_NONE, NULL, &version);
+    if (rc) return -1;
     if ((j->seq = changes_append(s, "application", j->id, version)) < 0) return -1;
     snprintf(record, sizeof record, "application:%lld", (long long)j->id);
     return srv_audit(r, "intake", record, outcome_name(j->res->outcome));
@@ -146,6 +136,7 @@ int route_intake(srv_req *r, srv_resp *out)
     const char *key = srv_header(r, "Idempotency-Key");
     intake_req in;
     decide_input di;
+    decide_signals sig = { 0 };
     decide_result res;
     char field[64], why[256], *input_json;
     int64_t now = store_now_ms(), customer_id = 0, id = 0, seq = 0;
@@ -166,15 +157,10 @@ int route_intake(srv_req *r, srv_resp *out)
 
     if (store_customer_find(r->st, srv_data_key(r->srv), in.cust.id_number, &customer_id) < 0) return -1;
     memset(&di, 0, sizeof di);
-    di.channel = in.app.channel;
-    di.product = in.app.product;
-    di.amount_fen = in.app.amount_fen;
-    di.term_months = in.app.term_months;
-    di.completeness = in.app.completeness;
-    di.feat = in.app.feat;
-    di.age = in.age;
-    di.id_valid = 1;
-    if ((di.recent_apps = recent_apps(r, customer_id, now)) < 0) return -1;
+    sig.age = in.age;
+    sig.id_valid = 1;
+    if ((sig.recent_apps = recent_apps(r, customer_id, now)) < 0) return -1;
+    decide_app_input(&in.app, &sig, &di);
     memset(&res, 0, sizeof res);
     if (engine_decide(srv_engine(r->srv), &di, &res)) {
         decide_result_free(&res);

@@ -21,7 +21,7 @@
 
 #define PW "yixiang-demo"
 
-enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID };
+enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN };
 
 static yxd_proc P;
 static char *officer, *officer2, *risk, *auditor, *support;
@@ -59,6 +59,15 @@ static int setup(void **state)
     decide(s, A_BAD, OUT_REFER, 'B', 1000000);
     decide(s, A_FEED, OUT_REFER, 'B', 1000000);
     decide(s, A_MID, OUT_REFER, 'B', 4800000);          /* 48,000 yuan: above the configured 45,000 */
+    decide(s, A_AUTO, OUT_DECLINE, 'E', 0);
+    decide(s, A_HUMAN, OUT_REFER, 'C', 1000000);
+    {   /* settled on line 1: automatically, and by a person */
+        defense_state a = { .application_id = A_AUTO, .l1 = L1_REJECTED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
+        defense_state h = { .application_id = A_HUMAN, .l1 = L1_APPROVED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
+        strcpy(a.l1_user, "auto");
+        strcpy(h.l1_user, "officer2");
+        if (store_defense_put(s, &a, NULL) || store_defense_put(s, &h, NULL)) return -1;
+    }
     if (store_user_add(s, "officer2", ROLE_OFFICER, PW, NULL) != 0) return -1;
     store_close(s);
     {
@@ -216,6 +225,27 @@ static void test_authority_is_configurable(void **state)
     act(officer, NULL, body, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(cJSON_GetObjectItem(r.json, "rule")->valuestring, "limit_exceeds_authority");
+    yx_resp_free(&r);
+}
+
+/* An automatic line-1 decision may be overridden (through line 2); a
+ * person's line-1 decision stands. */
+static void test_automatic_decisions_can_be_overridden(void **state)
+{
+    char body[256];
+    yx_resp r;
+    (void)state;
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
+             "\"decision\":\"approve\",\"reason\":\"documents prove income\"}", A_AUTO, version_of(A_AUTO));
+    act(officer, NULL, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(r.json, "rule")->valuestring, "override_needs_line2");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
+             "\"decision\":\"decline\",\"reason\":\"second opinion\"}", A_HUMAN, version_of(A_HUMAN));
+    act(officer, NULL, body, &r);
+    assert_int_equal(r.status, 409);
+    assert_string_equal(yx_error_code(&r), "invalid_state");
     yx_resp_free(&r);
 }
 
@@ -450,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_stale_version_is_409_with_current),
         cmocka_unit_test(test_above_authority_goes_to_line2),
         cmocka_unit_test(test_authority_is_configurable),
+        cmocka_unit_test(test_automatic_decisions_can_be_overridden),
         cmocka_unit_test(test_override_of_decline_needs_line2_and_is_sampled),
         cmocka_unit_test(test_limit_change_above_authority_needs_line2),
         cmocka_unit_test(test_bad_input_changes_nothing),
