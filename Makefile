@@ -105,6 +105,12 @@ endef
 
 REL  := build
 TST  := build/t
+
+# The install paths are compiled in; rebuild what uses them when they change
+# (make install PREFIX=/usr after a plain make).
+PATHS_STAMP := build/.paths
+$(shell mkdir -p build; echo '$(DATADIR) $(LOCALEDIR)' | cmp -s - $(PATHS_STAMP) || echo '$(DATADIR) $(LOCALEDIR)' > $(PATHS_STAMP))
+$(REL)/obj/core/util.o $(TST)/obj/core/util.o $(REL)/obj/screens/main.o $(TST)/obj/screens/main.o: $(PATHS_STAMP)
 $(eval $(call variant,$(REL),$(REL_CFLAGS),))
 $(eval $(call variant,$(TST),$(TEST_CFLAGS),$(TEST_LDFLAGS)))
 
