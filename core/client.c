@@ -62,7 +62,7 @@ void client__req_free(struct req *r)
     if (!r) return;
     if (r->easy) curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->hdrs);
-    free(r->buf);
+    free(r->body.p);
     free(r);
 }
 
@@ -95,18 +95,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct req *r = ud;
     size_t n = size * nmemb;
-    if (r->len + n + 1 > RESP_MAX) { r->too_big = 1; return 0; }
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 16384;
-        char *nb;
-        while (cap < r->len + n + 1) cap *= 2;
-        if (!(nb = realloc(r->buf, cap))) return 0;
-        r->buf = nb;
-        r->cap = cap;
-    }
-    memcpy(r->buf + r->len, data, n);
-    r->len += n;
-    r->buf[r->len] = '\0';
+    if (r->body.len + n + 1 > RESP_MAX) { r->too_big = 1; return 0; }
+    if (yx_buf_append(&r->body, data, n)) return 0;
     return n;
 }
 
@@ -163,7 +153,7 @@ int client__result(client *c, struct req *r, CURLcode cc, cJSON **json, client_e
         return -1;
     }
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-    j = r->len ? cJSON_ParseWithLength(r->buf, r->len) : NULL;
+    j = r->body.len ? cJSON_ParseWithLength(r->body.p, r->body.len) : NULL;
     if (status >= 400) {
         const cJSON *eo = cJSON_GetObjectItemCaseSensitive(j, "error");
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(eo, "code");
@@ -173,9 +163,9 @@ int client__result(client *c, struct req *r, CURLcode cc, cJSON **json, client_e
         cJSON_Delete(j);
         return 1;
     }
-    if (status < 200 || status >= 300 || (r->len && !j)) {
+    if (status < 200 || status >= 300 || (r->body.len && !j)) {
         client__err(e, status, "", "unexpected answer from %s (HTTP %ld%s)", c->url, status,
-                r->len && !j ? ", not JSON" : "");
+                r->body.len && !j ? ", not JSON" : "");
         cJSON_Delete(j);
         return -1;
     }

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/client.h"
+#include "core/util.h"
 
 #define RESP_MAX (64u << 20)   /* a page of 500 rows is ~400 KB; refuse absurd bodies */
 
@@ -16,8 +17,7 @@ typedef enum { REQ_LOGIN, REQ_LOGOUT, REQ_LIST, REQ_GET, REQ_HEAD, REQ_FEED } re
 struct req {
     CURL *easy;
     struct curl_slist *hdrs;
-    char *buf;           /* response body, NUL-terminated */
-    size_t len, cap;
+    yx_buf body;         /* response body */
     int too_big;
     req_kind kind;
     client_list_cb list_cb;

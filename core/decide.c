@@ -163,7 +163,7 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
         if (isinf(in->feat.v[i])) return -1;
     const strategy *st = &e->st;
     const double *x = in->feat.v;
-    jw w = { out->trace, 0, out->trace_cap, 0 };
+    jw w = { { out->trace, 0, out->trace_cap }, 0 };
     jw_reserve(&w, 4096);
     out->nreasons = 0;
     out->strategy_version = st->version;
@@ -324,8 +324,8 @@ int engine_decide(const engine *e, const decide_input *in, decide_result *out)
         jw_str(&w, out->reasons[i]);
     }
     JW_LIT(&w, "]}");
-    out->trace = w.p;
-    out->trace_cap = w.cap;
-    out->trace_len = w.oom ? 0 : w.len;
+    out->trace = w.b.p;
+    out->trace_cap = w.b.cap;
+    out->trace_len = w.oom ? 0 : w.b.len;
     return w.oom ? -1 : 0;
 }

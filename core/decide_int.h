@@ -14,6 +14,7 @@
 #include "core/rules.h"
 #include "core/scorecard.h"
 #include "core/strategy.h"
+#include "core/util.h"
 
 struct engine {
     strategy   st;
@@ -26,8 +27,7 @@ struct engine {
 };
 
 typedef struct {
-    char  *p;       /* owned by whoever owns the buffer (decide_result) */
-    size_t len, cap;
+    yx_buf b;       /* b.p is owned by whoever owns the buffer (decide_result) */
     int    oom;     /* an allocation failed; the text is incomplete */
 } jw;
 
@@ -35,16 +35,16 @@ void jw_reserve_slow(jw *w, size_t more);
 
 static inline void jw_reserve(jw *w, size_t more)
 {
-    if (w->len + more + 1 > w->cap) jw_reserve_slow(w, more);
+    if (w->b.len + more + 1 > w->b.cap) jw_reserve_slow(w, more);
 }
 
 static inline void jw_raw(jw *w, const char *s, size_t n)
 {
     jw_reserve(w, n);
     if (w->oom) return;
-    memcpy(w->p + w->len, s, n);
-    w->len += n;
-    w->p[w->len] = '\0';
+    memcpy(w->b.p + w->b.len, s, n);
+    w->b.len += n;
+    w->b.p[w->b.len] = '\0';
 }
 
 /* A string literal, raw (its length known at compile time). */

@@ -15,13 +15,7 @@
 
 void jw_reserve_slow(jw *w, size_t more)
 {
-    if (w->len + more + 1 <= w->cap) return;
-    size_t cap = w->cap ? w->cap : 4096;
-    while (cap < w->len + more + 1) cap *= 2;
-    char *p = realloc(w->p, cap);
-    if (!p) { w->oom = 1; return; }
-    w->p = p;
-    w->cap = cap;
+    if (yx_buf_reserve(&w->b, more)) w->oom = 1;
 }
 
 
@@ -30,7 +24,7 @@ void jw_str(jw *w, const char *s)
     size_t n = strlen(s);
     jw_reserve(w, 6 * n + 2);
     if (w->oom) return;
-    char *o = w->p + w->len;
+    char *o = w->b.p + w->b.len;
     *o++ = '"';
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         if (*c == '"' || *c == '\\') { *o++ = '\\'; *o++ = (char)*c; }
@@ -39,7 +33,7 @@ void jw_str(jw *w, const char *s)
     }
     *o++ = '"';
     *o = '\0';
-    w->len = (size_t)(o - w->p);
+    w->b.len = (size_t)(o - w->b.p);
 }
 
 

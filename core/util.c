@@ -47,30 +47,46 @@ int yx_parse_double(const char *s, double min, double max, double *out)
     return 0;
 }
 
+int yx_buf_reserve(yx_buf *b, size_t more)
+{
+    size_t cap;
+    char *p;
+    if (b->len + more + 1 <= b->cap) return 0;
+    if (more > SIZE_MAX / 2 - b->len) return -1;
+    cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + more + 1) cap *= 2;
+    if (!(p = realloc(b->p, cap))) return -1;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+int yx_buf_append(yx_buf *b, const void *data, size_t n)
+{
+    if (yx_buf_reserve(b, n)) return -1;
+    if (n) memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
 char *yx_read_file(const char *path, size_t *len, size_t max)
 {
     FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
+    yx_buf b = { 0 };
     if (!f) return NULL;
     for (;;) {
-        if (n + 4096 + 1 > cap) {
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, ncap);
-            if (!nb) { free(buf); fclose(f); errno = ENOMEM; return NULL; }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
-        if (n > max) { free(buf); fclose(f); errno = EFBIG; return NULL; }
+        if (yx_buf_reserve(&b, 4096)) { free(b.p); fclose(f); errno = ENOMEM; return NULL; }
+        size_t r = fread(b.p + b.len, 1, b.cap - b.len - 1, f);
+        b.len += r;
+        if (b.len > max) { free(b.p); fclose(f); errno = EFBIG; return NULL; }
         if (r == 0) break;
     }
-    if (ferror(f)) { int e = errno; free(buf); fclose(f); errno = e ? e : EIO; return NULL; }
+    if (ferror(f)) { int e = errno; free(b.p); fclose(f); errno = e ? e : EIO; return NULL; }
     fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
+    b.p[b.len] = '\0';
+    if (len) *len = b.len;
+    return b.p;
 }
 
 int yx_utf8_valid(const char *str, size_t n)

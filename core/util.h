@@ -1,5 +1,5 @@
 /* Small helpers every module needs: bounded string copy, strict number
- * parsing, whole-file reads, UTF-8 validation, where shipped data lives. */
+ * parsing, a growable byte buffer, whole-file reads, UTF-8 validation, where shipped data lives. */
 #ifndef YX_UTIL_H
 #define YX_UTIL_H
 
@@ -13,6 +13,19 @@ size_t yx_strlcpy(char *dst, const char *src, size_t n);
 int yx_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Whole string must be a finite number within [min, max]. */
 int yx_parse_double(const char *s, double min, double max, double *out);
+
+/* A growable byte buffer, NUL-terminated once anything is appended. The
+ * user owns p (free() it); { 0 } is an empty buffer. */
+typedef struct {
+    char  *p;
+    size_t len, cap;
+} yx_buf;
+
+/* Room for more bytes after len plus a NUL, growing by doubling. 0 ok, -1 no
+ * memory (the buffer is left as it was). */
+int yx_buf_reserve(yx_buf *b, size_t more);
+/* Appends n bytes and keeps the text NUL-terminated. 0 ok, -1 no memory. */
+int yx_buf_append(yx_buf *b, const void *data, size_t n);
 
 /* Reads a whole file (at most max bytes, else fails with errno EFBIG) into a
  * NUL-terminated malloc'd buffer; the caller frees it. NULL on failure. */
