@@ -5,7 +5,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +12,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "tests/common/tmpdir.h"
 
 const char *yxd_test_bin(void)
 {
@@ -189,16 +190,10 @@ int yxd_proc_stop(yxd_proc *p)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 void yxd_proc_cleanup(yxd_proc *p)
 {
     if (p->pid) yxd_proc_stop(p);
-    if (p->dir[0] && !getenv("YX_KEEP_TEST_DIR")) nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (p->dir[0] && !getenv("YX_KEEP_TEST_DIR")) yx_test_rmtree(p->dir);
 }
 
 /* ---- HTTP ------------------------------------------------------------ */

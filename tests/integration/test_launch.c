@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,15 +17,10 @@
 #include "core/client.h"
 #include "core/launch.h"
 #include "tests/common/yxd_proc.h"
+#include "tests/common/tmpdir.h"
 
 static char tmpdir[64];
 static char yxd[600];
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(p);
-}
 
 static int setup(void **state)
 {
@@ -43,7 +37,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    yx_test_rmtree(tmpdir);
     return 0;
 }
 

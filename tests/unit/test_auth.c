@@ -14,6 +14,7 @@
 #include "core/auth.h"
 #include "core/policy.h"
 #include "core/store_user.h"
+#include "tests/common/tmpdir.h"
 
 struct fx { char dir[64], db[96]; store *s; auth_config c; };
 
@@ -35,12 +36,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char p[128];
     store_close(f->s);
-    snprintf(p, sizeof p, "%s-wal", f->db); unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->db); unlink(p);
-    unlink(f->db);
-    rmdir(f->dir);
+    yx_test_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -8,24 +8,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "core/cache.h"
+#include "tests/common/tmpdir.h"
 
 static char tmpdir[64];
 static char path[128];
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(p);
-}
 
 static int setup(void **state)
 {
@@ -39,7 +34,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    yx_test_rmtree(tmpdir);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "backend/cmd.h"
 #include "tests/unit/cli_capture.h"
 #include "tests/unit/decide_fixture.h"
+#include "tests/common/tmpdir.h"
 
 static void input_json_round_trip(void **state)
 {
@@ -156,10 +157,7 @@ static void replay_stored_decisions(void **state)
     decide_result_free(&r);
     decide_result_free(&other);
     store_close(s);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/yx.db-wal", dir); unlink(path);
-    snprintf(path, sizeof path, "%s/yx.db-shm", dir); unlink(path);
-    rmdir(dir);
+    yx_test_rmtree(dir);
 }
 
 static void decide_command(void **state)

@@ -25,6 +25,7 @@
 #include "core/store_user.h"
 #include "core/util.h"
 #include "tests/common/yxd_proc.h"
+#include "tests/common/tmpdir.h"
 
 #define NOW 1795521600000LL          /* fixed clock: 2026-11-24 12:00 UTC */
 #define DAY_MS (24LL * 3600 * 1000)
@@ -59,12 +60,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[128];
     dataset_free(&f->ds);
     engine_free(f->eng);
-    /* Only our own mkdtemp directory, by its exact name. */
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", f->dir);
+    if (yx_test_rmtree(f->dir)) fprintf(stderr, "could not remove %s\n", f->dir);
     free(f);
     return 0;
 }

@@ -20,6 +20,7 @@
 #include "core/store_app.h"
 #include "core/store_user.h"
 #include "core/util.h"
+#include "tests/common/tmpdir.h"
 
 typedef struct {
     char dir[64];
@@ -44,12 +45,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char p[160];
     store_close(f->s);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path); unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path); unlink(p);
-    rmdir(f->dir);
+    yx_test_rmtree(f->dir);
     free(f);
     return 0;
 }
