@@ -7,13 +7,6 @@
 #include "tui/keymap.h"
 #include "tui/text.h"
 
-static int chars(const char *s)
-{
-    int n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 void tui_edit_init(struct tui_edit *e, char *buf, size_t cap, int max_chars)
 {
     e->buf = buf;
@@ -33,7 +26,7 @@ static int put_key(struct tui_edit *e, int key)
 {
     char enc[4];
     size_t n = tui_utf8_encode((uint32_t)key, enc), len = strlen(e->buf);
-    if (len + n >= e->cap || (e->max_chars && chars(e->buf) >= e->max_chars)) return 0;
+    if (len + n >= e->cap || (e->max_chars && tui_utf8_count(e->buf) >= e->max_chars)) return 0;
     memmove(e->buf + e->cur + n, e->buf + e->cur, len - e->cur + 1);
     memcpy(e->buf + e->cur, enc, n);
     e->cur += n;

@@ -46,19 +46,12 @@ int tui_form_choice(const struct tui_form *f, int field)
     return field >= 0 && field < f->spec->nfields ? f->choice[field] : -1;
 }
 
-static int chars(const char *s)
-{
-    int n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* Sets f->err[i] for field i; returns 0 when valid. */
 static int check(struct tui_form *f, int i)
 {
     const struct tui_field *fd = &f->spec->fields[i];
     const char *v = f->val[i];
-    int n = chars(v);
+    int n = tui_utf8_count(v);
     f->err[i][0] = '\0';
     if (fd->type == TUI_FIELD_CHOICE) {
         /* always one of the choices */

@@ -160,6 +160,13 @@ size_t tui_utf8_prev(const char *s, size_t off)
     return off;
 }
 
+int tui_utf8_count(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 /* Appends bytes if they fit (keeping room for the NUL); returns 0 or -1. */
 static int put(char *dst, size_t dstsz, size_t *len, const char *b, size_t n)
 {

@@ -44,6 +44,9 @@ size_t tui_text_prefix(const char *s, int cols);
 /* Byte offset of the start of the code point before offset off (0 at 0). */
 size_t tui_utf8_prev(const char *s, size_t off);
 
+/* Number of code points in s (bytes that do not continue a sequence). */
+int tui_utf8_count(const char *s);
+
 /* Case-insensitive (ASCII) substring search; returns the byte offset of the
  * first match or -1. An empty needle matches at 0. */
 long tui_text_find(const char *hay, const char *needle);

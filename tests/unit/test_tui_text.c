@@ -86,6 +86,9 @@ static void test_prefix_prev_find(void **state)
     assert_int_equal(tui_text_prefix(s, 100), strlen(s));
     assert_int_equal(tui_utf8_prev(s, 6), 3);
     assert_int_equal(tui_utf8_prev(s, 0), 0);
+    assert_int_equal(tui_utf8_count(s), 6);          /* 12 bytes */
+    assert_int_equal(tui_utf8_count("a司马b"), 4);
+    assert_int_equal(tui_utf8_count(""), 0);
     assert_int_equal(tui_text_find("Alice Smith", "SMI"), 6);
     assert_int_equal(tui_text_find("欧阳娜娜", "娜娜"), 6);
     assert_int_equal(tui_text_find("abc", "x"), -1);
