@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "tests/common/tmpdir.h"
 
 const char *yxd_test_bin(void)
@@ -200,15 +201,8 @@ void yxd_proc_cleanup(yxd_proc *p)
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
-    yx_resp *r = ud;
     size_t n = size * nmemb;
-    char *nb = realloc(r->body, r->len + n + 1);
-    if (!nb) return 0;
-    r->body = nb;
-    memcpy(r->body + r->len, data, n);
-    r->len += n;
-    r->body[r->len] = '\0';
-    return n;
+    return yx_buf_append(ud, data, n) ? 0 : n;
 }
 
 int yx_http_n(const char *method, const yxd_proc *p, const char *path, const char *token,
@@ -218,6 +212,7 @@ int yx_http_n(const char *method, const yxd_proc *p, const char *path, const cha
     CURL *c;
     struct curl_slist *h = NULL;
     char url[1024], auth[256];
+    yx_buf resp = { 0 };
     CURLcode rc;
     if (!inited) { curl_global_init(CURL_GLOBAL_DEFAULT); inited = 1; }
     memset(out, 0, sizeof *out);
@@ -227,7 +222,7 @@ int yx_http_n(const char *method, const yxd_proc *p, const char *path, const cha
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (!strcmp(method, "HEAD")) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -247,6 +242,8 @@ int yx_http_n(const char *method, const yxd_proc *p, const char *path, const cha
     if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
+    out->body = resp.p;
+    out->len = resp.len;
     if (rc != CURLE_OK) {
         fprintf(stderr, "%s %s: %s\n", method, url, curl_easy_strerror(rc));
         return -1;
