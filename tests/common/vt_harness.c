@@ -20,14 +20,15 @@
 #include <unistd.h>
 #include <vterm.h>
 
+#include "core/util.h"
+
 static struct {
     pid_t pid;
     int fd;
     VTerm *vt;
     VTermScreen *scr;
     int rows, cols;
-    char *out;                 /* everything the program wrote */
-    size_t outlen, outcap;
+    yx_buf out;                /* everything the program wrote */
     size_t bytes_since;
     double t_send, t_last;
     int timeout_ms;
@@ -79,13 +80,13 @@ int vt__cols(void) { return V.cols; }
 void vt_set_timeout(int ms) { V.timeout_ms = ms; }
 pid_t vt_pid(void) { return V.pid; }
 size_t vt_bytes_since_send(void) { return V.bytes_since; }
-size_t vt_bytes_total(void) { return V.outlen; }
+size_t vt_bytes_total(void) { return V.out.len; }
 
 const char *vt_output(size_t *len, size_t *since_send)
 {
-    if (len) *len = V.outlen;
-    if (since_send) *since_send = V.outlen - V.bytes_since;
-    return V.out ? V.out : "";
+    if (len) *len = V.out.len;
+    if (since_send) *since_send = V.out.len - V.bytes_since;
+    return V.out.p ? V.out.p : "";
 }
 
 double vt_latency_ms(void)
@@ -107,7 +108,7 @@ void vt_close(void)
     }
     if (V.fd >= 0) close(V.fd);
     if (V.vt) vterm_free(V.vt);
-    free(V.out);
+    free(V.out.p);
     memset(&V, 0, sizeof V);
     V.pid = -1;
     V.fd = -1;
@@ -172,16 +173,7 @@ static int pump(int wait_ms)
     if (V.eof || V.fd < 0) return -1;
     if (poll(&p, 1, wait_ms) <= 0) return 0;
     while ((n = read(V.fd, buf, sizeof buf)) > 0) {
-        if (V.outlen + (size_t)n > V.outcap) {
-            size_t cap = V.outcap ? V.outcap * 2 : 1 << 16;
-            char *no;
-            while (cap < V.outlen + (size_t)n) cap *= 2;
-            if (!(no = realloc(V.out, cap))) abort();
-            V.out = no;
-            V.outcap = cap;
-        }
-        memcpy(V.out + V.outlen, buf, (size_t)n);
-        V.outlen += (size_t)n;
+        if (yx_buf_append(&V.out, buf, (size_t)n)) abort();
         V.bytes_since += (size_t)n;
         total += (int)n;
         vterm_input_write(V.vt, buf, (size_t)n);
@@ -346,8 +338,8 @@ int vt_wait_exit(int *status)
 static size_t last_of(const char *seq)
 {
     size_t n = strlen(seq), best = 0;
-    for (size_t i = 0; i + n <= V.outlen; i++)
-        if (V.out[i] == seq[0] && !memcmp(V.out + i, seq, n)) best = i + 1;
+    for (size_t i = 0; i + n <= V.out.len; i++)
+        if (V.out.p[i] == seq[0] && !memcmp(V.out.p + i, seq, n)) best = i + 1;
     return best;
 }
 
