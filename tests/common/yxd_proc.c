@@ -180,6 +180,15 @@ int yxd_proc_start(yxd_proc *p, const char *const *extra)
     return 0;
 }
 
+int yxd_proc_start_demo(yxd_proc *p, int n, const char *const *extra)
+{
+    if (yxd_proc_tempdir(p) || yxd_proc_init_demo(p, n) || yxd_proc_start(p, extra)) {
+        yxd_proc_cleanup(p);
+        return -1;
+    }
+    return 0;
+}
+
 int yxd_proc_stop(yxd_proc *p)
 {
     int status;

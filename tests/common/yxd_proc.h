@@ -55,6 +55,10 @@ int yxd_proc_init_demo(yxd_proc *p, int n);
  * terminated, may be NULL); waits (up to 60 s, by poll, not sleep) for
  * the listening line. 0, or -1 when yxd exited or said nothing. */
 int yxd_proc_start(yxd_proc *p, const char *const *extra);
+/* yxd_proc_tempdir, yxd_proc_init_demo(p, n), yxd_proc_start(p, extra) in
+ * one: a running server on n demo applications. 0, or -1 after removing
+ * whatever was made. */
+int yxd_proc_start_demo(yxd_proc *p, int n, const char *const *extra);
 /* SIGTERM and wait. Returns yxd's exit code (0 on a clean stop), or -1
  * when it died from a signal or was not running. */
 int yxd_proc_stop(yxd_proc *p);

@@ -30,9 +30,7 @@ static yxd_proc srv;
 static int group_setup(void **state)
 {
     (void)state;
-    if (yxd_proc_tempdir(&srv) || yxd_proc_init_demo(&srv, NAPPS) || yxd_proc_start(&srv, NULL))
-        return -1;
-    return 0;
+    return yxd_proc_start_demo(&srv, NAPPS, NULL);
 }
 
 static int group_teardown(void **state)

@@ -24,11 +24,7 @@ static yxd_proc P;
 static int setup(void **state)
 {
     (void)state;
-    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, DEMO_N) || yxd_proc_start(&P, NULL)) {
-        yxd_proc_cleanup(&P);
-        return -1;
-    }
-    return 0;
+    return yxd_proc_start_demo(&P, DEMO_N, NULL);
 }
 
 static int teardown(void **state)

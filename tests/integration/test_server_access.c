@@ -23,7 +23,7 @@ static int setup(void **state)
 {
     (void)state;
     const char *extra[] = { "--lockout-after", "3", NULL };
-    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 10) || yxd_proc_start(&P, extra)) return -1;
+    if (yxd_proc_start_demo(&P, 10, extra)) return -1;
     for (int i = 0; i < 5; i++)
         if (!(tok[i] = yx_login(&P, role_users[i], PW))) return -1;
     return 0;

@@ -26,7 +26,7 @@ static int setup(void **state)
 {
     const char *extra[] = { "--checkpoint-every", "5", NULL };
     (void)state;
-    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 20) || yxd_proc_start(&P, extra)) return -1;
+    if (yxd_proc_start_demo(&P, 20, extra)) return -1;
     support = yx_login(&P, "support", PW);
     risk = yx_login(&P, "risk", PW);
     auditor = yx_login(&P, "auditor", PW);

@@ -43,8 +43,7 @@ static int group_setup(void **state)
     const char *dd = getenv("YX_DATADIR");
     (void)state;
     snprintf(yx_bin, sizeof yx_bin, "%s/yx", yxd_test_bin());
-    if (yxd_proc_tempdir(&srv) || yxd_proc_init_demo(&srv, NAPPS) || yxd_proc_start(&srv, NULL))
-        return -1;
+    if (yxd_proc_start_demo(&srv, NAPPS, NULL)) return -1;
     snprintf(env_state, sizeof env_state, "XDG_STATE_HOME=%s/state", srv.dir);
     snprintf(env_config, sizeof env_config, "XDG_CONFIG_HOME=%s/config", srv.dir);
     snprintf(env_datadir, sizeof env_datadir, "YX_DATADIR=%s", dd && *dd ? dd : "assets");
