@@ -91,21 +91,6 @@ static int recent_apps(srv_req *r, int64_t customer_id, int64_t now)
     return n;
 }
 
-/* The reads before the decision (key, customer, recent applications) share
- * one read transaction: each statement on its own would start a snapshot,
- * and every snapshot after a writer commit drops the connection's page
- * cache. A request that returns early leaves it to the pool, which rolls
- * back. */
-static int read_step(srv_req *r, const char *sql)
-{
-    sqlite3_stmt *st = store_stmt(r->st, sql);
-    int rc;
-    if (!st) return -1;
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(r->st, "intake: %s", sqlite3_errmsg(store_db(r->st)));
-}
-
 /* Everything after the decision, run in the write stream (srv_write):
  * 0 stored (j->id set), 1 the key was taken meanwhile (j->id is the
  * earlier application; nothing written), -1 store failure. */
@@ -158,7 +143,8 @@ int route_intake(srv_req *r, srv_resp *out)
     int rc;
     if (key && (strlen(key) < 8 || strlen(key) > 128))
         return srv_error(out, 400, "bad_idempotency_key", "Idempotency-Key must be 8 to 128 characters");
-    if (read_step(r, "BEGIN")) return -1;
+    /* one snapshot for the channel check and all reads up to the decision */
+    if (srv_read_begin(r)) return -1;
     if (key && (rc = seen_key(r, key, &id)) != 0) {
         if (rc < 0) return -1;
         if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
@@ -176,7 +162,7 @@ int route_intake(srv_req *r, srv_resp *out)
     sig.age = in.age;
     sig.id_valid = 1;
     if ((sig.recent_apps = recent_apps(r, customer_id, now)) < 0) return -1;
-    if (read_step(r, "COMMIT")) return -1;
+    if (srv_read_end(r)) return -1;
     decide_app_input(&in.app, &sig, &di);
     memset(&res, 0, sizeof res);
     if (engine_decide(srv_engine(r->srv), &di, &res)) {

@@ -250,6 +250,8 @@ static int authorize(srv_req *r, const route *rt, srv_resp *out)
         return -1;
     }
     if (rt->perm == PERM_CHANNEL) {
+        /* intake's own reads continue in this snapshot */
+        if (srv_read_begin(r)) { srv_store_error(r, out); return -1; }
         ar = auth_channel_check(r->st, tok, &r->chan);
         if (ar == AUTH_OK) return 0;
         if (ar == AUTH_ERROR) { srv_store_error(r, out); return -1; }

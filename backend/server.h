@@ -97,6 +97,14 @@ int srv_error(srv_resp *out, int status, const char *code, const char *fmt, ...)
 /* 503 for a store failure; logs the store's message, not the client's. */
 int srv_store_error(srv_req *r, srv_resp *out);
 
+/* Several reads of one request in one read transaction on r->st: every
+ * new snapshot after a writer commit drops the connection's page cache, so
+ * one snapshot instead of one per statement. srv_read_begin opens it
+ * unless one is open; srv_read_end closes it (the pool rolls back one left
+ * open). 0, or -1 with the reason in store_errmsg(r->st). */
+int srv_read_begin(srv_req *r);
+int srv_read_end(srv_req *r);
+
 /* Tells long-polling readers that the change feed grew to seq (call after
  * the commit that wrote it). */
 void srv_changed(server *s, int64_t seq);

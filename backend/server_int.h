@@ -51,6 +51,9 @@ struct server {
     int wstop, wstarted, wrunning;
 };
 
+/* Runs one statement without rows (BEGIN, SAVEPOINT, COMMIT...) as a kept
+ * prepared statement: 0, or -1 with SQLite's message on the connection. */
+int server_step(store *s, const char *sql);
 store *pool_get(store_pool *p);
 /* Quick retries instead of SQLite's long back-off (server_state.c). */
 void server_busy_handler(store *s);          /* NULL when no connection can open */

@@ -91,6 +91,18 @@ void pool_put(store_pool *p, store *s)
     pthread_mutex_unlock(&p->mu);
 }
 
+int srv_read_begin(srv_req *r)
+{
+    if (!sqlite3_get_autocommit(store_db(r->st))) return 0;
+    return server_step(r->st, "BEGIN") ? store_fail(r->st, "cannot begin reading: %s", sqlite3_errmsg(store_db(r->st))) : 0;
+}
+
+int srv_read_end(srv_req *r)
+{
+    if (sqlite3_get_autocommit(store_db(r->st))) return 0;
+    return server_step(r->st, "COMMIT") ? store_fail(r->st, "cannot end reading: %s", sqlite3_errmsg(store_db(r->st))) : 0;
+}
+
 /* ---- setup --------------------------------------------------------- */
 
 static char *read_pem(const char *path, char *err, size_t errlen)

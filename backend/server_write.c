@@ -31,7 +31,7 @@ static int exec(store *s, const char *sql)
 /* The batch's own statements (BEGIN, SAVEPOINT, RELEASE, COMMIT) run
  * several times per request: prepared once and kept, instead of parsed by
  * sqlite3_exec every time. */
-static int step(store *s, const char *sql)
+int server_step(store *s, const char *sql)
 {
     sqlite3_stmt *st = store_stmt(s, sql);
     int rc;
@@ -50,12 +50,12 @@ static void log_failure(store *s, const char *what)
 static void run_batch(server *s, struct write_job *jobs)
 {
     store *w = s->writer;
-    int ok = step(w, "BEGIN IMMEDIATE") == 0;
+    int ok = server_step(w, "BEGIN IMMEDIATE") == 0;
     if (!ok) log_failure(w, "write batch cannot begin");
     for (struct write_job *j = jobs; j; j = j->next) {
         store *own = j->r->st;
         if (!ok) { j->rc = -1; continue; }
-        if (step(w, "SAVEPOINT job")) { j->rc = -1; continue; }
+        if (server_step(w, "SAVEPOINT job")) { j->rc = -1; continue; }
         j->r->st = w;
         j->rc = j->fn(j->r, j->arg);
         j->r->st = own;
@@ -65,11 +65,11 @@ static void run_batch(server *s, struct write_job *jobs)
                 snprintf(why, sizeof why, "%s", store_errmsg(w));
                 store_fail(own, "%s", why);
             }
-            step(w, "ROLLBACK TO job");
+            server_step(w, "ROLLBACK TO job");
         }
-        step(w, "RELEASE job");
+        server_step(w, "RELEASE job");
     }
-    if (ok && step(w, "COMMIT")) {
+    if (ok && server_step(w, "COMMIT")) {
         log_failure(w, "write batch cannot commit");
         exec(w, "ROLLBACK");
         for (struct write_job *j = jobs; j; j = j->next)
