@@ -109,10 +109,15 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
         pthread_mutex_unlock(&s->wmu);
         return store_fail(r->st, "the server is stopping");
     }
+    /* The writer waits only on an empty queue and takes the whole queue at
+     * once, so only the first job of a batch needs to wake it: jobs that
+     * arrive while a batch commits join the next batch without a wake-up. */
     if (s->wtail) s->wtail->next = &j;
-    else s->wqueue = &j;
+    else {
+        s->wqueue = &j;
+        pthread_cond_signal(&s->wcv);
+    }
     s->wtail = &j;
-    pthread_cond_signal(&s->wcv);
     while (!j.done) pthread_cond_wait(&j.cv, &s->wmu);
     pthread_mutex_unlock(&s->wmu);
     pthread_cond_destroy(&j.cv);
