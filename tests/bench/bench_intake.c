@@ -3,8 +3,9 @@
  * second, then saturation by 64 concurrent clients (group commit makes a
  * batch as large as the requests waiting, so too few clients would measure
  * the clients' round trip rather than the server), with the simulator's
- * latency percentiles; then checks that every acknowledged application is in the database after a
- * clean stop, and measures how fast a console drains the change feed.
+ * latency percentiles; then checks that every acknowledged application
+ * is in the database after a clean stop, and measures how fast a console
+ * drains the change feed.
  *
  * Prints "name value" lines: intake_p50_ms_at_1000rps,
  * intake_p99_ms_at_1000rps, intake_errors_at_1000rps, intake_rps_max,
