@@ -1,9 +1,10 @@
-/* Removal of a test's temp directory (see tmpdir.h). */
+/* Making and removing a test's temp directory (see tmpdir.h). */
 #include "tests/common/tmpdir.h"
 
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -17,4 +18,14 @@ int yx_test_rmtree(const char *dir)
     struct stat st;
     if (!dir || !dir[0] || (lstat(dir, &st) && errno == ENOENT)) return 0;
     return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
+}
+
+char *yx_test_mkdtemp(char *buf, size_t n, const char *name)
+{
+    const char *base = getenv("TMPDIR");
+    int len;
+    if (!base || !base[0]) base = "/tmp";
+    len = snprintf(buf, n, "%s/%s-XXXXXX", base, name);
+    if (len < 0 || (size_t)len >= n) return NULL;
+    return mkdtemp(buf);
 }

@@ -1,7 +1,14 @@
-/* Test temp directories: removing one made with mkdtemp, whatever a test
+/* Test temp directories: making one under $TMPDIR, and removing one, whatever a test
  * left in it (SQLite's -wal and -shm files included). */
 #ifndef YX_TEST_TMPDIR_H
 #define YX_TEST_TMPDIR_H
+
+#include <stddef.h>
+
+/* Makes a fresh private directory $TMPDIR/NAME-XXXXXX (/tmp when TMPDIR is
+ * unset) into buf. Returns buf, or NULL when it does not fit or mkdtemp
+ * fails. */
+char *yx_test_mkdtemp(char *buf, size_t n, const char *name);
 
 /* Removes dir and everything below it, not following links; a dir that
  * does not exist is fine. 0, or -1 when something could not be removed. */

@@ -104,8 +104,7 @@ int yxd_proc_tempdir(yxd_proc *p)
 {
     memset(p, 0, sizeof *p);
     p->out_fd = -1;
-    snprintf(p->dir, sizeof p->dir, "/tmp/yxd-test-XXXXXX");
-    if (!mkdtemp(p->dir)) return -1;
+    if (!yx_test_mkdtemp(p->dir, sizeof p->dir, "yxd-test")) return -1;
     snprintf(p->db, sizeof p->db, "%s/yx.db", p->dir);
     snprintf(p->log, sizeof p->log, "%s/yxd.log", p->dir);
     return 0;

@@ -26,8 +26,7 @@ static int setup(void **state)
 {
     const char *bin = yxd_test_bin();
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/yx-launch-XXXXXX");
-    if (!mkdtemp(tmpdir)) return -1;
+    if (!yx_test_mkdtemp(tmpdir, sizeof tmpdir, "yx-launch")) return -1;
     /* An absolute path: the children run elsewhere. */
     if (bin[0] == '/') snprintf(yxd, sizeof yxd, "%s/yxd", bin);
     else if (getcwd(yxd, 256)) snprintf(yxd + strlen(yxd), sizeof yxd - strlen(yxd), "/%s/yxd", bin);

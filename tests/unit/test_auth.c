@@ -22,8 +22,7 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     char err[256];
-    snprintf(f->dir, sizeof f->dir, "/tmp/yx-auth-XXXXXX");
-    if (!mkdtemp(f->dir)) return -1;
+    if (!yx_test_mkdtemp(f->dir, sizeof f->dir, "yx-auth")) return -1;
     snprintf(f->db, sizeof f->db, "%s/a.db", f->dir);
     if (store_open(&f->s, f->db, STORE_CREATE, err, sizeof err) || store_migrate(f->s)) return -1;
     if (store_user_add(f->s, "li.lei", ROLE_OFFICER, "correct-horse", NULL)) return -1;

@@ -25,8 +25,7 @@ static char path[128];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/yx-cache-XXXXXX");
-    if (!mkdtemp(tmpdir)) return -1;
+    if (!yx_test_mkdtemp(tmpdir, sizeof tmpdir, "yx-cache")) return -1;
     snprintf(path, sizeof path, "%s/cache.db", tmpdir);
     return 0;
 }

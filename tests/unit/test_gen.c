@@ -42,8 +42,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     char err[512], path[4096];
-    snprintf(f->dir, sizeof f->dir, "/tmp/yx-test-gen-XXXXXX");
-    if (!mkdtemp(f->dir)) return -1;
+    if (!yx_test_mkdtemp(f->dir, sizeof f->dir, "yx-test-gen")) return -1;
     if (dataset_load(yx_asset_path(path, sizeof path, "data/credit_data.csv"), &f->ds, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         return -1;

@@ -33,8 +33,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     char err[256];
-    snprintf(f->dir, sizeof f->dir, "/tmp/yx-test-store-XXXXXX");
-    if (!mkdtemp(f->dir)) return -1;
+    if (!yx_test_mkdtemp(f->dir, sizeof f->dir, "yx-test-store")) return -1;
     snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
     if (store_open(&f->s, f->path, STORE_CREATE, err, sizeof err) || store_migrate(f->s)) return -1;
     memset(&f->key, 0x5a, sizeof f->key);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "screens/cli.h"
+#include "tests/common/tmpdir.h"
 
 static char tmpdir[64];
 
@@ -22,8 +23,7 @@ static int setup(void **state)
 {
     char p[128];
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/yx-cli-XXXXXX");
-    if (!mkdtemp(tmpdir)) return -1;
+    if (!yx_test_mkdtemp(tmpdir, sizeof tmpdir, "yx-cli")) return -1;
     snprintf(p, sizeof p, "%s/yixiang", tmpdir);
     if (mkdir(p, 0700)) return -1;
     /* No user configuration file may leak into these tests. */
