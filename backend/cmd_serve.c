@@ -32,6 +32,8 @@ static const char usage_text[] =
     "  --session-max MIN      end sessions this old (720)\n"
     "  --lockout-after N      lock a user for 15 minutes after N wrong passwords (5)\n"
     "  --checkpoint-every N   sign the audit chain head every N entries (1000)\n"
+    "  --wal-max MIB          start the write-ahead log over once it is this long\n"
+    "                         (128); its file keeps that size on disk\n"
     "  --max-connections N    concurrent connections (256)\n"
     "  --readers N            database connections for reads (16); writes go\n"
     "                         through one writer connection (group commit)\n"
@@ -89,6 +91,7 @@ int cmd_serve(int argc, char **argv)
         else if (!strcmp(a, "--lockout-after")) { if (int_arg(a, v, 1, 100, &cfg.auth.max_failures)) return 2; }
         else if (!strcmp(a, "--sample-permille")) { if (int_arg(a, v, 0, 1000, &cfg.limits.sample_permille)) return 2; }
         else if (!strcmp(a, "--checkpoint-every")) { if (int_arg(a, v, 1, 1000000, &cfg.checkpoint_every)) return 2; }
+        else if (!strcmp(a, "--wal-max")) { if (int_arg(a, v, 1, 65536, &cfg.wal_max_mib)) return 2; }
         else if (!strcmp(a, "--readers")) { if (int_arg(a, v, 1, 64, &cfg.pool_size)) return 2; }
         else if (!strcmp(a, "--max-connections")) { if (int_arg(a, v, 1, 10000, &cfg.max_connections)) return 2; }
         else if (!strcmp(a, "--timeout")) { if (int_arg(a, v, 1, 3600, &cfg.request_timeout_s)) return 2; }

@@ -77,20 +77,6 @@ static int seen_key(srv_req *r, const char *key, int64_t *id)
     return res;
 }
 
-static int recent_apps(srv_req *r, int64_t customer_id, int64_t now)
-{
-    sqlite3_stmt *st;
-    int n = 0;
-    if (!customer_id) return 0;
-    st = store_stmt(r->st, "SELECT count(*) FROM applications WHERE customer_id = ? AND created_at > ?");
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, customer_id);
-    sqlite3_bind_int64(st, 2, now - 30LL * 24 * 3600 * 1000);
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return n;
-}
-
 /* Everything after the decision, run in the write stream (srv_write):
  * 0 stored (j->id set), 1 the key was taken meanwhile (j->id is the
  * earlier application; nothing written), -1 store failure. */
@@ -161,7 +147,7 @@ int route_intake(srv_req *r, srv_resp *out)
     memset(&di, 0, sizeof di);
     sig.age = in.age;
     sig.id_valid = 1;
-    if ((sig.recent_apps = recent_apps(r, customer_id, now)) < 0) return -1;
+    if ((sig.recent_apps = store_app_count_since(r->st, customer_id, now - 30LL * 24 * 3600 * 1000)) < 0) return -1;
     if (srv_read_end(r)) return -1;
     decide_app_input(&in.app, &sig, &di);
     memset(&res, 0, sizeof res);

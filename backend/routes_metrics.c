@@ -11,6 +11,7 @@
 
 #include "backend/routes.h"
 #include "backend/metrics.h"
+#include "core/util.h"
 
 #define MAX_ROUTES 64
 
@@ -62,27 +63,16 @@ void metrics_delivered(int64_t seq)
     pthread_mutex_unlock(&m.mu);
 }
 
-/* Appends printf output to a growing buffer; on allocation failure the
- * buffer is dropped and stays NULL. */
-struct buf { char *p; size_t len, cap; };
+/* The page being written; one failed append (no memory) fails it all. */
+struct page { yx_buf b; int failed; };
 
-static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bprintf(struct buf *b, const char *fmt, ...)
+static void bprintf(struct page *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(struct page *pg, const char *fmt, ...)
 {
     va_list ap;
-    int n;
-    if (!b->p) return;
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) return;
-        if ((size_t)n < b->cap - b->len) { b->len += (size_t)n; return; }
-        char *np = realloc(b->p, b->cap * 2 + (size_t)n);
-        if (!np) { free(b->p); b->p = NULL; return; }
-        b->p = np;
-        b->cap = b->cap * 2 + (size_t)n;
-    }
+    va_start(ap, fmt);
+    if (yx_buf_vprintf(&pg->b, fmt, ap)) pg->failed = 1;
+    va_end(ap);
 }
 
 int route_metrics(srv_req *r, srv_resp *out)
@@ -92,7 +82,7 @@ int route_metrics(srv_req *r, srv_resp *out)
     unsigned long long dec[OUT__COUNT];
     long long delivered;
     int64_t last = srv_last_change(r->srv);
-    struct buf b = { malloc(16384), 0, 16384 };
+    struct page b = { { 0 }, 0 };
     int nr = routes_count < MAX_ROUTES ? routes_count : MAX_ROUTES;
 
     pthread_mutex_lock(&snap_mu);
@@ -140,9 +130,21 @@ int route_metrics(srv_req *r, srv_resp *out)
             (long long)last, (long long)(last > delivered ? last - delivered : 0));
     bprintf(&b, "# HELP yxd_requests_in_flight Requests received and not yet answered.\n"
                 "# TYPE yxd_requests_in_flight gauge\nyxd_requests_in_flight %d\n", srv_inflight(r->srv));
-    if (!b.p) return srv_error(out, 503, "unavailable", "out of memory");
+    {
+        int frames;
+        long restarts;
+        srv_wal_stats(r->srv, &frames, &restarts);
+        bprintf(&b, "# HELP yxd_wal_frames Pages in the write-ahead log after the last commit.\n"
+                    "# TYPE yxd_wal_frames gauge\nyxd_wal_frames %d\n"
+                    "# HELP yxd_wal_restarts_total Times the write-ahead log was started over (yxd serve --wal-max).\n"
+                    "# TYPE yxd_wal_restarts_total counter\nyxd_wal_restarts_total %ld\n", frames, restarts);
+    }
+    if (b.failed || !b.b.p) {
+        free(b.b.p);
+        return srv_error(out, 503, "unavailable", "out of memory");
+    }
     out->status = 200;
-    out->body = b.p;
+    out->body = b.b.p;
     out->type = "text/plain; version=0.0.4; charset=utf-8";
     return 0;
 }

@@ -37,6 +37,7 @@ void server_config_default(srv_config *cfg)
     cfg->request_timeout_s = 60;
     cfg->pool_size = 16;
     cfg->checkpoint_every = 1000;
+    cfg->wal_max_mib = 128;
     auth_config_default(&cfg->auth);
     policy_limits_default(&cfg->limits);
 }
@@ -44,8 +45,7 @@ void server_config_default(srv_config *cfg)
 /* Per-request state, from the first call of the access handler until the
  * completion callback. */
 struct conn_req {
-    char   *body;
-    size_t  len, cap;
+    yx_buf  body;
     int     too_large;
     int64_t start_ns;
 };
@@ -306,8 +306,8 @@ static void handle(server *s, struct MHD_Connection *c, const char *method,
     r.conn = c;
     r.method = method;
     r.path = url;
-    r.body = cr->body;
-    r.body_len = cr->len;
+    r.body = cr->body.p;
+    r.body_len = cr->body.len;
     r.origin = origin;
     r.st = pool_get(&s->pool);
     if (!r.st) { srv_store_error(&r, out); return; }
@@ -380,26 +380,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         size_t n = *upload_size;
         *upload_size = 0;
         if (cr->too_large) return MHD_YES;
-        if (cr->len + n > SRV_BODY_MAX) {
+        if (cr->body.len + n > SRV_BODY_MAX) {
             cr->too_large = 1;
-            free(cr->body);
-            cr->body = NULL;
-            cr->len = cr->cap = 0;
+            free(cr->body.p);
+            memset(&cr->body, 0, sizeof cr->body);
             return MHD_YES;
         }
-        if (cr->len + n + 1 > cr->cap) {
-            size_t cap = cr->cap ? cr->cap : 1024;
-            char *nb;
-            while (cap < cr->len + n + 1) cap *= 2;
-            nb = realloc(cr->body, cap);
-            if (!nb) return MHD_NO;
-            cr->body = nb;
-            cr->cap = cap;
-        }
-        memcpy(cr->body + cr->len, upload, n);
-        cr->len += n;
-        cr->body[cr->len] = '\0';
-        return MHD_YES;
+        return yx_buf_append(&cr->body, upload, n) ? MHD_NO : MHD_YES;
     }
     handle(s, c, method, url, cr, &out, &rt, who, sizeof who, origin, sizeof origin);
     if (!out.body && !out.status) srv_error(&out, 500, "internal", "no response");
@@ -419,7 +406,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)c;
     (void)why;
     if (!cr) return;
-    free(cr->body);
+    free(cr->body.p);
     free(cr);
     *con_cls = NULL;
     server_request_end(cls);

@@ -36,6 +36,7 @@ typedef struct srv_config {
     int request_timeout_s;        /* idle connection timeout; 0: default */
     int pool_size;                /* SQLite connections; 0: default */
     int checkpoint_every;         /* audit entries between signed checkpoints */
+    int wal_max_mib;              /* restart the WAL once it is this long; 0: default */
     auth_config auth;
     policy_limits limits;
 } srv_config;
@@ -118,6 +119,9 @@ int  srv_reacquire_store(srv_req *r);
 
 /* Requests received and not yet answered (for metrics). */
 int srv_inflight(server *s);
+/* The write-ahead log: its length in frames after the last commit, and how
+ * often the writer started it over (GET /v1/metrics). */
+void srv_wal_stats(server *s, int *frames, long *restarts);
 
 /* The newest change sequence the server has seen committed. */
 int64_t srv_last_change(server *s);

@@ -6,6 +6,7 @@
 #define YXD_SERVER_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "backend/server.h"
 #include "core/audit.h"
@@ -49,6 +50,10 @@ struct server {
     pthread_cond_t wcv;
     struct write_job *wqueue, *wtail;
     int wstop, wstarted, wrunning;
+    _Atomic int wal_frames;      /* WAL length after the last commit (set by the writer) */
+    _Atomic long wal_restarts;   /* times the writer started the WAL over */
+    int wal_max_frames;          /* --wal-max in frames */
+    int wal_restart_at;          /* restart the WAL once it is this long */
 };
 
 /* Runs one statement without rows (BEGIN, SAVEPOINT, COMMIT...) as a kept
@@ -58,6 +63,9 @@ store *pool_get(store_pool *p);
 /* Quick retries instead of SQLite's long back-off (server_state.c). */
 void server_busy_handler(store *s);          /* NULL when no connection can open */
 void   pool_put(store_pool *p, store *s);
+/* An idle connection, waiting for one if need be but never opening one:
+ * for a request that lent its own back while it waited on the writer. */
+store *pool_get_idle(store_pool *p);
 
 int  server_state_init(server *s, char *err, size_t errlen);
 void server_state_free(server *s);

@@ -81,6 +81,16 @@ store *pool_get(store_pool *p)
     return s;
 }
 
+store *pool_get_idle(store_pool *p)
+{
+    store *s;
+    pthread_mutex_lock(&p->mu);
+    while (!p->nidle) pthread_cond_wait(&p->cv, &p->mu);
+    s = p->idle[--p->nidle];
+    pthread_mutex_unlock(&p->mu);
+    return s;
+}
+
 void pool_put(store_pool *p, store *s)
 {
     if (!s) return;

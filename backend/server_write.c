@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "backend/server_int.h"
@@ -19,6 +20,7 @@ struct write_job {
     void *arg;
     int rc;
     int done;
+    char why[256];               /* a failed job's reason, for the request's log */
     pthread_cond_t cv;           /* signalled when done: wakes this request only */
     struct write_job *next;
 };
@@ -60,26 +62,76 @@ static void run_batch(server *s, struct write_job *jobs)
         j->rc = j->fn(j->r, j->arg);
         j->r->st = own;
         if (j->rc != 0) {
-            if (j->rc < 0) {   /* keep the reason for the request's log line */
-                char why[256];
-                snprintf(why, sizeof why, "%s", store_errmsg(w));
-                store_fail(own, "%s", why);
-            }
+            /* keep the reason for the request's log line */
+            if (j->rc < 0) snprintf(j->why, sizeof j->why, "%s", store_errmsg(w));
             server_step(w, "ROLLBACK TO job");
         }
         server_step(w, "RELEASE job");
     }
     if (ok && server_step(w, "COMMIT")) {
         log_failure(w, "write batch cannot commit");
+        snprintf(jobs->why, sizeof jobs->why, "%s", sqlite3_errmsg(store_db(w)));
         exec(w, "ROLLBACK");
         for (struct write_job *j = jobs; j; j = j->next)
-            if (j->rc == 0) j->rc = -1;
+            if (j->rc == 0) {
+                j->rc = -1;
+                snprintf(j->why, sizeof j->why, "%s", jobs->why);
+            }
     }
+}
+
+/* The WAL restarts from its beginning only when a checkpoint has copied
+ * all of it back and no reader still uses it. Under steady load the
+ * passive checkpoints beside the writer never get there (every commit
+ * adds frames while they copy), so the WAL would grow without end, and
+ * every page lookup of every reader with it: throughput fell by half over
+ * a minute of load before this. Once the WAL passes --wal-max (128 MiB)
+ * the writer itself, between two batches, runs a RESTART checkpoint: the
+ * passive ones have copied nearly everything already, so it copies the
+ * last frames and the next commit writes from the start of the file
+ * again. It waits at most RESTART_WAIT_TRIES short sleeps for readers of
+ * older snapshots (a request's reads take well under a millisecond); if
+ * one is still reading, the writer goes on and tries again a little
+ * later, so a slow reader can never hold up the writes. */
+/* frames to wait after a restart that could not finish */
+#define WAL_RESTART_RETRY(s) ((s)->wal_max_frames / 16 + 1)
+#define RESTART_WAIT_TRIES 10      /* of 200 microseconds */
+
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    ((server *)arg)->wal_frames = frames;
+    return SQLITE_OK;
+}
+
+static int restart_busy(void *ctx, int n)
+{
+    struct timespec ts = { 0, 200000 };
+    (void)ctx;
+    if (n >= RESTART_WAIT_TRIES) return 0;
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
+static void restart_wal(server *s)
+{
+    sqlite3 *db = store_db(s->writer);
+    int rc;
+    sqlite3_busy_handler(db, restart_busy, NULL);
+    rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    server_busy_handler(s->writer);
+    if (rc == SQLITE_OK) {
+        s->wal_frames = 0;
+        s->wal_restarts++;
+        s->wal_restart_at = s->wal_max_frames;
+    } else s->wal_restart_at = s->wal_frames + WAL_RESTART_RETRY(s);
 }
 
 static void *writer_main(void *arg)
 {
     server *s = arg;
+    prctl(PR_SET_NAME, "yxd-writer");   /* as top -H and ps -L show it */
     pthread_mutex_lock(&s->wmu);
     for (;;) {
         struct write_job *batch;
@@ -95,6 +147,11 @@ static void *writer_main(void *arg)
             j->done = 1;
             pthread_cond_signal(&j->cv);
         }
+        if (s->wal_frames >= s->wal_restart_at) {
+            pthread_mutex_unlock(&s->wmu);
+            restart_wal(s);
+            pthread_mutex_lock(&s->wmu);
+        }
     }
     pthread_mutex_unlock(&s->wmu);
     return NULL;
@@ -103,11 +160,19 @@ static void *writer_main(void *arg)
 int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
 {
     server *s = r->srv;
-    struct write_job j = { r, fn, arg, 0, 0, PTHREAD_COND_INITIALIZER, NULL };
+    struct write_job j = { r, fn, arg, 0, 0, "", PTHREAD_COND_INITIALIZER, NULL };
+    /* A request outside a read transaction lends its reading connection
+     * back while it waits for the writer: under load most requests are
+     * waiting here, and the others should not wait for a connection. */
+    int lent = r->st && sqlite3_get_autocommit(store_db(r->st));
     pthread_mutex_lock(&s->wmu);
     if (s->wstop) {
         pthread_mutex_unlock(&s->wmu);
         return store_fail(r->st, "the server is stopping");
+    }
+    if (lent) {
+        pool_put(&s->pool, r->st);
+        r->st = NULL;
     }
     /* The writer waits only on an empty queue and takes the whole queue at
      * once, so only the first job of a batch needs to wake it: jobs that
@@ -121,20 +186,28 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
     while (!j.done) pthread_cond_wait(&j.cv, &s->wmu);
     pthread_mutex_unlock(&s->wmu);
     pthread_cond_destroy(&j.cv);
+    if (lent) r->st = pool_get_idle(&s->pool);
+    if (j.rc < 0 && j.why[0]) store_fail(r->st, "%s", j.why);
     return j.rc;
 }
 
-/* Copies the WAL back into the database once a second, beside the writer
- * (a passive checkpoint never blocks it), so no request waits for a
- * checkpoint inside a commit. */
+/* Copies the WAL back into the database ten times a second, beside the
+ * writer (a passive checkpoint never blocks it), so no request waits for
+ * a checkpoint inside a commit, and each round writes a small burst that
+ * the writer's own fsync does not queue behind for long. */
 static void *checkpointer_main(void *arg)
 {
     server *s = arg;
+    prctl(PR_SET_NAME, "yxd-checkpoint");
     pthread_mutex_lock(&s->wmu);
     while (!s->wstop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
+        until.tv_nsec += 100000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
         pthread_cond_timedwait(&s->ccv, &s->wmu, &until);
         if (s->wstop) break;
         pthread_mutex_unlock(&s->wmu);
@@ -161,6 +234,15 @@ int server_writer_start(server *s, char *err, size_t errlen)
         snprintf(err, errlen, "cannot configure the writer: %s", sqlite3_errmsg(store_db(s->writer)));
         return -1;
     }
+    {
+        sqlite3_stmt *st = store_stmt(s->writer, "PRAGMA page_size");
+        int64_t page = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 4096;
+        int mib = s->cfg.wal_max_mib > 0 ? s->cfg.wal_max_mib : 128;
+        if (st) sqlite3_reset(st);
+        s->wal_max_frames = (int)((int64_t)mib * 1048576 / (page > 0 ? page : 4096));
+        s->wal_restart_at = s->wal_max_frames;
+    }
+    sqlite3_wal_hook(store_db(s->writer), wal_hook, s);
     if (store_open(&s->checkpointer, s->cfg.db_path, 0, err, errlen)) return -1;
     server_busy_handler(s->checkpointer);
     if (pthread_create(&s->wthread, NULL, writer_main, s)) {
@@ -174,6 +256,12 @@ int server_writer_start(server *s, char *err, size_t errlen)
     }
     s->crunning = 1;
     return 0;
+}
+
+void srv_wal_stats(server *s, int *frames, long *restarts)
+{
+    *frames = s->wal_frames;
+    *restarts = s->wal_restarts;
 }
 
 void server_writer_stop(server *s)

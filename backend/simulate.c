@@ -77,19 +77,9 @@ static char *app_body(const application *a, const customer *c)
     return s;
 }
 
-struct buf { char *p; size_t n; };
-
 static size_t on_body(char *d, size_t sz, size_t nm, void *ud)
 {
-    struct buf *b = ud;
-    size_t n = sz * nm;
-    char *np = realloc(b->p, b->n + n + 1);
-    if (!np) return 0;
-    memcpy(np + b->n, d, n);
-    b->p = np;
-    b->n += n;
-    b->p[b->n] = '\0';
-    return n;
+    return yx_buf_append(ud, d, sz * nm) ? 0 : sz * nm;
 }
 
 static void record(struct sim *s, double ms, long status, const char *body)
@@ -147,7 +137,7 @@ static void *work(void *arg)
         int64_t i, due, start;
         application a;
         customer cu;
-        struct buf b = { NULL, 0 };
+        yx_buf b = { 0 };
         struct curl_slist *hh;
         char *body;
         long status = 0;

@@ -189,6 +189,23 @@ int app_cursor_parse(const char *s, app_cursor *c)
 
 /* ---- single applications ------------------------------------------- */
 
+const char STORE_APP_COUNT_SINCE_SQL[] =
+    "SELECT count(*) FROM applications WHERE customer_id = ? AND created_at > ?";
+
+int store_app_count_since(store *s, int64_t customer_id, int64_t since_ms)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (!customer_id) return 0;
+    if (!(st = store_stmt(s, STORE_APP_COUNT_SINCE_SQL))) return -1;
+    sqlite3_bind_int64(st, 1, customer_id);
+    sqlite3_bind_int64(st, 2, since_ms);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    else store_fail(s, "count applications: %s", sqlite3_errmsg(store_db(s)));
+    sqlite3_reset(st);
+    return n;
+}
+
 int store_app_get(store *s, int64_t id, app_row *out)
 {
     sqlite3_stmt *st = store_stmt(s, ROW_COLUMNS " WHERE a.id = ?1");

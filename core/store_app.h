@@ -64,6 +64,12 @@ const char *store_app_list_sql(const app_query *q);
 /* 0 found, 1 not found, -1 error. app.feat is filled. */
 int store_app_get(store *s, int64_t id, app_row *out);
 
+/* How many applications the customer made after since_ms (the velocity
+ * signal of the decision), or -1; 0 for customer 0 (new). Counted from
+ * the app_customer_time index alone. */
+int store_app_count_since(store *s, int64_t customer_id, int64_t since_ms);
+extern const char STORE_APP_COUNT_SINCE_SQL[];
+
 /* Cursor <-> opaque text for the wire ("CREATEDAT.ID", decimal). buf needs 48
  * bytes. Parsing is strict: anything else is -1. */
 void app_cursor_format(const app_cursor *c, char *buf, size_t n);

@@ -165,6 +165,11 @@ static const char *const migrations[] = {
     "  subject TEXT NOT NULL, message TEXT NOT NULL,"
     "  acknowledged INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+
+    /* 2: intake counts a customer's recent applications (a velocity rule)
+     * from the index alone, without reading each application row */
+    "DROP INDEX app_customer;"
+    "CREATE INDEX app_customer_time ON applications(customer_id, created_at);",
 };
 
 int store_schema_count(void)

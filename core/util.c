@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,32 @@ int yx_buf_append(yx_buf *b, const void *data, size_t n)
     b->len += n;
     b->p[b->len] = '\0';
     return 0;
+}
+
+int yx_buf_vprintf(yx_buf *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    int n;
+    va_copy(again, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0 || yx_buf_reserve(b, (size_t)n)) {
+        va_end(again);
+        return -1;
+    }
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+    va_end(again);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int yx_buf_printf(yx_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    rc = yx_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 char *yx_read_file(const char *path, size_t *len, size_t max)

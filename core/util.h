@@ -3,6 +3,7 @@
 #ifndef YX_UTIL_H
 #define YX_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,9 @@ typedef struct {
 int yx_buf_reserve(yx_buf *b, size_t more);
 /* Appends n bytes and keeps the text NUL-terminated. 0 ok, -1 no memory. */
 int yx_buf_append(yx_buf *b, const void *data, size_t n);
+/* Appends printf output; 0 ok, -1 no memory (the buffer is left as it was). */
+int yx_buf_printf(yx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int yx_buf_vprintf(yx_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Reads a whole file (at most max bytes, else fails with errno EFBIG) into a
  * NUL-terminated malloc'd buffer; the caller frees it. NULL on failure. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "backend/simulate.h"
@@ -34,17 +35,26 @@ static void *run_sim(void *p)
     return NULL;
 }
 
-/* Intake answers counted by the server so far (from /v1/metrics). */
-static long intakes(void)
+/* A sample from /v1/metrics (name with its labels and the space after
+ * them): its value, 0 when absent, -1 when the server does not answer. */
+static long metric(const char *name)
 {
     yx_resp r;
     long n = 0;
+    char line[160];
     const char *m;
     if (yx_http("GET", &P, "/v1/metrics", NULL, NULL, NULL, &r)) return -1;
-    m = r.body ? strstr(r.body, "yxd_requests_total{route=\"intake\",status=\"201\"} ") : NULL;
-    if (m) n = atol(m + strlen("yxd_requests_total{route=\"intake\",status=\"201\"} "));
+    snprintf(line, sizeof line, "\n%s", name);   /* a sample, not its # HELP line */
+    m = r.body ? strstr(r.body, line) : NULL;
+    if (m) n = atol(m + strlen(line));
     yx_resp_free(&r);
     return n;
+}
+
+/* Intake answers counted by the server so far. */
+static long intakes(void)
+{
+    return metric("yxd_requests_total{route=\"intake\",status=\"201\"} ");
 }
 
 static void test_acknowledged_applications_survive_sigkill(void **state)
@@ -98,6 +108,44 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
     assert_true(intakes() == 0);
 }
 
+/* Under steady load the write-ahead log never empties by itself; yxd
+ * starts it over once it reaches --wal-max, so its file stays near that
+ * size instead of growing with every commit. */
+static void test_wal_stays_bounded_under_load(void **state)
+{
+    const char *extra[] = { "--wal-max", "1", NULL };
+    const char *add[] = { "channel", "add", "wal-test", "--kind", "api", "--db", P.db, NULL };
+    char err[256], wal[600], k[128];
+    sim_config c;
+    sim_report rep;
+    struct stat stw;
+    long restarts;
+    (void)state;
+    assert_int_equal(yxd_run(add, NULL, k, sizeof k, err, sizeof err), 0);
+    k[strcspn(k, "\n")] = '\0';
+    assert_int_equal(yxd_proc_start(&P, extra), 0);
+    memset(&c, 0, sizeof c);
+    c.server = P.url;
+    c.channel_key = k;
+    c.rate = 0;
+    c.duration_s = 3;
+    c.threads = 8;
+    c.seed = 5;
+    assert_int_equal(sim_run(&c, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.errors, 0);
+    restarts = metric("yxd_wal_restarts_total ");
+    snprintf(wal, sizeof wal, "%s-wal", P.db);
+    assert_int_equal(stat(wal, &stw), 0);
+    /* every accepted application wrote at least one 4 KiB page */
+    if (rep.accepted * 4096 <= 4 * 1048576)
+        fail_msg("too little load to test: %lld applications", (long long)rep.accepted);
+    if (restarts < 1) fail_msg("the WAL was never started over (%lld applications)", (long long)rep.accepted);
+    if (stw.st_size > 3 * 1048576)
+        fail_msg("the WAL grew to %lld bytes with --wal-max 1", (long long)stw.st_size);
+    sim_report_free(&rep);
+    assert_int_equal(yxd_proc_stop(&P), 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -115,6 +163,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_acknowledged_applications_survive_sigkill),
+        cmocka_unit_test(test_wal_stays_bounded_under_load),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -278,6 +278,20 @@ static void test_query_plans(void **state)
     }
 }
 
+/* The velocity count of intake reads the index only, never the rows. */
+static void test_count_since_plan(void **state)
+{
+    fixture *f = *state;
+    char sql[512], plan[1024] = "";
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", STORE_APP_COUNT_SINCE_SQL);
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        strncat(plan, (const char *)sqlite3_column_text(st, 3), sizeof plan - strlen(plan) - 1);
+    sqlite3_finalize(st);
+    if (!strstr(plan, "COVERING INDEX app_customer_time")) fail_msg("not index-only:\n%s", plan);
+}
+
 static void test_bad_filters(void **state)
 {
     fixture *f = *state;
@@ -572,6 +586,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_paging_every_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paging_while_rows_arrive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_plans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_count_since_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_filters, setup, teardown),
         cmocka_unit_test(test_cursor_text),
         cmocka_unit_test_setup_teardown(test_get_masked_and_features, setup, teardown),
