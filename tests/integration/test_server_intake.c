@@ -153,6 +153,35 @@ static void test_intake_decides_and_stores(void **state)
     free(body);
 }
 
+/* The velocity rule sees the applicant's earlier applications: more than 3
+ * in 30 days refers, more than 8 declines, counted per customer (found
+ * again by the keyed hash of the ID number). */
+static void test_velocity_counts_the_customers_applications(void **state)
+{
+    char first17[18], idn[19], raw[32], idem[40], *body;
+    (void)state;
+    snprintf(first17, sizeof first17, "%s", "44030519850615123");
+    snprintf(idn, sizeof idn, "%s%c", first17, person_id_check(first17));
+    snprintf(raw, sizeof raw, "\"%s\"", idn);
+    body = body_with("applicant.id_number", raw);
+    for (int i = 1; i <= 10; i++) {
+        yx_resp r;
+        const cJSON *d;
+        const char *reasons;
+        snprintf(idem, sizeof idem, "velocity-%02d-abcdef", i);
+        submit(key, idem, body, &r);
+        assert_int_equal(r.status, 201);
+        d = cJSON_GetObjectItem(r.json, "decision");
+        reasons = cJSON_GetObjectItem(d, "reasons")->valuestring;
+        if (i <= 4 && strstr(reasons, "R_VELOCITY")) fail_msg("application %d flagged: %s", i, reasons);
+        if (i >= 5 && !strstr(reasons, "R_VELOCITY")) fail_msg("application %d not flagged: %s", i, reasons);
+        if (i >= 5 && i <= 9) assert_string_not_equal(cJSON_GetObjectItem(d, "outcome")->valuestring, "approve");
+        if (i == 10) assert_string_equal(cJSON_GetObjectItem(d, "outcome")->valuestring, "decline");
+        yx_resp_free(&r);
+    }
+    free(body);
+}
+
 static void test_same_key_same_answer_nothing_stored_twice(void **state)
 {
     char *body = body_with("amount_fen", "800000");
@@ -492,6 +521,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intake_decides_and_stores),
+        cmocka_unit_test(test_velocity_counts_the_customers_applications),
         cmocka_unit_test(test_same_key_same_answer_nothing_stored_twice),
         cmocka_unit_test(test_bad_input_is_refused_and_stores_nothing),
         cmocka_unit_test(test_sql_text_is_kept_as_text),
