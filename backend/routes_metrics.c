@@ -15,7 +15,7 @@
 
 #define MAX_ROUTES 64
 
-static const int codes[] = { 200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 503 };
+static const int codes[] = { 200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 422, 429, 431, 500, 503 };
 #define NCODES ((int)(sizeof codes / sizeof codes[0]))
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10 };
 #define NBUCKETS ((int)(sizeof buckets / sizeof buckets[0]))

@@ -1,5 +1,7 @@
 /* Health and sessions: GET /v1/healthz, POST/GET/DELETE /v1/session.
- * Logins, failed logins and logouts are audited. */
+ * Logins, failed logins and logouts are audited; their writes go through
+ * the server's single writer (srv_write) like every other write. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,11 +32,46 @@ static cJSON *session_json(const auth_session *s, const char *token)
     return o;
 }
 
+/* The write half of a login, in the write stream (srv_write): the
+ * outcome of the password check made before, decided again on the user as
+ * it is now (auth_login_finish), and its audit entry, in one savepoint, so
+ * no session exists without its audit entry. */
+struct login_job {
+    const char *name;
+    const auth_attempt *attempt;
+    char *token;
+    auth_result ar;
+};
+
+static int login_job(srv_req *r, void *arg)
+{
+    struct login_job *j = arg;
+    char record[80];
+    const char *action;
+    j->ar = auth_login_finish(r->st, srv_auth_config(r->srv), j->name, j->attempt, r->origin,
+                              j->token, &r->who);
+    switch (j->ar) {
+    case AUTH_OK: action = "login"; break;
+    case AUTH_LOCKED: action = "login_locked"; break;
+    case AUTH_DISABLED: action = "login_disabled"; break;
+    case AUTH_ERROR: return -1;
+    default: action = "login_failed"; break;
+    }
+    snprintf(record, sizeof record, "user:%s", j->name);
+    return srv_audit(r, action, record, NULL) ? -1 : 0;
+}
+
+/* The password is checked here, on the request's own thread and reading
+ * connection, before the job is queued: argon2id takes tens of
+ * milliseconds, which would hold up every write of the server if it ran
+ * inside the writer's transaction. */
 int route_session_create(srv_req *r, srv_resp *out)
 {
     cJSON *j = srv_body_json(r, out), *u, *p;
-    char token[AUTH_TOKEN_LEN + 1], record[80];
-    auth_result ar;
+    char token[AUTH_TOKEN_LEN + 1];
+    auth_attempt a;
+    struct login_job job = { NULL, &a, token, AUTH_ERROR };
+    int rc;
     if (!j) return 0;
     u = cJSON_GetObjectItemCaseSensitive(j, "username");
     p = cJSON_GetObjectItemCaseSensitive(j, "password");
@@ -44,32 +81,27 @@ int route_session_create(srv_req *r, srv_resp *out)
         return srv_error(out, 400, "bad_request",
                          "send {\"username\": \"...\", \"password\": \"...\"} (strings, name up to 64 bytes)");
     }
-    ar = auth_login(r->st, srv_auth_config(r->srv), u->valuestring, p->valuestring, r->origin,
-                    token, &r->who);
-    snprintf(record, sizeof record, "user:%s", u->valuestring);
+    rc = auth_login_check(r->st, u->valuestring, p->valuestring, &a);
+    job.name = u->valuestring;
+    if (rc == 0) rc = srv_write(r, login_job, &job);
+    sodium_memzero(&a, sizeof a);
     cJSON_Delete(j);
-    switch (ar) {
+    if (rc) {
+        sodium_memzero(token, sizeof token);
+        return -1;
+    }
+    switch (job.ar) {
     case AUTH_OK: {
-        cJSON *o;
-        if (srv_audit(r, "login", record, NULL)) {
-            auth_logout(r->st, token);   /* no unaudited sessions */
-            return -1;
-        }
-        o = session_json(&r->who, token);
-        memset(token, 0, sizeof token);
+        cJSON *o = session_json(&r->who, token);
+        sodium_memzero(token, sizeof token);
         return srv_json(out, 200, o);
     }
     case AUTH_LOCKED:
-        if (srv_audit(r, "login_locked", record, NULL)) return -1;
         return srv_error(out, 429, "locked",
                          "too many failed logins; this user is locked for a while, try again later");
     case AUTH_DISABLED:
-        if (srv_audit(r, "login_disabled", record, NULL)) return -1;
         return srv_error(out, 403, "user_disabled", "this user is disabled; ask an administrator");
-    case AUTH_ERROR:
-        return -1;
     default:
-        if (srv_audit(r, "login_failed", record, NULL)) return -1;
         return srv_error(out, 401, "invalid_credentials", "wrong user name or password");
     }
 }
@@ -79,16 +111,23 @@ int route_session_get(srv_req *r, srv_resp *out)
     return srv_json(out, 200, session_json(&r->who, NULL));
 }
 
+/* Logout in the write stream: the session row goes with its audit entry. */
+static int logout_job(srv_req *r, void *arg)
+{
+    char record[80];
+    const char *const *token = arg;
+    if (auth_logout(r->st, *token) < 0) return -1;
+    snprintf(record, sizeof record, "user:%s", r->who.user);
+    return srv_audit(r, "logout", record, NULL) ? -1 : 0;
+}
+
 int route_session_delete(srv_req *r, srv_resp *out)
 {
     const char *h = srv_header(r, "Authorization");
-    char record[80];
     if (!h) return srv_error(out, 401, "unauthorized", "no token");
     h += 7;   /* the server checked the "Bearer " prefix */
     while (*h == ' ') h++;
-    if (auth_logout(r->st, h) < 0) return -1;
-    snprintf(record, sizeof record, "user:%s", r->who.user);
-    if (srv_audit(r, "logout", record, NULL)) return -1;
+    if (srv_write(r, logout_job, &h)) return -1;
     out->status = 204;
     return 0;
 }

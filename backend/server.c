@@ -1,7 +1,7 @@
-/* The yxd HTTP server on libmicrohttpd: request assembly with the body
- * limit, routing, authentication and the policy check, responses in the
- * JSON error shape, the access log, and a clean shutdown that lets
- * in-flight requests finish.
+/* The yxd HTTP server on libmicrohttpd: request assembly with the header
+ * and body limits, routing, authentication and the policy check,
+ * responses in the JSON error shape, the access log, and a clean shutdown
+ * that lets in-flight requests finish.
  *
  * Threads: one per connection (MHD_USE_THREAD_PER_CONNECTION), so a
  * long-polling change-feed reader only ever blocks its own connection.
@@ -42,11 +42,34 @@ void server_config_default(srv_config *cfg)
     policy_limits_default(&cfg->limits);
 }
 
+/* Request headers: the header fields of a request (each counted as name,
+ * ": ", value and CRLF, the request line not included) may total at most
+ * SRV_HEADER_MAX bytes; a request with more gets 431 header_too_large in
+ * our error shape, checked on the first call of the access handler, before
+ * any of the body is read.
+ *
+ * libmicrohttpd (0.9.75) keeps the whole header block of a request in the
+ * connection's memory pool (MHD_OPTION_CONNECTION_MEMORY_LIMIT), together
+ * with one record per header. A header block that does not fit there never
+ * reaches the access handler: MHD answers by itself, 431 (414 when even the
+ * request line does not fit) with its own small HTML page, closes the
+ * connection, and only logs a line (through mhd_logger); such a request
+ * is not in the access log or in the metrics. That API offers no hook to
+ * shape that answer, so the pool is made much larger than our limit
+ * (SRV_CONN_MEMORY, 8 times): headers from SRV_HEADER_MAX up to roughly
+ * SRV_CONN_MEMORY less MHD's own bookkeeping (measured: about 127 KiB)
+ * get our JSON 431, only still larger ones MHD's page. MHD maps a pool of
+ * this size anonymously and the kernel provides its pages as they are
+ * touched, so an idle connection does not hold 128 KiB of memory. */
+#define SRV_HEADER_MAX  (16 * 1024)
+#define SRV_CONN_MEMORY ((size_t)128 * 1024)
+
 /* Per-request state, from the first call of the access handler until the
  * completion callback. */
 struct conn_req {
     yx_buf  body;
-    int     too_large;
+    int     too_large;          /* body above SRV_BODY_MAX */
+    int     headers_too_large;  /* header fields above SRV_HEADER_MAX */
     int64_t start_ns;
 };
 
@@ -238,6 +261,17 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, buf, (socklen_t)n);
 }
 
+/* The write a session check asks for (a refreshed idle timer, or the
+ * removal of an ended session), in the write stream like every write. */
+struct session_write { const char *token; auth_write what; };
+
+static int session_write_job(srv_req *r, void *arg)
+{
+    const struct session_write *w = arg;
+    if (w->what == AUTH_WRITE_END) return auth_logout(r->st, w->token) < 0 ? -1 : 0;
+    return auth_touch(r->st, w->token);
+}
+
 /* Authenticates the caller as the route requires; 0 to go on, else out is
  * the refusal. */
 static int authorize(srv_req *r, const route *rt, srv_resp *out)
@@ -259,7 +293,11 @@ static int authorize(srv_req *r, const route *rt, srv_resp *out)
                   ar == AUTH_DISABLED ? "this channel key has been revoked" : "unknown channel key");
         return -1;
     }
-    ar = auth_check(r->st, &r->srv->cfg.auth, tok, &r->who);
+    {
+        struct session_write w = { tok, AUTH_WRITE_NONE };
+        ar = auth_check_read(r->st, &r->srv->cfg.auth, tok, &r->who, &w.what);
+        if (w.what != AUTH_WRITE_NONE && srv_write(r, session_write_job, &w)) ar = AUTH_ERROR;
+    }
     switch (ar) {
     case AUTH_OK: break;
     case AUTH_ERROR: srv_store_error(r, out); return -1;
@@ -291,6 +329,11 @@ static void handle(server *s, struct MHD_Connection *c, const char *method,
     memset(&r, 0, sizeof r);
     *rtp = NULL;
     client_addr(c, origin, on);
+    if (cr->headers_too_large) {
+        srv_error(out, 431, "header_too_large", "request header fields are limited to %d bytes in all",
+                  SRV_HEADER_MAX);
+        return;
+    }
     if (cr->too_large) {
         srv_error(out, 413, "body_too_large", "request bodies are limited to %d bytes", SRV_BODY_MAX);
         return;
@@ -355,6 +398,26 @@ static void access_log(const char *method, const char *url, int status, double s
     srv_log(status >= 500 ? "error" : "info", "request", x);
 }
 
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       size_t key_size, const char *value, size_t value_size)
+{
+    size_t *total = cls;
+    (void)kind;
+    (void)key;
+    (void)value;
+    *total += key_size + value_size + 4;   /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* The size of the request's header fields as they came on the wire, give
+ * or take the spaces around the colons. */
+static size_t header_fields_size(struct MHD_Connection *c)
+{
+    size_t total = 0;
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, add_header_size, &total);
+    return total;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -373,13 +436,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         cr->start_ns = mono_ns();
         *con_cls = cr;
         server_request_begin(s);
-        /* Refuse an announced oversize body before reading any of it. */
-        if (cl && strtoull(cl, NULL, 10) > SRV_BODY_MAX) cr->too_large = 1;
-        if (!cr->too_large) return MHD_YES;
+        /* Refuse oversize headers, and an announced oversize body, before
+         * reading any of the body. */
+        if (header_fields_size(c) > SRV_HEADER_MAX) cr->headers_too_large = 1;
+        else if (cl && strtoull(cl, NULL, 10) > SRV_BODY_MAX) cr->too_large = 1;
+        if (!cr->too_large && !cr->headers_too_large) return MHD_YES;
     } else if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        if (cr->too_large) return MHD_YES;
+        if (cr->too_large || cr->headers_too_large) return MHD_YES;
         if (cr->body.len + n > SRV_BODY_MAX) {
             cr->too_large = 1;
             free(cr->body.p);
@@ -434,7 +499,7 @@ int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, SRV_CONN_MEMORY,
         s->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
         MHD_OPTION_HTTPS_MEM_KEY, s->tls_key,
         MHD_OPTION_END);

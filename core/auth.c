@@ -59,78 +59,144 @@ static int record_failure(store *s, const auth_config *c, int64_t uid, int failu
     return step_done(s, st);
 }
 
+/* A user's login state as stored. */
+struct user_row {
+    int64_t   id, locked_until;
+    char      name[32];
+    user_role role;               /* ROLE__COUNT when the stored role is unknown */
+    char      pw_hash[AUTH_PW_HASH_MAX];
+    int       disabled, failures;
+};
+
+_Static_assert(AUTH_PW_HASH_MAX == crypto_pwhash_STRBYTES, "password hash size");
+
+/* 1 found, 0 no such user, -1 store failure. */
+static int user_read(store *s, const char *name, struct user_row *u)
+{
+    const char *rolename;
+    sqlite3_stmt *st = store_stmt(s,
+        "SELECT id, name, role, pw_hash, disabled, failed_logins, locked_until "
+        "FROM users WHERE name = ?");
+    int rc;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE) return 0;
+        return store_fail(s, "%s", sqlite3_errmsg(store_db(s)));
+    }
+    u->id = sqlite3_column_int64(st, 0);
+    yx_strlcpy(u->name, (const char *)sqlite3_column_text(st, 1), sizeof u->name);
+    rolename = (const char *)sqlite3_column_text(st, 2);
+    yx_strlcpy(u->pw_hash, (const char *)sqlite3_column_text(st, 3), sizeof u->pw_hash);
+    u->disabled = sqlite3_column_int(st, 4);
+    u->failures = sqlite3_column_int(st, 5);
+    u->locked_until = sqlite3_column_int64(st, 6);
+    if (role_parse(rolename ? rolename : "", &u->role)) u->role = ROLE__COUNT;
+    sqlite3_reset(st);
+    return 1;
+}
+
+int auth_login_check(store *s, const char *name, const char *password, auth_attempt *a)
+{
+    struct user_row u;
+    int found = user_read(s, name, &u);
+    memset(a, 0, sizeof *a);
+    if (found < 0) return -1;
+    if (found) {
+        a->user_id = u.id;
+        if (u.locked_until <= store_now_ms()) {
+            a->checked = 1;
+            a->password_ok = store_password_verify(u.pw_hash, password);
+            memcpy(a->pw_hash, u.pw_hash, sizeof a->pw_hash);
+        }
+    }
+    sodium_memzero(&u, sizeof u);
+    return 0;
+}
+
+static auth_result finish(store *s, const auth_config *c, const struct user_row *u,
+                          const auth_attempt *a, const char *origin,
+                          char token[AUTH_TOKEN_LEN + 1], auth_session *out)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    int64_t now = store_now_ms();
+    sqlite3_stmt *st;
+    yx_strlcpy(out->user, u->name, sizeof out->user);
+    out->role = u->role;
+    if (u->locked_until > now || !a->checked) return AUTH_LOCKED;
+    if (strcmp(u->pw_hash, a->pw_hash)) return AUTH_BAD_CREDENTIALS;   /* changed meanwhile */
+    if (!a->password_ok)
+        return record_failure(s, c, u->id, u->failures + 1, now) ? AUTH_ERROR : AUTH_BAD_CREDENTIALS;
+    if (u->disabled || u->role == ROLE__COUNT) return AUTH_DISABLED;
+
+    st = store_stmt(s, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
+    if (!st) return AUTH_ERROR;
+    sqlite3_bind_int64(st, 1, u->id);
+    if (step_done(s, st)) return AUTH_ERROR;
+    auth_random_token(token);
+    token_hash(token, h);
+    st = store_stmt(s, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, "
+                       "expires_at, origin) VALUES (?, ?, ?, ?, ?, ?)");
+    if (st) {
+        sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, u->id);
+        sqlite3_bind_int64(st, 3, now);
+        sqlite3_bind_int64(st, 4, now);
+        sqlite3_bind_int64(st, 5, now + c->absolute_ms);
+        sqlite3_bind_text(st, 6, origin ? origin : "", -1, SQLITE_TRANSIENT);
+    }
+    if (!st || step_done(s, st)) {
+        sodium_memzero(token, AUTH_TOKEN_LEN + 1);
+        return AUTH_ERROR;
+    }
+    out->user_id = u->id;
+    out->expires_at = now + c->absolute_ms;
+    return AUTH_OK;
+}
+
+auth_result auth_login_finish(store *s, const auth_config *c, const char *name,
+                              const auth_attempt *a, const char *origin,
+                              char token[AUTH_TOKEN_LEN + 1], auth_session *out)
+{
+    struct user_row u;
+    int found;
+    auth_result ar;
+    if (!a->user_id) return AUTH_BAD_CREDENTIALS;
+    found = user_read(s, name, &u);
+    if (found < 0) return AUTH_ERROR;
+    if (!found || u.id != a->user_id) return AUTH_BAD_CREDENTIALS;   /* removed meanwhile */
+    ar = finish(s, c, &u, a, origin, token, out);
+    sodium_memzero(&u, sizeof u);
+    return ar;
+}
+
 auth_result auth_login(store *s, const auth_config *c, const char *name,
                        const char *password, const char *origin,
                        char token[AUTH_TOKEN_LEN + 1], auth_session *out)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    int64_t now = store_now_ms(), uid, locked_until;
-    int failures, disabled, ok;
-    char pw_hash[crypto_pwhash_STRBYTES];
-    const char *rolename;
-    user_role role;
-    sqlite3_stmt *st = store_stmt(s,
-        "SELECT id, name, role, pw_hash, disabled, failed_logins, locked_until "
-        "FROM users WHERE name = ?");
-    if (!st) return AUTH_ERROR;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return AUTH_BAD_CREDENTIALS;
-    }
-    uid = sqlite3_column_int64(st, 0);
-    yx_strlcpy(out->user, (const char *)sqlite3_column_text(st, 1), sizeof out->user);
-    rolename = (const char *)sqlite3_column_text(st, 2);
-    yx_strlcpy(pw_hash, (const char *)sqlite3_column_text(st, 3), sizeof pw_hash);
-    disabled = sqlite3_column_int(st, 4);
-    failures = sqlite3_column_int(st, 5);
-    locked_until = sqlite3_column_int64(st, 6);
-    if (role_parse(rolename ? rolename : "", &role)) role = ROLE__COUNT;
-    sqlite3_reset(st);
-
-    if (locked_until > now) return AUTH_LOCKED;
-    ok = store_password_verify(pw_hash, password);
-    sodium_memzero(pw_hash, sizeof pw_hash);
-    if (!ok) {
-        if (record_failure(s, c, uid, failures + 1, now)) return AUTH_ERROR;
-        return AUTH_BAD_CREDENTIALS;
-    }
-    if (disabled || role == ROLE__COUNT) return AUTH_DISABLED;
-
-    auth_random_token(token);
-    token_hash(token, h);
+    auth_attempt a;
+    auth_result ar;
+    if (auth_login_check(s, name, password, &a)) return AUTH_ERROR;
     if (store_begin(s)) return AUTH_ERROR;
-    st = store_stmt(s, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
-    if (!st) goto fail;
-    sqlite3_bind_int64(st, 1, uid);
-    if (step_done(s, st)) goto fail;
-    st = store_stmt(s, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, "
-                       "expires_at, origin) VALUES (?, ?, ?, ?, ?, ?)");
-    if (!st) goto fail;
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, uid);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, now + c->absolute_ms);
-    sqlite3_bind_text(st, 6, origin ? origin : "", -1, SQLITE_TRANSIENT);
-    if (step_done(s, st) || store_commit(s)) goto fail;
-    out->user_id = uid;
-    out->role = role;
-    out->expires_at = now + c->absolute_ms;
-    return AUTH_OK;
-fail:
+    ar = auth_login_finish(s, c, name, &a, origin, token, out);
+    sodium_memzero(&a, sizeof a);
+    if (ar != AUTH_ERROR && store_commit(s) == 0) return ar;
     store_rollback(s);
-    sodium_memzero(token, AUTH_TOKEN_LEN + 1);
+    if (ar == AUTH_OK) sodium_memzero(token, AUTH_TOKEN_LEN + 1);
     return AUTH_ERROR;
 }
 
-auth_result auth_check(store *s, const auth_config *c, const char *token, auth_session *out)
+auth_result auth_check_read(store *s, const auth_config *c, const char *token,
+                            auth_session *out, auth_write *w)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     int64_t now = store_now_ms(), last_seen;
     const char *rolename;
     int disabled;
     sqlite3_stmt *st;
+    *w = AUTH_WRITE_NONE;
     if (token_hash(token, h)) return AUTH_BAD_CREDENTIALS;
     st = store_stmt(s,
         "SELECT s.user_id, u.name, u.role, u.disabled, s.last_seen, s.expires_at "
@@ -148,19 +214,34 @@ auth_result auth_check(store *s, const auth_config *c, const char *token, auth_s
     sqlite3_reset(st);
     if (disabled || out->role == ROLE__COUNT) return AUTH_DISABLED;
     if (now >= out->expires_at || now - last_seen >= c->idle_ms) {
-        auth_logout(s, token);
+        *w = AUTH_WRITE_END;
         return AUTH_EXPIRED;
     }
     /* Refreshing last_seen is a write; once a minute is precise enough for
      * a 30-minute idle timer and keeps reads from queueing on the writer. */
-    if (now - last_seen > 60 * 1000) {
-        st = store_stmt(s, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?");
-        if (!st) return AUTH_ERROR;
-        sqlite3_bind_int64(st, 1, now);
-        sqlite3_bind_blob(st, 2, h, sizeof h, SQLITE_TRANSIENT);
-        if (step_done(s, st)) return AUTH_ERROR;
-    }
+    if (now - last_seen > 60 * 1000) *w = AUTH_WRITE_TOUCH;
     return AUTH_OK;
+}
+
+int auth_touch(store *s, const char *token)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    sqlite3_stmt *st;
+    if (token_hash(token, h)) return 0;
+    st = store_stmt(s, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, store_now_ms());
+    sqlite3_bind_blob(st, 2, h, sizeof h, SQLITE_TRANSIENT);
+    return step_done(s, st);
+}
+
+auth_result auth_check(store *s, const auth_config *c, const char *token, auth_session *out)
+{
+    auth_write w;
+    auth_result ar = auth_check_read(s, c, token, out, &w);
+    if (w == AUTH_WRITE_END) auth_logout(s, token);
+    else if (w == AUTH_WRITE_TOUCH && auth_touch(s, token)) return AUTH_ERROR;
+    return ar;
 }
 
 int auth_logout(store *s, const char *token)

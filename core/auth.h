@@ -50,13 +50,53 @@ typedef enum {
     AUTH_ERROR,               /* store failure; see store_errmsg() */
 } auth_result;
 
-/* Checks the password and opens a session. On AUTH_OK writes the token
- * (AUTH_TOKEN_LEN hex chars + NUL) and the session. Failed attempts count
- * towards the lockout even for a correct password while locked. */
+/* A login in two steps, so that the slow password check (argon2id, tens
+ * of milliseconds) never runs inside a write transaction:
+ *
+ * auth_login_check reads the user and checks the password (no writes; a
+ * reading connection will do). A user locked at that moment is not
+ * checked at all. 0, or -1 on a store failure.
+ *
+ * auth_login_finish writes the outcome inside the caller's transaction
+ * (it neither begins nor commits): it reads the user again and decides on
+ * what is true now, so that whatever changed since the check counts: a
+ * lockout set by concurrent wrong passwords refuses (AUTH_LOCKED), each
+ * wrong password adds to the failure count as it stands then (none is
+ * lost to a concurrent one), a user disabled meanwhile gets
+ * AUTH_DISABLED, and a password changed meanwhile makes the check void
+ * (AUTH_BAD_CREDENTIALS, not counted). On AUTH_OK it writes the session
+ * and the token (AUTH_TOKEN_LEN hex chars + NUL). out->user and out->role
+ * name the user whenever one of that name exists, for the audit entry. */
+#define AUTH_PW_HASH_MAX 128     /* crypto_pwhash_STRBYTES */
+typedef struct auth_attempt {
+    int64_t user_id;                 /* 0: no such user */
+    int     checked;                 /* the password was checked */
+    int     password_ok;             /* ...and it was right */
+    char    pw_hash[AUTH_PW_HASH_MAX];   /* the hash it was checked against */
+} auth_attempt;
+
+int auth_login_check(store *s, const char *name, const char *password, auth_attempt *a);
+auth_result auth_login_finish(store *s, const auth_config *c, const char *name,
+                              const auth_attempt *a, const char *origin,
+                              char token[AUTH_TOKEN_LEN + 1], auth_session *out);
+/* Both steps in one transaction of its own (for tools and tests). */
 auth_result auth_login(store *s, const auth_config *c, const char *name,
                        const char *password, const char *origin,
                        char token[AUTH_TOKEN_LEN + 1], auth_session *out);
-/* Resolves a bearer token, refreshing its idle timer. */
+
+/* What auth_check_read found out beyond the result. */
+typedef enum {
+    AUTH_WRITE_NONE,
+    AUTH_WRITE_TOUCH,         /* refresh the session's idle timer: auth_touch */
+    AUTH_WRITE_END,           /* the session ended: auth_logout removes it */
+} auth_write;
+/* Resolves a bearer token without writing; *w says which write is due. */
+auth_result auth_check_read(store *s, const auth_config *c, const char *token,
+                            auth_session *out, auth_write *w);
+/* Sets the session's last use to now; 0, or -1 on a store failure. */
+int auth_touch(store *s, const char *token);
+/* Resolves a bearer token, refreshing its idle timer and removing an
+ * ended session (auth_check_read plus the write it asks for). */
 auth_result auth_check(store *s, const auth_config *c, const char *token,
                        auth_session *out);
 /* Ends the session of token; 0 when it existed, 1 when not, -1 on error. */
