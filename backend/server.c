@@ -356,14 +356,10 @@ static void handle(server *s, struct MHD_Connection *c, const char *method,
     if (!r.st) { srv_store_error(&r, out); return; }
     if (authorize(&r, rt, out) == 0) {
         if (rt->fn(&r, out) != 0 && !out->body) srv_store_error(&r, out);
-        if (r.st) {
-            store_rollback(r.st);   /* a handler that failed mid-transaction */
-            server_checkpoint_if_due(s, r.st);
-        }
     }
     if (r.who.user[0]) yx_strlcpy(who, r.who.user, whon);
     else if (r.chan.name[0]) yx_strlcpy(who, r.chan.name, whon);
-    pool_put(&s->pool, r.st);
+    pool_put(&s->pool, r.st);   /* rolls back a handler that failed mid-transaction */
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, srv_resp *out)

@@ -74,9 +74,10 @@ void server_request_begin(server *s);
 void server_request_end(server *s);
 void server_drain(server *s, int max_ms);
 void server_final_checkpoint(server *s);
-/* Signs a checkpoint when checkpoint_every entries were appended since the
- * last one; db must not be inside a transaction. */
-void server_checkpoint_if_due(server *s, store *db);
+/* 1 when checkpoint_every audit entries were appended since the last
+ * signature; _take also starts the count again. The writer signs. */
+int  server_checkpoint_due(server *s);
+int  server_checkpoint_take(server *s);
 int  server_writer_start(server *s, char *err, size_t errlen);
 void server_writer_stop(server *s);   /* runs what is queued, then stops */
 

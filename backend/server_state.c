@@ -371,14 +371,23 @@ int srv_audit(srv_req *r, const char *action, const char *record, const char *de
     return srv_write(r, audit_job, &j) ? -1 : 0;
 }
 
-void server_checkpoint_if_due(server *s, store *db)
+int server_checkpoint_due(server *s)
+{
+    int due;
+    pthread_mutex_lock(&s->mu);
+    due = s->since_checkpoint >= s->cfg.checkpoint_every;
+    pthread_mutex_unlock(&s->mu);
+    return due;
+}
+
+int server_checkpoint_take(server *s)
 {
     int due;
     pthread_mutex_lock(&s->mu);
     due = s->since_checkpoint >= s->cfg.checkpoint_every;
     if (due) s->since_checkpoint = 0;
     pthread_mutex_unlock(&s->mu);
-    if (due && audit_checkpoint(db, &s->key) < 0) srv_log_error("audit checkpoint failed", store_errmsg(db));
+    return due;
 }
 
 const unsigned char *srv_audit_public_key(const server *s)

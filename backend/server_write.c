@@ -128,6 +128,15 @@ static void restart_wal(server *s)
     } else s->wal_restart_at = s->wal_frames + WAL_RESTART_RETRY(s);
 }
 
+/* Every checkpoint_every audit entries the writer signs the chain head, in
+ * a transaction of its own between two batches, so the signature, like
+ * every other write, goes through this one connection. */
+static void sign_if_due(server *s)
+{
+    if (!server_checkpoint_take(s)) return;
+    if (audit_checkpoint(s->writer, &s->key) < 0) log_failure(s->writer, "audit checkpoint failed");
+}
+
 static void *writer_main(void *arg)
 {
     server *s = arg;
@@ -147,9 +156,10 @@ static void *writer_main(void *arg)
             j->done = 1;
             pthread_cond_signal(&j->cv);
         }
-        if (s->wal_frames >= s->wal_restart_at) {
+        if (s->wal_frames >= s->wal_restart_at || server_checkpoint_due(s)) {
             pthread_mutex_unlock(&s->wmu);
-            restart_wal(s);
+            sign_if_due(s);
+            if (s->wal_frames >= s->wal_restart_at) restart_wal(s);
             pthread_mutex_lock(&s->wmu);
         }
     }

@@ -2,6 +2,7 @@
  * only as SHA-256 hashes, idle and absolute expiry, logout. See auth.h. */
 #include "core/auth.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,12 +99,31 @@ static int user_read(store *s, const char *name, struct user_row *u)
     return 1;
 }
 
+/* A hash made once with the same parameters as real ones: an unknown user
+ * name is checked against it, so the answer takes as long as for a known
+ * one and its timing does not tell which names exist. */
+static char decoy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+
+static void decoy_make(void)
+{
+    unsigned char raw[16];
+    char pw[33];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+    if (store_password_hash(pw, decoy_hash, sizeof decoy_hash)) decoy_hash[0] = '\0';
+}
+
 int auth_login_check(store *s, const char *name, const char *password, auth_attempt *a)
 {
     struct user_row u;
     int found = user_read(s, name, &u);
     memset(a, 0, sizeof *a);
     if (found < 0) return -1;
+    if (!found) {
+        pthread_once(&decoy_once, decoy_make);
+        if (decoy_hash[0]) (void)store_password_verify(decoy_hash, password);
+    }
     if (found) {
         a->user_id = u.id;
         if (u.locked_until <= store_now_ms()) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/auth.h"
@@ -114,6 +115,50 @@ static void test_lockout_and_its_end(void **state)
     sql(f->s, "UPDATE users SET disabled = 0");
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median time of 5 failed logins as name. */
+static double login_ms(struct fx *f, const char *name)
+{
+    char tok[AUTH_TOKEN_LEN + 1];
+    auth_session se;
+    double t[5];
+    for (int i = 0; i < 5; i++) {
+        double t0 = now_ms();
+        assert_int_equal(auth_login(f->s, &f->c, name, "not-the-password", "t", tok, &se), AUTH_BAD_CREDENTIALS);
+        t[i] = now_ms() - t0;
+    }
+    qsort(t, 5, sizeof t[0], cmp_d);
+    return t[2];
+}
+
+/* An unknown name costs a password check too, so the time of the answer
+ * does not tell which user names exist. (The lockout is raised for the
+ * test so the known user's wrong passwords all get checked.) */
+static void test_unknown_user_takes_as_long(void **state)
+{
+    struct fx *f = *state;
+    double known, unknown;
+    f->c.max_failures = 100;
+    unknown = login_ms(f, "nobody-here");   /* the first makes the decoy hash */
+    known = login_ms(f, "li.lei");
+    unknown = login_ms(f, "nobody-here");
+    f->c.max_failures = 3;
+    if (unknown < known * 0.3)
+        fail_msg("unknown user answered in %.2f ms, a known one in %.2f ms", unknown, known);
+}
+
 static void test_channel_keys(void **state)
 {
     struct fx *f = *state;
@@ -186,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_token_stored_only_as_hash),
         cmocka_unit_test(test_idle_and_absolute_expiry),
         cmocka_unit_test(test_lockout_and_its_end),
+        cmocka_unit_test(test_unknown_user_takes_as_long),
         cmocka_unit_test(test_channel_keys),
         cmocka_unit_test(test_separation_of_duties),
         cmocka_unit_test(test_authority_and_read_only_auditors),
