@@ -56,8 +56,11 @@ static void run_batch(server *s, struct write_job *jobs)
     if (!ok) log_failure(w, "write batch cannot begin");
     for (struct write_job *j = jobs; j; j = j->next) {
         store *own = j->r->st;
-        if (!ok) { j->rc = -1; continue; }
-        if (server_step(w, "SAVEPOINT job")) { j->rc = -1; continue; }
+        if (!ok || server_step(w, "SAVEPOINT job")) {
+            j->rc = -1;
+            snprintf(j->why, sizeof j->why, "cannot begin writing: %s", sqlite3_errmsg(store_db(w)));
+            continue;
+        }
         j->r->st = w;
         j->rc = j->fn(j->r, j->arg);
         j->r->st = own;
@@ -134,7 +137,7 @@ static void restart_wal(server *s)
 static void sign_if_due(server *s)
 {
     if (!server_checkpoint_take(s)) return;
-    if (audit_checkpoint(s->writer, &s->key) < 0) log_failure(s->writer, "audit checkpoint failed");
+    if (audit_checkpoint(s->writer, &s->key) < 0) srv_log_error("audit checkpoint failed", store_errmsg(s->writer));
 }
 
 static void *writer_main(void *arg)
