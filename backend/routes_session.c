@@ -81,7 +81,13 @@ int route_session_create(srv_req *r, srv_resp *out)
         return srv_error(out, 400, "bad_request",
                          "send {\"username\": \"...\", \"password\": \"...\"} (strings, name up to 64 bytes)");
     }
-    rc = auth_login_check(r->st, u->valuestring, p->valuestring, &a);
+    /* argon2id takes tens of milliseconds: the connection goes back to the
+     * pool meanwhile, so a burst of logins cannot hold up intake */
+    if ((rc = auth_login_read(r->st, u->valuestring, &a)) == 0) {
+        int lent = srv_conn_lend(r);
+        auth_login_verify(&a, p->valuestring);
+        if (lent) srv_conn_back(r);
+    }
     job.name = u->valuestring;
     if (rc == 0) rc = srv_write(r, login_job, &job);
     sodium_memzero(&a, sizeof a);

@@ -106,6 +106,13 @@ int srv_store_error(srv_req *r, srv_resp *out);
 int srv_read_begin(srv_req *r);
 int srv_read_end(srv_req *r);
 
+/* A request about to wait (for the writer, or on a slow password check)
+ * lends its reading connection back to the pool so others need not wait
+ * for one: 1 lent (r->st is NULL until srv_conn_back), 0 kept (none, or a
+ * read transaction is open). srv_conn_back borrows one again. */
+int  srv_conn_lend(srv_req *r);
+void srv_conn_back(srv_req *r);
+
 /* Tells long-polling readers that the change feed grew to seq (call after
  * the commit that wrote it). */
 void srv_changed(server *s, int64_t seq);

@@ -101,6 +101,19 @@ void pool_put(store_pool *p, store *s)
     pthread_mutex_unlock(&p->mu);
 }
 
+int srv_conn_lend(srv_req *r)
+{
+    if (!r->st || !sqlite3_get_autocommit(store_db(r->st))) return 0;
+    pool_put(&r->srv->pool, r->st);
+    r->st = NULL;
+    return 1;
+}
+
+void srv_conn_back(srv_req *r)
+{
+    if (!r->st) r->st = pool_get_idle(&r->srv->pool);
+}
+
 int srv_read_begin(srv_req *r)
 {
     if (!sqlite3_get_autocommit(store_db(r->st))) return 0;

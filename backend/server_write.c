@@ -177,16 +177,13 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
     /* A request outside a read transaction lends its reading connection
      * back while it waits for the writer: under load most requests are
      * waiting here, and the others should not wait for a connection. */
-    int lent = r->st && sqlite3_get_autocommit(store_db(r->st));
+    int lent;
     pthread_mutex_lock(&s->wmu);
     if (s->wstop) {
         pthread_mutex_unlock(&s->wmu);
         return store_fail(r->st, "the server is stopping");
     }
-    if (lent) {
-        pool_put(&s->pool, r->st);
-        r->st = NULL;
-    }
+    lent = srv_conn_lend(r);
     /* The writer waits only on an empty queue and takes the whole queue at
      * once, so only the first job of a batch needs to wake it: jobs that
      * arrive while a batch commits join the next batch without a wake-up. */
@@ -199,7 +196,7 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
     while (!j.done) pthread_cond_wait(&j.cv, &s->wmu);
     pthread_mutex_unlock(&s->wmu);
     pthread_cond_destroy(&j.cv);
-    if (lent) r->st = pool_get_idle(&s->pool);
+    if (lent) srv_conn_back(r);
     if (j.rc < 0 && j.why[0]) store_fail(r->st, "%s", j.why);
     return j.rc;
 }

@@ -99,40 +99,62 @@ static int user_read(store *s, const char *name, struct user_row *u)
     return 1;
 }
 
-/* A hash made once with the same parameters as real ones: an unknown user
- * name is checked against it, so the answer takes as long as for a known
- * one and its timing does not tell which names exist. */
+/* A hash made with the same parameters as real ones: an unknown user name
+ * is checked against it, so the answer takes as long as for a known one
+ * and its timing does not tell which names exist. Made at the first
+ * unknown name, and again at the next one if making it failed (argon2id
+ * needs 64 MiB). */
 static char decoy_hash[crypto_pwhash_STRBYTES];
-static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+static int decoy_ready;
+static pthread_mutex_t decoy_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void decoy_make(void)
+static void decoy_check(const char *password)
 {
-    unsigned char raw[16];
-    char pw[33];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
-    if (store_password_hash(pw, decoy_hash, sizeof decoy_hash)) decoy_hash[0] = '\0';
+    char h[crypto_pwhash_STRBYTES];
+    int ready;
+    pthread_mutex_lock(&decoy_mu);
+    if (!decoy_ready) {
+        unsigned char raw[16];
+        char pw[33];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+        decoy_ready = store_password_hash(pw, decoy_hash, sizeof decoy_hash) == 0;
+    }
+    if ((ready = decoy_ready)) memcpy(h, decoy_hash, sizeof h);
+    pthread_mutex_unlock(&decoy_mu);
+    if (ready) (void)store_password_verify(h, password);
 }
 
-int auth_login_check(store *s, const char *name, const char *password, auth_attempt *a)
+int auth_login_read(store *s, const char *name, auth_attempt *a)
 {
     struct user_row u;
     int found = user_read(s, name, &u);
     memset(a, 0, sizeof *a);
     if (found < 0) return -1;
-    if (!found) {
-        pthread_once(&decoy_once, decoy_make);
-        if (decoy_hash[0]) (void)store_password_verify(decoy_hash, password);
-    }
     if (found) {
         a->user_id = u.id;
-        if (u.locked_until <= store_now_ms()) {
-            a->checked = 1;
-            a->password_ok = store_password_verify(u.pw_hash, password);
-            memcpy(a->pw_hash, u.pw_hash, sizeof a->pw_hash);
-        }
+        a->locked = u.locked_until > store_now_ms();
+        memcpy(a->pw_hash, u.pw_hash, sizeof a->pw_hash);
     }
     sodium_memzero(&u, sizeof u);
+    return 0;
+}
+
+void auth_login_verify(auth_attempt *a, const char *password)
+{
+    if (!a->user_id) {
+        decoy_check(password);
+        return;
+    }
+    if (a->locked) return;   /* a locked user's password is not checked */
+    a->checked = 1;
+    a->password_ok = store_password_verify(a->pw_hash, password);
+}
+
+int auth_login_check(store *s, const char *name, const char *password, auth_attempt *a)
+{
+    if (auth_login_read(s, name, a)) return -1;
+    auth_login_verify(a, password);
     return 0;
 }
 

@@ -70,12 +70,20 @@ typedef enum {
 #define AUTH_PW_HASH_MAX 128     /* crypto_pwhash_STRBYTES */
 typedef struct auth_attempt {
     int64_t user_id;                 /* 0: no such user */
+    int     locked;                  /* locked when read: not checked */
     int     checked;                 /* the password was checked */
     int     password_ok;             /* ...and it was right */
     char    pw_hash[AUTH_PW_HASH_MAX];   /* the hash it was checked against */
 } auth_attempt;
 
-int auth_login_check(store *s, const char *name, const char *password, auth_attempt *a);
+/* Login in steps: read the user (a snapshot of the store), check the
+ * password (argon2id, tens of milliseconds, no store needed, so the
+ * caller can give its connection back meanwhile), then finish in a write
+ * transaction, which reads the user again. auth_login_check is the first
+ * two together. */
+int  auth_login_read(store *s, const char *name, auth_attempt *a);
+void auth_login_verify(auth_attempt *a, const char *password);
+int  auth_login_check(store *s, const char *name, const char *password, auth_attempt *a);
 auth_result auth_login_finish(store *s, const auth_config *c, const char *name,
                               const auth_attempt *a, const char *origin,
                               char token[AUTH_TOKEN_LEN + 1], auth_session *out);
