@@ -27,7 +27,8 @@ const char yx_usage_text[] =
     "                  $XDG_STATE_HOME/yixiang/ and log in as the demo officer\n"
     "  --help, --version\n"
     "\n"
-    "The password is read from the terminal with echo off, or from YX_PASSWORD.\n"
+    "The password is read from the terminal with echo off, or from YX_PASSWORD;\n"
+    "when the server ends the session, yx asks for it again (or uses YX_PASSWORD).\n"
     "Exit status: 0 ok, 1 failure (such as an unreachable server), 2 bad usage.\n";
 
 static int set(char *dst, size_t n, const char *opt, const char *v, char *err, size_t en)

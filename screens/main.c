@@ -21,7 +21,6 @@
 
 #define DEMO_APPS      2000
 #define DEMO_RATE      0.5     /* simulated applications per second; YX_DEMO_RATE overrides */
-#define DEMO_PASSWORD  "yixiang-demo"
 #define SYNC_EVERY_MS  15000   /* retry after a failure, or rounds without the feed */
 #define FEED_WAIT_S    25
 
@@ -126,15 +125,16 @@ static int start_demo(struct run *r)
 static int login(struct run *r)
 {
     char err[512], pw[1024];
-    const char *env = getenv("YX_PASSWORD");
+    const char *known = yx_auto_password(r->o.demo);
     client_error e;
     int rc;
     if (client_new(&r->y.cl, r->url, err, sizeof err)) {
         fprintf(stderr, "yx: %s\n", err);
         return YX_EXIT_USAGE;
     }
-    if (env) yx_strlcpy(pw, env, sizeof pw);
-    else if (r->o.demo) yx_strlcpy(pw, DEMO_PASSWORD, sizeof pw);
+    yx_strlcpy(r->y.login_user, r->user, sizeof r->y.login_user);
+    r->y.demo = r->o.demo;
+    if (known) yx_strlcpy(pw, known, sizeof pw);
     else if ((rc = read_password(r->user, r->url, pw, sizeof pw))) return rc;
     /* argon2id on the server takes a moment; allow for a slow host */
     client_set_timeouts(r->y.cl, 5000, 30000);

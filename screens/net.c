@@ -66,8 +66,8 @@ void yx_status_update(struct yx *y)
         .role = y->session.role,
         .server = y->server,
         .sync = y->sync_text,
-        /* auditors only ever read */
-        .read_only = strcmp(y->session.role, "auditor") == 0,
+        /* auditors only ever read; nobody while logged out */
+        .read_only = strcmp(y->session.role, "auditor") == 0 || y->logged_out,
     };
     tui_app_status(y->app, &st);
 }
@@ -90,13 +90,14 @@ void yx_on_sync(void *ctx, const sync_status *st)
         break;
     }
     case SYNC_FAILED:
-        if (st->http_status == 401 || st->http_status == 403) {
+        if (st->http_status == 401) {
+            yx_session_ended(y);
+            return;
+        }
+        if (st->http_status == 403) {
             /* Refused, not unreachable: say it once; retrying cannot help. */
-            snprintf(y->sync_text, sizeof y->sync_text, "%s",
-                     st->http_status == 401 ? _("logged out") : _("not allowed"));
-            tui_toast(y->app, TUI_TOAST_ERROR, "%s",
-                      st->http_status == 401 ? _("The session has ended: quit and start yx again to log in")
-                                             : st->error);
+            snprintf(y->sync_text, sizeof y->sync_text, "%s", _("not allowed"));
+            tui_toast(y->app, TUI_TOAST_ERROR, "%s", st->error);
             yx_status_update(y);
             tui_app_request(y->app, TUI_REDRAW);
             return;
@@ -109,16 +110,25 @@ void yx_on_sync(void *ctx, const sync_status *st)
     }
     if (st->changed) y->gen++;
     /* Without the feed (or after a failure) the next round is on a timer. */
-    if (st->state != SYNC_RUNNING && !st->live && y->sync_every_ms > 0 && y->sync_timer < 0)
-        y->sync_timer = tui_app_timer(y->app, y->sync_every_ms, 0, on_sync_timer, y);
+    if (st->state != SYNC_RUNNING && !st->live) yx_sync_later(y);
     yx_status_update(y);
     tui_app_request(y->app, TUI_REDRAW);
+}
+
+void yx_sync_later(struct yx *y)
+{
+    if (y->sync_every_ms > 0 && y->sync_timer < 0)
+        y->sync_timer = tui_app_timer(y->app, y->sync_every_ms, 0, on_sync_timer, y);
 }
 
 void yx_sync_now(struct yx *y)
 {
     if (y->sync_timer >= 0) tui_app_timer_cancel(y->app, y->sync_timer);
     y->sync_timer = -1;
+    if (y->logged_out) {
+        yx_session_ended(y);
+        return;
+    }
     sync_start(y->sync);   /* failures arrive through yx_on_sync */
 }
 
@@ -131,6 +141,8 @@ static void on_app_fetched(void *ctx, int rc, const app_row *row, const client_e
             y->gen++;
             tui_app_request(y->app, TUI_REDRAW);
         }
+    } else if (e->status == 401) {
+        yx_session_ended(y);
     } else if (e->status != 404) {
         tui_toast(y->app, TUI_TOAST_WARNING, "%s", e->message);
     }

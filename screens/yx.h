@@ -13,12 +13,19 @@
 #include "core/sync.h"
 #include "tui/app.h"
 
+#define YX_DEMO_PASSWORD "yixiang-demo"
+
 struct yx {
     struct tui_app *app;
     client         *cl;        /* logged in; owned by main */
     cache          *ca;        /* owned by main */
     sync_job       *sync;      /* owned by main */
     client_session  session;
+    char            login_user[64]; /* the name logged in with (again on 401) */
+    int             demo;          /* --demo: the demo user's password is known */
+    int             logged_out;    /* the server ended the session; read-only */
+    int             asking;        /* the password dialog is open */
+    long long       auto_login_ms; /* when the last login without asking was */
     char            server[128];   /* shown in the status bar */
     /* Bumped whenever the cache changed; screens that show cached rows
      * reload when theirs differs. */
@@ -34,8 +41,11 @@ struct yx {
 /* Hooks the client to app's loop and the sync job's progress to the status
  * bar. Call once app, cl, ca and sync are set. */
 void yx_net_attach(struct yx *y);
-/* Starts a sync round now (the periodic rounds follow by themselves). */
+/* Starts a sync round now (the periodic rounds follow by themselves); when
+ * the server ended the session, logs in again first (yx_session_ended). */
 void yx_sync_now(struct yx *y);
+/* Arms the timer of the next sync round unless one is armed. */
+void yx_sync_later(struct yx *y);
 /* The sync job's notification (pass it to sync_new with y as ctx). */
 void yx_on_sync(void *ctx, const sync_status *st);
 /* Fetches one application fresh from the server into the cache (the
@@ -43,6 +53,13 @@ void yx_on_sync(void *ctx, const sync_status *st);
 void yx_refresh_app(struct yx *y, int64_t id);
 /* Pushes user, role, server and sync state to the status bar. */
 void yx_status_update(struct yx *y);
+/* The password to log in with without asking: YX_PASSWORD, else the demo
+ * user's with --demo; NULL when the user must be asked. */
+const char *yx_auto_password(int demo);
+/* The server refused the session (401): log in again as the same user,
+ * without asking when yx_auto_password has one, else through a password
+ * dialog; then sync resumes from where it was. */
+void yx_session_ended(struct yx *y);
 
 /* ---- format.c: how values read on screen ---------------------------- */
 

@@ -16,12 +16,15 @@
 #define FORM_MAX_FIELDS 16
 #define FORM_VALUE_MAX 1024
 #define REASON_ROWS 3
+#define MESSAGE_ROWS 2   /* the submit hook's refusal, wrapped */
 
 struct tui_form {
     const struct tui_form_spec *spec;
+    tui_form_submit submit;      /* NULL: Enter closes a valid form */
     char val[FORM_MAX_FIELDS][FORM_VALUE_MAX];
     int choice[FORM_MAX_FIELDS];
     char err[FORM_MAX_FIELDS][128];
+    char msg[320];               /* why the submit hook refused */
     size_t pos[FORM_MAX_FIELDS];  /* text cursor per field, a byte offset */
     int cur;
     int lw;                      /* label column width */
@@ -45,6 +48,12 @@ int tui_form_choice(const struct tui_form *f, int field)
 {
     return field >= 0 && field < f->spec->nfields ? f->choice[field] : -1;
 }
+
+/* What tui_push hands to form_open. */
+struct form_arg {
+    const struct tui_form_spec *spec;
+    tui_form_submit submit;
+};
 
 /* Sets f->err[i] for field i; returns 0 when valid. */
 static int check(struct tui_form *f, int i)
@@ -90,10 +99,12 @@ static void set_focus(struct tui_screen *s)
 static int form_open(struct tui_screen *s, const void *arg)
 {
     struct tui_form *f = tui_screen_priv(s);
-    const struct tui_form_spec *spec = arg;
+    const struct form_arg *fa = arg;
+    const struct tui_form_spec *spec = fa->spec;
     int rows = 4;
     if (!spec || spec->nfields <= 0 || spec->nfields > FORM_MAX_FIELDS) return -1;
     f->spec = spec;
+    f->submit = fa->submit;
     for (int i = 0; i < spec->nfields; i++) {
         const struct tui_field *fd = &spec->fields[i];
         int lw = tui_text_width(fd->label);
@@ -108,6 +119,7 @@ static int form_open(struct tui_screen *s, const void *arg)
         }
     }
     if (f->lw > 24) f->lw = 24;
+    if (f->submit) rows += MESSAGE_ROWS;
     tui__modal_size(s, rows, 72);
     set_focus(s);
     return 0;
@@ -149,6 +161,9 @@ static void form_draw(struct tui_screen *s, WINDOW *w)
                 p += take;
             }
             y += REASON_ROWS - 1;
+        } else if (fd->type == TUI_FIELD_SECRET) {
+            tui_print(w, y, vx, fw, "", va);   /* echo off: not even the length */
+            if (focused) { cy = y; cx = vx; }
         } else {
             /* Long text scrolls so the cursor stays visible. */
             const char *v = f->val[i];
@@ -168,15 +183,45 @@ static void form_draw(struct tui_screen *s, WINDOW *w)
         }
         y += 2;
     }
+    if (f->msg[0]) {
+        const char *m = f->msg;
+        for (int r = 0; r < MESSAGE_ROWS && *m; r++) {
+            size_t take = tui_text_prefix(m, cols - 4);
+            char line[sizeof f->msg];
+            if (take == 0) take = 1;
+            memcpy(line, m, take);
+            line[take] = '\0';
+            tui_print(w, rows - 2 - MESSAGE_ROWS + r, 2, cols - 4, line, tui_theme_attr(th, TUI_ROLE_ERROR));
+            m += take;
+        }
+    }
     tui_print(w, rows - 2, 2, cols - 4, _("Tab next field  Enter submit  Esc cancel"),
               tui_theme_attr(th, TUI_ROLE_MUTED));
     wmove(w, cy, cx);
+}
+
+/* Empties the masked fields (a refused password is typed again). */
+static void wipe_masked(struct tui_form *f)
+{
+    for (int i = 0; i < f->spec->nfields; i++) {
+        if (f->spec->fields[i].type != TUI_FIELD_SECRET) continue;
+        explicit_bzero(f->val[i], sizeof f->val[i]);
+        f->pos[i] = 0;
+    }
 }
 
 static int done(struct tui_screen *s, int ok)
 {
     struct tui_form *f = tui_screen_priv(s);
     struct tui_action a;
+    if (f->submit) {
+        const char *m = f->submit(f, ok, f->spec->ctx);
+        if (ok && m) {
+            snprintf(f->msg, sizeof f->msg, "%s", m);
+            wipe_masked(f);
+            return TUI_REDRAW;
+        }
+    }
     tui__action_init(&a, TUI_ACT_FORM_DONE, NULL, 0);
     a.tag = f->spec->tag;
     a.ok = ok;
@@ -198,7 +243,10 @@ static int form_action(struct tui_screen *s, const struct tui_action *a)
         ed.cur = f->pos[f->cur];
         if ((r = tui_edit_apply(&ed, a)) >= 0) {
             f->pos[f->cur] = ed.cur;
-            if (r) f->err[f->cur][0] = '\0';
+            if (r) {
+                f->err[f->cur][0] = '\0';
+                f->msg[0] = '\0';
+            }
             return TUI_REDRAW;
         }
     }
@@ -244,6 +292,12 @@ static int form_action(struct tui_screen *s, const struct tui_action *a)
     }
 }
 
+static void form_close(struct tui_screen *s)
+{
+    struct tui_form *f = tui_screen_priv(s);
+    explicit_bzero(f->val, sizeof f->val);
+}
+
 static const struct tui_screen_ops form_ops = {
     .name = "form",
     .title = N_("Form"),
@@ -252,9 +306,17 @@ static const struct tui_screen_ops form_ops = {
     .open = form_open,
     .draw = form_draw,
     .on_action = form_action,
+    .close = form_close,
 };
 
 int tui_form_open(struct tui_app *app, const struct tui_form_spec *spec)
 {
-    return tui_push(app, &form_ops, spec);
+    return tui_form_open_checked(app, spec, NULL);
+}
+
+int tui_form_open_checked(struct tui_app *app, const struct tui_form_spec *spec,
+                          tui_form_submit submit)
+{
+    struct form_arg fa = { spec, submit };
+    return tui_push(app, &form_ops, &fa);
 }

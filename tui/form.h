@@ -1,5 +1,6 @@
 /* Forms, a modal screen on the same loop: text, number with range, choice
  * and multi-line reason fields, with validation messages beside the field.
+ * Every value is wiped from memory when the form closes.
  * The result arrives at the screen below as TUI_ACT_FORM_DONE with the
  * spec's tag, ok, and the form to read values from (valid during that
  * call only). */
@@ -12,7 +13,9 @@ enum tui_field_type {
     TUI_FIELD_TEXT,     /* one line */
     TUI_FIELD_NUMBER,   /* decimal number within [min, max] */
     TUI_FIELD_CHOICE,   /* one of choices, changed with Left/Right/Space */
-    TUI_FIELD_REASON    /* several lines of free text, at least min_len chars */
+    TUI_FIELD_REASON,   /* several lines of free text, at least min_len chars */
+    TUI_FIELD_SECRET    /* one line that is never shown, not even its length
+                           (passwords); emptied after a refused submit */
 };
 
 struct tui_field {
@@ -41,6 +44,16 @@ struct tui_form_spec {
 /* Opens the form. The spec and what it points to must stay valid while the
  * form is open (use static tables). 0 or -1. */
 int tui_form_open(struct tui_app *app, const struct tui_form_spec *spec);
+
+/* The opener's last word on the form: called (with spec->ctx) with ok 1 on
+ * Enter once every field is valid, and with ok 0 on Esc. On Enter a
+ * message (translated) keeps the form open and shows it under the fields,
+ * NULL lets it close; on Esc the form closes whatever is returned. */
+typedef const char *(*tui_form_submit)(const struct tui_form *f, int ok, void *ctx);
+/* tui_form_open with submit checked by the opener (a login, say: the
+ * password is good only once a server says so). 0 or -1. */
+int tui_form_open_checked(struct tui_app *app, const struct tui_form_spec *spec,
+                          tui_form_submit submit);
 
 /* Values: text as typed (""), number (NaN when empty), choice index. */
 const char *tui_form_text(const struct tui_form *f, int field);
