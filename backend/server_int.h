@@ -75,8 +75,7 @@ void server_request_end(server *s);
 void server_drain(server *s, int max_ms);
 void server_final_checkpoint(server *s);
 /* 1 when checkpoint_every audit entries were appended since the last
- * signature; _take also starts the count again. The writer signs. */
-int  server_checkpoint_due(server *s);
+ * signature, and starts the count again. The writer signs. */
 int  server_checkpoint_take(server *s);
 int  server_writer_start(server *s, char *err, size_t errlen);
 void server_writer_stop(server *s);   /* runs what is queued, then stops */

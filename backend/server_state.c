@@ -384,15 +384,6 @@ int srv_audit(srv_req *r, const char *action, const char *record, const char *de
     return srv_write(r, audit_job, &j) ? -1 : 0;
 }
 
-int server_checkpoint_due(server *s)
-{
-    int due;
-    pthread_mutex_lock(&s->mu);
-    due = s->since_checkpoint >= s->cfg.checkpoint_every;
-    pthread_mutex_unlock(&s->mu);
-    return due;
-}
-
 int server_checkpoint_take(server *s)
 {
     int due;

@@ -159,12 +159,11 @@ static void *writer_main(void *arg)
             j->done = 1;
             pthread_cond_signal(&j->cv);
         }
-        if (s->wal_frames >= s->wal_restart_at || server_checkpoint_due(s)) {
-            pthread_mutex_unlock(&s->wmu);
-            sign_if_due(s);
-            if (s->wal_frames >= s->wal_restart_at) restart_wal(s);
-            pthread_mutex_lock(&s->wmu);
-        }
+        pthread_mutex_unlock(&s->wmu);
+        /* between two batches: jobs arriving meanwhile queue for the next */
+        sign_if_due(s);
+        if (s->wal_frames >= s->wal_restart_at) restart_wal(s);
+        pthread_mutex_lock(&s->wmu);
     }
     pthread_mutex_unlock(&s->wmu);
     return NULL;
