@@ -63,6 +63,8 @@ void client__req_free(struct req *r)
     if (r->easy) curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->hdrs);
     free(r->body.p);
+    if (r->post) sodium_memzero(r->post, r->post_len);
+    free(r->post);
     free(r);
 }
 
@@ -100,8 +102,6 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-/* A request ready to perform: method, c->url + path, the bearer token when
- * logged in, body (copied) as JSON. NULL on no memory. */
 struct req *client__req_new(client *c, req_kind kind, const char *method, const char *path,
                            const char *body, long total_ms)
 {
@@ -111,7 +111,14 @@ struct req *client__req_new(client *c, req_kind kind, const char *method, const 
     r->kind = kind;
     snprintf(url, sizeof url, "%s%s", c->url, path);
     r->hdrs = curl_slist_append(NULL, "Accept: application/json");
-    if (body) r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
+    if (body) {
+        /* curl sends from our copy (POSTFIELDS, not COPYPOSTFIELDS) so it can
+         * be wiped: a login's body holds the password. */
+        r->post_len = strlen(body);
+        if (!(r->post = malloc(r->post_len + 1))) { client__req_free(r); return NULL; }
+        memcpy(r->post, body, r->post_len + 1);
+        r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
+    }
     if (c->token[0]) {
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->token);
         r->hdrs = curl_slist_append(r->hdrs, auth);
@@ -132,7 +139,10 @@ struct req *client__req_new(client *c, req_kind kind, const char *method, const 
      * a loopback yxd (the demo and the tests). */
     curl_easy_setopt(r->easy, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
     curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
-    if (body) curl_easy_setopt(r->easy, CURLOPT_COPYPOSTFIELDS, body);
+    if (body) {
+        curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)r->post_len);
+        curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->post);
+    }
     return r;
 }
 
@@ -290,10 +300,9 @@ int client__list_path(const client_query *q, char *buf, size_t n)
 
 /* ---- blocking ------------------------------------------------------- */
 
-static int perform(client *c, req_kind kind, const char *method, const char *path,
-                   const char *body, cJSON **json, client_error *e)
+/* Performs r (consumed) and reads its answer. */
+static int perform_req(client *c, struct req *r, cJSON **json, client_error *e)
 {
-    struct req *r = client__req_new(c, kind, method, path, body, 0);
     int rc;
     if (!r) { client__err(e, 0, "", "out of memory"); return -1; }
     rc = client__result(c, r, curl_easy_perform(r->easy), json, e);
@@ -301,41 +310,49 @@ static int perform(client *c, req_kind kind, const char *method, const char *pat
     return rc;
 }
 
-int client_login(client *c, const char *name, const char *password, client_session *out,
-                 client_error *e)
+static int perform(client *c, req_kind kind, const char *method, const char *path,
+                   const char *body, cJSON **json, client_error *e)
 {
-    cJSON *body = cJSON_CreateObject(), *j = NULL;
-    const cJSON *tok, *role, *who, *exp;
+    return perform_req(c, client__req_new(c, kind, method, path, body, 0), json, e);
+}
+
+struct req *client__login_req(client *c, const char *name, const char *password,
+                              client_error *e)
+{
+    cJSON *body = cJSON_CreateObject();
+    struct req *r;
     char *text;
-    user_role rl;
-    int rc;
     if (!body || !cJSON_AddStringToObject(body, "username", name) ||
         !cJSON_AddStringToObject(body, "password", password) ||
         !(text = cJSON_PrintUnformatted(body))) {
         cJSON_Delete(body);
         client__err(e, 0, "", "out of memory");
-        return -1;
+        return NULL;
     }
     /* The password must not linger in freed memory. */
     sodium_memzero(cJSON_GetObjectItemCaseSensitive(body, "password")->valuestring,
                    strlen(password));
     cJSON_Delete(body);
     sodium_memzero(c->token, sizeof c->token);
-    rc = perform(c, REQ_LOGIN, "POST", "/v1/session", text, &j, e);
+    r = client__req_new(c, REQ_LOGIN, "POST", "/v1/session", text, 0);
     sodium_memzero(text, strlen(text));
     cJSON_free(text);
-    if (rc) return rc;
-    tok = cJSON_GetObjectItemCaseSensitive(j, "token");
-    role = cJSON_GetObjectItemCaseSensitive(j, "role");
-    who = cJSON_GetObjectItemCaseSensitive(j, "user");
-    exp = cJSON_GetObjectItemCaseSensitive(j, "expires_at");
+    if (!r) client__err(e, 0, "", "out of memory");
+    return r;
+}
+
+int client__take_session(client *c, const cJSON *j, client_session *out, client_error *e)
+{
+    const cJSON *tok = cJSON_GetObjectItemCaseSensitive(j, "token");
+    const cJSON *role = cJSON_GetObjectItemCaseSensitive(j, "role");
+    const cJSON *who = cJSON_GetObjectItemCaseSensitive(j, "user");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(j, "expires_at");
+    user_role rl;
     if (!cJSON_IsString(tok) || !tok->valuestring[0] ||
         strlen(tok->valuestring) >= sizeof c->token || strpbrk(tok->valuestring, "\r\n ") ||
         !cJSON_IsString(role) || role_parse(role->valuestring, &rl) ||
-        !cJSON_IsString(who) || !cJSON_IsNumber(exp)) {
-        cJSON_Delete(j);
+        !cJSON_IsString(who) || !cJSON_IsNumber(exp))
         return client__bad_answer(c, e, "a session needs token, role, user and expires_at");
-    }
     yx_strlcpy(c->token, tok->valuestring, sizeof c->token);
     sodium_memzero(tok->valuestring, strlen(tok->valuestring));
     if (out) {
@@ -344,8 +361,20 @@ int client_login(client *c, const char *name, const char *password, client_sessi
         yx_strlcpy(out->role, role_name(rl), sizeof out->role);
         out->expires_at = (int64_t)exp->valuedouble;
     }
-    cJSON_Delete(j);
     return 0;
+}
+
+int client_login(client *c, const char *name, const char *password, client_session *out,
+                 client_error *e)
+{
+    cJSON *j = NULL;
+    struct req *r = client__login_req(c, name, password, e);
+    int rc;
+    if (!r) return -1;
+    if ((rc = perform_req(c, r, &j, e))) return rc;
+    rc = client__take_session(c, j, out, e);
+    cJSON_Delete(j);
+    return rc;
 }
 
 int client_logout(client *c, client_error *e)

@@ -115,6 +115,14 @@ int client_list_async(client *c, const client_query *q, client_list_cb cb, void 
 typedef void (*client_get_cb)(void *ctx, int rc, const app_row *row, const client_error *e);
 int client_get_async(client *c, int64_t id, client_get_cb cb, void *ctx, client_error *e);
 
+/* client_login on the loop: POST /v1/session; on rc 0 the client keeps the
+ * token and s is the session, else s is NULL. */
+typedef void (*client_login_cb)(void *ctx, int rc, const client_session *s, const client_error *e);
+int client_login_async(client *c, const char *name, const char *password, client_login_cb cb,
+                       void *ctx, client_error *e);
+/* Abandons the logins in flight: their callbacks never run. How many. */
+int client_login_cancel(client *c);
+
 /* GET /v1/healthz: the server's newest change sequence (where a change
  * feed reader that has everything up to now starts). */
 typedef void (*client_head_cb)(void *ctx, int rc, int64_t last_change, const client_error *e);

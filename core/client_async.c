@@ -1,6 +1,6 @@
 /* The console's HTTP client, event-loop side: curl's multi interface with
  * the socket callbacks handed to the caller's loop (client_loop), and the
- * asynchronous list, get, head and change-feed requests. */
+ * asynchronous login, list, get, head and change-feed requests. */
 #include "core/client_int.h"
 
 #include <stdio.h>
@@ -37,7 +37,11 @@ static void finish(client *c, struct req *r, CURLcode cc)
     client_error e = { 0 };
     cJSON *j = NULL;
     int rc = client__result(c, r, cc, &j, &e);
-    if (r->kind == REQ_HEAD) {
+    if (r->kind == REQ_LOGIN) {
+        client_session s;
+        if (rc == 0) rc = client__take_session(c, j, &s, &e);
+        r->login_cb(r->ctx, rc, rc == 0 ? &s : NULL, &e);
+    } else if (r->kind == REQ_HEAD) {
         const cJSON *last = cJSON_GetObjectItemCaseSensitive(j, "last_change");
         if (rc == 0 && !cJSON_IsNumber(last)) rc = client__bad_answer(c, &e, "no last_change in healthz");
         r->head_cb(r->ctx, rc, rc == 0 ? (int64_t)last->valuedouble : 0, &e);
@@ -120,6 +124,35 @@ nomem:
     client__req_free(r);
     client__err(e, 0, "", "cannot start a request to %s", c->url);
     return -1;
+}
+
+int client_login_async(client *c, const char *name, const char *password, client_login_cb cb,
+                       void *ctx, client_error *e)
+{
+    struct req *r = client__login_req(c, name, password, e);
+    if (!r) return -1;
+    r->login_cb = cb;
+    r->ctx = ctx;
+    return start(c, r, e);
+}
+
+int client_login_cancel(client *c)
+{
+    struct req **pp = &c->inflight;
+    int n = 0;
+    while (*pp) {
+        struct req *r = *pp;
+        if (r->kind != REQ_LOGIN) {
+            pp = &r->next;
+            continue;
+        }
+        *pp = r->next;
+        curl_multi_remove_handle(c->multi, r->easy);  /* closes its socket through the callback */
+        client__req_free(r);
+        c->npending--;
+        n++;
+    }
+    return n;
 }
 
 /* A GET of path started on the multi handle, for the caller to set its

@@ -25,6 +25,7 @@ struct yx {
     int             demo;          /* --demo: the demo user's password is known */
     int             logged_out;    /* the server ended the session; read-only */
     int             asking;        /* the password dialog is open */
+    int             logging_in;    /* a login is in flight on the loop */
     long long       auto_login_ms; /* when the last login without asking was */
     char            server[128];   /* shown in the status bar */
     /* Bumped whenever the cache changed; screens that show cached rows
@@ -58,7 +59,8 @@ void yx_status_update(struct yx *y);
 const char *yx_auto_password(int demo);
 /* The server refused the session (401): log in again as the same user,
  * without asking when yx_auto_password has one, else through a password
- * dialog; then sync resumes from where it was. */
+ * dialog; then sync resumes from where it was. The login runs on the loop:
+ * the screens repaint and take keys while the server answers. */
 void yx_session_ended(struct yx *y);
 
 /* ---- format.c: how values read on screen ---------------------------- */

@@ -210,23 +210,33 @@ static void wipe_masked(struct tui_form *f)
     }
 }
 
-static int done(struct tui_screen *s, int ok)
+/* Keeps the form open showing why. */
+static int refuse(struct tui_form *f, const char *m)
+{
+    snprintf(f->msg, sizeof f->msg, "%s", m);
+    wipe_masked(f);
+    return TUI_REDRAW;
+}
+
+static int close_with(struct tui_screen *s, int ok)
 {
     struct tui_form *f = tui_screen_priv(s);
     struct tui_action a;
-    if (f->submit) {
-        const char *m = f->submit(f, ok, f->spec->ctx);
-        if (ok && m) {
-            snprintf(f->msg, sizeof f->msg, "%s", m);
-            wipe_masked(f);
-            return TUI_REDRAW;
-        }
-    }
     tui__action_init(&a, TUI_ACT_FORM_DONE, NULL, 0);
     a.tag = f->spec->tag;
     a.ok = ok;
     a.form = f;
     return tui__finish(s, &a);
+}
+
+static int done(struct tui_screen *s, int ok)
+{
+    struct tui_form *f = tui_screen_priv(s);
+    if (f->submit) {
+        const char *m = f->submit(f, ok, f->spec->ctx);
+        if (ok && m) return refuse(f, m);
+    }
+    return close_with(s, ok);
 }
 
 static int form_action(struct tui_screen *s, const struct tui_action *a)
@@ -308,6 +318,17 @@ static const struct tui_screen_ops form_ops = {
     .on_action = form_action,
     .close = form_close,
 };
+
+void tui_form_answer(struct tui_app *app, int tag, const char *msg)
+{
+    for (int i = app->depth - 1; i >= 0; i--) {
+        struct tui_screen *s = app->stack[i];
+        struct tui_form *f = tui_screen_priv(s);
+        if (s->ops != &form_ops || s->closing || f->spec->tag != tag) continue;
+        tui__apply(app, s, msg ? refuse(f, msg) : close_with(s, 1));
+        return;
+    }
+}
 
 int tui_form_open(struct tui_app *app, const struct tui_form_spec *spec)
 {

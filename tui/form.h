@@ -55,6 +55,12 @@ typedef const char *(*tui_form_submit)(const struct tui_form *f, int ok, void *c
 int tui_form_open_checked(struct tui_app *app, const struct tui_form_spec *spec,
                           tui_form_submit submit);
 
+/* The opener's late word on a submit its hook kept the form open for (a
+ * login sent to a server, its hook returning "logging in"): on the open
+ * form with tag, msg shows under the fields as a refusal would, NULL
+ * closes the form as an accepted Enter. Nothing when no such form is open. */
+void tui_form_answer(struct tui_app *app, int tag, const char *msg);
+
 /* Values: text as typed (""), number (NaN when empty), choice index. */
 const char *tui_form_text(const struct tui_form *f, int field);
 double tui_form_number(const struct tui_form *f, int field);

@@ -5,7 +5,9 @@
  * open, never echoes what is typed, and with the right password logs in
  * again and resumes syncing (new applications reach the queue) with the
  * selection where it was; q then leaves the terminal restored. With
- * YX_PASSWORD set it logs in again without asking. */
+ * YX_PASSWORD set it logs in again without asking. Against a server that
+ * takes the connection but never answers, the dialog says it is logging
+ * in and Esc closes it at once: the login never freezes the screen. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +16,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "tests/common/vt_harness.h"
 #include "tests/common/yxd_proc.h"
@@ -49,9 +53,27 @@ static int group_setup(void **state)
     return 0;
 }
 
+/* yxd stopped: the kernel still completes connections to its listening
+ * socket, but nothing reads or answers them. */
+static int srv_stopped;
+
+static void srv_pause(int stop)
+{
+    assert_int_equal(kill(srv.pid, stop ? SIGSTOP : SIGCONT), 0);
+    srv_stopped = stop;
+}
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int group_teardown(void **state)
 {
     (void)state;
+    if (srv_stopped) kill(srv.pid, SIGCONT);
     vt_close();
     yxd_proc_cleanup(&srv);
     return 0;
@@ -237,12 +259,50 @@ static void test_known_password_logs_in_without_asking(void **state)
     quit_restored();
 }
 
+static void test_login_never_freezes_the_screen(void **state)
+{
+    long long newest, t0;
+    (void)state;
+    start_console(0);
+    end_sessions();
+    newest = post_applications();
+    assert_int_equal(vt_wait_text(DIALOG, 15000), 0);
+
+    /* The server goes silent; the login waits for it on the loop. */
+    srv_pause(1);
+    t0 = mono_ms();
+    assert_int_equal(vt_send(PW "\r"), 0);
+    assert_int_equal(vt_wait_text("Logging in", 3000), 0);
+    assert_non_null(strstr(vt_screen_text(), DIALOG));
+    /* Esc abandons it: the queue with its cached rows, read-only, long
+     * before the connect (5 s) or request (30 s) timeout. */
+    assert_int_equal(vt_send("\033"), 0);
+    assert_int_equal(vt_wait_gone(DIALOG, 3000), 0);
+    assert_int_equal(vt_wait_text("READ-ONLY", 3000), 0);
+    assert_true(selected_id() > 0);
+    assert_true(mono_ms() - t0 < 4000);
+    /* The console still takes keys: r asks again at once. */
+    assert_int_equal(vt_send("r"), 0);
+    assert_int_equal(vt_wait_text(DIALOG, 3000), 0);
+    assert_true(mono_ms() - t0 < 5000);
+
+    /* The server is back: the same dialog logs in and sync catches up. */
+    srv_pause(0);
+    assert_int_equal(vt_send(PW "\r"), 0);
+    assert_int_equal(vt_wait_gone(DIALOG, 10000), 0);
+    assert_int_equal(vt_wait_text("Logged in again", 5000), 0);
+    assert_int_equal(vt_wait_for(counts, &newest, 10000), 0);
+    assert_null(strstr(vt_screen_text(), "READ-ONLY"));
+    quit_restored();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dialog_logs_in_again),
         cmocka_unit_test(test_escape_keeps_cached_rows_read_only),
         cmocka_unit_test(test_known_password_logs_in_without_asking),
+        cmocka_unit_test(test_login_never_freezes_the_screen),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
