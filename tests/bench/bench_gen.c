@@ -18,6 +18,7 @@
 #include "core/gen.h"
 #include "core/store.h"
 #include "core/util.h"
+#include "tests/common/tmpdir.h"
 
 static double now_s(void)
 {
@@ -77,7 +78,7 @@ static int load(const char *dir, const dataset *ds, const engine *e, int64_t row
 
 int main(void)
 {
-    char dir[] = "/tmp/yx-bench-gen-XXXXXX", err[512], path[4096];
+    char dir[256], err[512], path[4096];
     int64_t rows, decided_rows;
     dataset ds;
     engine *e;
@@ -90,11 +91,11 @@ int main(void)
         fprintf(stderr, "bench_gen: %s\n", err);
         return 1;
     }
-    if (!mkdtemp(dir)) { perror("bench_gen: mkdtemp"); return 1; }
+    if (!yx_test_mkdtemp(dir, sizeof dir, "yx-bench-gen")) { perror("bench_gen: mkdtemp"); return 1; }
     rc = load(dir, &ds, NULL, rows, "generate_rows_per_s", "bytes_per_demo_row") ||
          load(dir, &ds, e, decided_rows, "generate_decided_rows_per_s", "bytes_per_decided_row");
     engine_free(e);
     dataset_free(&ds);
-    rmdir(dir);
+    yx_test_rmtree(dir);
     return rc ? 1 : 0;
 }

@@ -20,12 +20,22 @@ int yx_test_rmtree(const char *dir)
     return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
 }
 
-char *yx_test_mkdtemp(char *buf, size_t n, const char *name)
+/* $TMPDIR/NAME-XXXXXX into buf: 0, or -1 when it does not fit. */
+static int template_path(char *buf, size_t n, const char *name)
 {
     const char *base = getenv("TMPDIR");
     int len;
     if (!base || !base[0]) base = "/tmp";
     len = snprintf(buf, n, "%s/%s-XXXXXX", base, name);
-    if (len < 0 || (size_t)len >= n) return NULL;
-    return mkdtemp(buf);
+    return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+char *yx_test_mkdtemp(char *buf, size_t n, const char *name)
+{
+    return template_path(buf, n, name) ? NULL : mkdtemp(buf);
+}
+
+int yx_test_mkstemp(char *buf, size_t n, const char *name)
+{
+    return template_path(buf, n, name) ? -1 : mkstemp(buf);
 }

@@ -49,7 +49,7 @@ int yxd_run(const char *const *args, const char *stdin_text, char *out, size_t n
             char *err, size_t errn)
 {
     int in[2], o[2], e[2], status;
-    char bin[512], errfile[64];
+    char bin[512], errfile[256];
     const char *argv[64];
     int argc = 0;
     pid_t pid;
@@ -60,8 +60,7 @@ int yxd_run(const char *const *args, const char *stdin_text, char *out, size_t n
     argv[argc] = NULL;
     /* stderr goes to a temp file so a chatty child cannot fill a pipe we
      * are not reading yet. */
-    snprintf(errfile, sizeof errfile, "/tmp/yxd-run-err-XXXXXX");
-    int efd = mkstemp(errfile);
+    int efd = yx_test_mkstemp(errfile, sizeof errfile, "yxd-run-err");
     if (efd < 0) return -1;
     unlink(errfile);
     if (pipe(in) || pipe(o)) { close(efd); return -1; }

@@ -245,7 +245,7 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
             free(body);
             body = body_with(bad[i].field, fixed);
         }
-        snprintf(idem, sizeof idem, "bad-input-%zu-xxxx", i);
+        snprintf(idem, sizeof idem, "bad-input-%zu-attempt", i);
         submit(key, idem, body, &r);
         if (r.status != 422 && r.status != 400) fail_msg("case %zu (%s): got %ld %s", i, bad[i].field, r.status, r.body);
         assert_string_equal(yx_error_code(&r), "invalid_field");
@@ -255,10 +255,10 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
     {   /* invalid UTF-8 and not JSON at all */
         yx_resp r;
         char raw[] = "{\"applicant\":{\"name\":\"\xff\xfe\"}}";
-        submit(key, "bad-utf8-xxxxxxxx", raw, &r);
+        submit(key, "bad-utf8-request", raw, &r);
         assert_int_equal(r.status, 400);
         yx_resp_free(&r);
-        submit(key, "bad-json-xxxxxxxx", "{{{", &r);
+        submit(key, "bad-json-request", "{{{", &r);
         assert_int_equal(r.status, 400);
         yx_resp_free(&r);
     }
@@ -295,7 +295,7 @@ static void test_sql_in_every_string_field_and_big_bodies(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof free_text / sizeof free_text[0]; i++) {
         char *body = body_with(free_text[i], sql);
-        snprintf(idem, sizeof idem, "sql-free-%zu-xxxxxx", i);
+        snprintf(idem, sizeof idem, "sql-free-text-%zu", i);
         submit(key, idem, body, &r);
         if (r.status != 201) fail_msg("%s: %ld %s", free_text[i], r.status, r.body);
         accepted++;
@@ -304,7 +304,7 @@ static void test_sql_in_every_string_field_and_big_bodies(void **state)
     }
     for (size_t i = 0; i < sizeof checked / sizeof checked[0]; i++) {
         char *body = body_with(checked[i], sql);
-        snprintf(idem, sizeof idem, "sql-checked-%zu-xxxxxx", i);
+        snprintf(idem, sizeof idem, "sql-checked-field-%zu", i);
         submit(key, idem, body, &r);
         if (r.status != 422) fail_msg("%s: %ld %s", checked[i], r.status, r.body);
         yx_resp_free(&r);
@@ -316,11 +316,11 @@ static void test_sql_in_every_string_field_and_big_bodies(void **state)
     big[0] = '{';
     big[n - 1] = '}';
     big[n] = '\0';
-    submit(key, "big-body-xxxxxxxx", big, &r);
+    submit(key, "big-body-request", big, &r);
     assert_int_equal(r.status, 413);
     yx_resp_free(&r);
     {
-        const char *hdr[] = { "Idempotency-Key: big-action-xxxxxxxx", NULL };
+        const char *hdr[] = { "Idempotency-Key: big-action-request", NULL };
         assert_int_equal(yx_http("POST", &P, "/v1/actions", officer, big, hdr, &r), 0);
         assert_int_equal(r.status, 413);
         assert_string_equal(yx_error_code(&r), "body_too_large");

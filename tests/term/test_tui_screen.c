@@ -16,6 +16,7 @@
 
 #include "tests/common/tui_demo.h"
 #include "tests/common/vt_harness.h"
+#include "tests/common/tmpdir.h"
 
 /* Rows of the demo at 24 lines: 0 title, 1 heading, 2.. data, 22 the table
  * footer, 23 status. */
@@ -171,11 +172,11 @@ static void test_lone_esc_answers_at_once(void **state)
 
 static void test_user_keymap_override(void **state)
 {
-    char dir[] = "/tmp/yx-keymap-XXXXXX", sub[256], path[300], envv[300];
+    char dir[256], sub[300], path[340], envv[340];
     const char *env[2];
     FILE *f;
     (void)state;
-    assert_non_null(mkdtemp(dir));
+    assert_non_null(yx_test_mkdtemp(dir, sizeof dir, "yx-keymap"));
     snprintf(sub, sizeof sub, "%s/yixiang", dir);
     assert_int_equal(mkdir(sub, 0700), 0);
     snprintf(path, sizeof path, "%s/keymap", sub);
@@ -197,9 +198,7 @@ static void test_user_keymap_override(void **state)
     assert_non_null(strstr(vt_screen_text(), "Down x"));
     assert_null(strstr(vt_screen_text(), "j Down"));
     quit_cleanly();
-    unlink(path);
-    rmdir(sub);
-    rmdir(dir);
+    yx_test_rmtree(dir);
 }
 
 static void test_colour_no_color_and_monochrome(void **state)

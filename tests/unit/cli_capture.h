@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "tests/common/tmpdir.h"
 
 typedef struct {
     int   rc;
@@ -35,8 +36,9 @@ static cli_result cli_run(int (*cmd)(int, char **), const char *const *argv)
     int argc = 0;
     for (; argv[argc] && argc < 31; argc++) args[argc] = strdup(argv[argc]);
     args[argc] = NULL;
-    char out_path[] = "/tmp/yx-cli-out-XXXXXX", err_path[] = "/tmp/yx-cli-err-XXXXXX";
-    int out = mkstemp(out_path), err = mkstemp(err_path);
+    char out_path[256], err_path[256];
+    int out = yx_test_mkstemp(out_path, sizeof out_path, "yx-cli-out"),
+        err = yx_test_mkstemp(err_path, sizeof err_path, "yx-cli-err");
     unlink(out_path);
     unlink(err_path);
     fflush(stdout);

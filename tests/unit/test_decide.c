@@ -21,6 +21,7 @@
 #include "core/scorecard.h"
 #include "core/util.h"
 #include "tests/unit/decide_fixture.h"
+#include "tests/common/tmpdir.h"
 
 static int has_reason(const decide_result *r, const char *code)
 {
@@ -369,8 +370,8 @@ static void broken_strategy_named(void **state)
           "\"Income\",\"Assets\",\"Debt\",\"Amount\",\"Price\"", "reg:squarederror",
           "m.json: the decision model must predict a probability" },
     };
-    char dir[] = "/tmp/yx-strategy-XXXXXX", model[64], strat[64];
-    assert_non_null(mkdtemp(dir));
+    char dir[256], model[300], strat[300];
+    assert_non_null(yx_test_mkdtemp(dir, sizeof dir, "yx-strategy"));
     snprintf(model, sizeof model, "%s/m.json", dir);
     snprintf(strat, sizeof strat, "%s/s.json", dir);
     size_t len;
@@ -400,9 +401,7 @@ static void broken_strategy_named(void **state)
         if (!strstr(err, models[i].msg)) fail_msg("case %zu: got \"%s\"", i, err);
     }
     free(text);
-    unlink(model);
-    unlink(strat);
-    rmdir(dir);
+    yx_test_rmtree(dir);
 }
 
 int main(void)

@@ -18,9 +18,10 @@
 #include "core/replay.h"
 #include "core/store_app.h"
 #include "core/util.h"
+#include "tests/common/tmpdir.h"
 
 typedef struct {
-    char path[64];
+    char path[256];
     store *s;
     engine *e;
     int64_t customer_id;      /* the applicant of every application */
@@ -31,8 +32,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     char err[512], p[4096];
     int fd;
-    snprintf(f->path, sizeof f->path, "/tmp/yx-test-decide-app-XXXXXX");
-    if ((fd = mkstemp(f->path)) < 0) return -1;
+    if ((fd = yx_test_mkstemp(f->path, sizeof f->path, "yx-test-decide-app")) < 0) return -1;
     close(fd);
     if (store_open(&f->s, f->path, STORE_CREATE | STORE_NOSYNC, err, sizeof err) || store_migrate(f->s) ||
         engine_load(&f->e, yx_asset_path(p, sizeof p, "strategies/default.json"), err, sizeof err)) {
@@ -55,7 +55,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char p[96];
+    char p[300];
     store_close(f->s);
     engine_free(f->e);
     unlink(f->path);

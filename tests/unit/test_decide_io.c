@@ -97,8 +97,8 @@ static int64_t store_one(store *s, const decide_input *in, const decide_result *
 static void replay_stored_decisions(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/yx-decide-XXXXXX", path[128], err[256], report[2048];
-    assert_non_null(mkdtemp(dir));
+    char dir[256], path[300], err[256], report[2048];
+    assert_non_null(yx_test_mkdtemp(dir, sizeof dir, "yx-decide"));
     snprintf(path, sizeof path, "%s/yx.db", dir);
     store *s;
     assert_int_equal(store_open(&s, path, STORE_CREATE, err, sizeof err), 0);
@@ -163,8 +163,8 @@ static void replay_stored_decisions(void **state)
 static void decide_command(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/yx-decide-XXXXXX", app[64], bad[64];
-    assert_non_null(mkdtemp(dir));
+    char dir[256], app[300], bad[300];
+    assert_non_null(yx_test_mkdtemp(dir, sizeof dir, "yx-decide"));
     snprintf(app, sizeof app, "%s/app.json", dir);
     snprintf(bad, sizeof bad, "%s/bad.json", dir);
     decide_input in = input_of(5);
@@ -211,9 +211,7 @@ static void decide_command(void **state)
     assert_int_equal(cr.rc, 2);
     cli_done(&cr);
     decide_result_free(&r);
-    unlink(app);
-    unlink(bad);
-    rmdir(dir);
+    yx_test_rmtree(dir);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 #include "backend/cmd.h"
 #include "tests/unit/cli_capture.h"
 #include "tests/unit/fixture_csv.h"
+#include "tests/common/tmpdir.h"
 
 static gbdt *load(const char *path)
 {
@@ -283,8 +284,8 @@ static void model_predict_command(void **state)
 static void model_predict_errors(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/yx-gbdt-XXXXXX", bad[64], nocol[64];
-    assert_non_null(mkdtemp(dir));
+    char dir[256], bad[300], nocol[300];
+    assert_non_null(yx_test_mkdtemp(dir, sizeof dir, "yx-gbdt"));
     snprintf(bad, sizeof bad, "%s/bad.csv", dir);
     snprintf(nocol, sizeof nocol, "%s/nocol.csv", dir);
     FILE *f = fopen(bad, "w");
@@ -323,9 +324,7 @@ static void model_predict_errors(void **state)
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "usage: yxd model predict"));
     cli_done(&r);
-    unlink(bad);
-    unlink(nocol);
-    rmdir(dir);
+    yx_test_rmtree(dir);
 }
 
 int main(void)

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/common/tmpdir.h"
+
 /* Counts #include lines in the .c and .h files of DIR whose target starts with one of the
  * forbidden prefixes; prints each offence. */
 static int offences(const char *dir, const char *const *forbidden, int nforbidden)
@@ -90,18 +92,17 @@ static void test_screens_have_no_http_server(void **state)
 static void test_checker_detects_an_offence(void **state)
 {
     static const char *const forbidden[] = { "core/" };
-    char dir[] = "/tmp/yx-layer-XXXXXX", path[600];
+    char dir[256], path[600];
     FILE *f;
     (void)state;
-    assert_non_null(mkdtemp(dir));
+    assert_non_null(yx_test_mkdtemp(dir, sizeof dir, "yx-layer"));
     snprintf(path, sizeof path, "%s/x.c", dir);
     f = fopen(path, "w");
     assert_non_null(f);
     fputs("#include <stdio.h>\n#  include \"../core/store.h\"\n", f);
     fclose(f);
     assert_int_equal(offences(dir, forbidden, 1), 1);
-    remove(path);
-    rmdir(dir);
+    yx_test_rmtree(dir);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tui/theme.h"
+#include "tests/common/tmpdir.h"
 
 static const char *datadir(void)
 {
@@ -44,8 +45,8 @@ static void test_shipped_themes_load(void **state)
 
 static void test_roles_by_name(void **state)
 {
-    char path[] = "/tmp/yx-theme-XXXXXX", err[256];
-    int fd = mkstemp(path);
+    char path[256], err[256];
+    int fd = yx_test_mkstemp(path, sizeof path, "yx-theme");
     FILE *f = fdopen(fd, "w");
     struct tui_theme *th;
     int a, b;
@@ -79,8 +80,8 @@ static void test_bad_theme_refused(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char path[] = "/tmp/yx-theme-XXXXXX", err[256] = "", want[300];
-        int fd = mkstemp(path);
+        char path[256], err[256] = "", want[300];
+        int fd = yx_test_mkstemp(path, sizeof path, "yx-theme");
         FILE *f = fdopen(fd, "w");
         assert_non_null(f);
         fputs("normal fg=white\n", f);
