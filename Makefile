@@ -8,6 +8,7 @@
 #   tests/unit/test_*.c, tests/integration/test_*.c, tests/term/test_*.c
 #                -> one cmocka binary each, linked with everything but main()
 #   tests/common/*.c  helpers linked into every test binary
+#   tests/shim/*.c    preloaded fault injectors -> build/t/libyx_*.so
 #
 # Two variants: build/ (release, -O2) and build/t/ (test, ASan + UBSan).
 # `make test` builds the test variant of yx, yxd and every test, then runs
@@ -128,6 +129,12 @@ $(TST)/tests/%: tests/%.c $(call objs,$(TST),$(COMMON_SRC)) $(TEST_LIBS)
 	$(Q)$(call say,TEST,$@)$(CC) $(TEST_CFLAGS) $(TEST_LDFLAGS) -o $@ $< $(call objs,$(TST),$(COMMON_SRC)) \
 	    $(TEST_LIBS) $(LIBS_VTERM) $(LIBS_TUI) $(LIBS_BACKEND) $(LIBS_CORE)
 
+# A preloaded fault injector for the disk (tests/shim): plain, unsanitized.
+SHIMS := $(TST)/libyx_sync_fault.so
+$(TST)/libyx_%.so: tests/shim/%.c
+	@mkdir -p $(@D)
+	$(Q)$(call say,SHIM,$@)$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
 # Benchmarks are built optimised, without sanitizers.
 BENCH_BINS := $(patsubst tests/bench/%.c,$(REL)/bench/%,$(BENCH_SRC))
 REL_LIBS := $(REL)/libscreens.a $(REL)/libbackend.a $(REL)/libtui.a $(REL)/libcore.a
@@ -172,7 +179,7 @@ demo: deps
 	YX_DATADIR=$(CURDIR)/assets YX_LOCALEDIR=$(CURDIR)/$(REL)/locale $(REL)/yx --demo
 
 test: deps
-	@$(MAKE) --no-print-directory $(TST)/yx $(TST)/yxd $(TEST_BINS) $(MO_FILES)
+	@$(MAKE) --no-print-directory $(TST)/yx $(TST)/yxd $(TEST_BINS) $(SHIMS) $(MO_FILES)
 	@YX_TEST_BIN=$(CURDIR)/$(TST) YX_DATADIR=$(CURDIR)/assets \
 	  YX_LOCALEDIR=$(CURDIR)/$(REL)/locale bash tests/run.sh $(TEST_BINS)
 

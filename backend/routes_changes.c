@@ -70,12 +70,14 @@ int route_changes(srv_req *r, srv_resp *out)
     rows = malloc(sizeof *rows * (size_t)limit);
     if (!rows) return srv_error(out, 503, "unavailable", "out of memory");
 
-    if (changes_list(r->st, since, (int)limit, rows, &n)) { free(rows); return -1; }
+    /* only durable changes: a cursor never passes one a power loss could
+     * take back (and give its number to another change) */
+    if (changes_list(r->st, since, srv_last_change(r->srv), (int)limit, rows, &n)) { free(rows); return -1; }
     if (n == 0 && wait > 0) {
         int64_t deadline = store_now_ms() + wait * 1000;
         srv_release_store(r);
         srv_wait_change(r->srv, since, deadline);
-        if (srv_reacquire_store(r) || changes_list(r->st, since, (int)limit, rows, &n)) {
+        if (srv_reacquire_store(r) || changes_list(r->st, since, srv_last_change(r->srv), (int)limit, rows, &n)) {
             free(rows);
             return -1;
         }

@@ -130,7 +130,8 @@ int srv_inflight(server *s);
  * often the writer started it over (GET /v1/metrics). */
 void srv_wal_stats(server *s, int *frames, long *restarts);
 
-/* The newest change sequence the server has seen committed. */
+/* The newest change sequence the server has seen committed durably:
+ * every change up to it is on disk (the change feed serves no further). */
 int64_t srv_last_change(server *s);
 
 /* Runs fn as part of the server's write stream: fn gets the writer's
@@ -141,6 +142,10 @@ int64_t srv_last_change(server *s);
  * transaction is durably committed, or -1 when the commit failed. fn must
  * not begin or commit transactions itself. */
 int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg);
+/* Returns once everything written before the call is on disk: for a
+ * request about to acknowledge a write it only read (a replay), which
+ * may still be in flight to the disk. 0, or -1 when the flush failed. */
+int srv_write_barrier(srv_req *r);
 
 /* Appends an audit entry for the caller of r (user or channel, role,
  * origin). Inside srv_write it joins that transaction, else it is written

@@ -54,6 +54,17 @@ struct server {
     _Atomic long wal_restarts;   /* times the writer started the WAL over */
     int wal_max_frames;          /* --wal-max in frames */
     int wal_restart_at;          /* restart the WAL once it is this long */
+    /* pipelined durability (server_write.c), guarded by wmu */
+    int wal_fd;                  /* the WAL, for fdatasync; -1: commits sync themselves */
+    pthread_cond_t scv;          /* a batch was written, or the writer stopped */
+    pthread_t sthread[2];
+    int nsyncers;
+    struct write_job *unsynced, *unsynced_tail;   /* written, not yet answered */
+    int64_t written_gen, written_seq;             /* batches written, the feed's last seq in them */
+    int64_t sync_started;        /* the newest batch a flush in flight (or done) covers */
+    int64_t durable_gen, durable_seq;
+    int wdone;                   /* the writer has stopped */
+    int sync_failed;             /* errno of a failed flush: writes are refused */
 };
 
 /* Runs one statement without rows (BEGIN, SAVEPOINT, COMMIT...) as a kept

@@ -1,27 +1,52 @@
 /* Group commit: every write of the server goes through one writer thread
  * and one SQLite connection. Requests queue a job and wait; the writer
  * takes all queued jobs, runs each inside its own savepoint of a single
- * transaction, and commits once. With synchronous=FULL one fsync then
- * makes a whole batch durable, so throughput grows with load instead of
- * being capped at one fsync per request, and no request is answered
- * before its writes are on disk. Writers never meet SQLite's busy
- * handler (which sleeps) because only this thread writes. */
+ * transaction, and commits once. Writers never meet SQLite's busy handler
+ * (which sleeps) because only this thread writes.
+ *
+ * Durability is pipelined. The writer commits without waiting for the
+ * disk (its connection runs synchronous=OFF) and hands the batch to the
+ * syncers, which make the WAL durable with fdatasync and only then answer
+ * the batch's requests. Meanwhile the writer already runs the next batch:
+ * a request arriving during a slow flush is written at once and waits
+ * for a flush that started after its write, not behind the whole slow
+ * one; and two flushes may be in flight together (SYNCERS), each covering
+ * every batch written before it started. No request is answered before
+ * its writes are on disk, as with synchronous=FULL. What may come earlier
+ * is visibility: another request can read a batch during its flush, up to
+ * a millisecond before its own request is answered. Two readers could
+ * turn that into an acknowledgement, and both wait for durability: the
+ * change feed serves only changes up to the last durable one
+ * (srv_durable_seq), and an intake replay by Idempotency-Key runs a
+ * barrier through the writer before answering (srv_write_barrier).
+ *
+ * Checkpoints keep their own syncs: the checkpointer's connection runs
+ * synchronous=FULL, and the writer switches to FULL for its WAL restarts,
+ * so the database file is on disk before the WAL it came from is reused.
+ * When the WAL cannot be opened for syncing, the writer commits with
+ * synchronous=FULL and answers after each commit itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend/server_int.h"
+
+#define SYNCERS 2                /* flushes of the WAL in flight at once */
 
 struct write_job {
     srv_req *r;
     int (*fn)(srv_req *r, void *arg);
     void *arg;
     int rc;
-    int done;
+    int64_t gen;                 /* the batch it was written in */
     char why[256];               /* a failed job's reason, for the request's log */
-    pthread_cond_t cv;           /* signalled when done: wakes this request only */
+    sem_t done;                  /* posted when durable (or failed): wakes this request only */
     struct write_job *next;
 };
 
@@ -122,7 +147,11 @@ static void restart_wal(server *s)
     sqlite3 *db = store_db(s->writer);
     int rc;
     sqlite3_busy_handler(db, restart_busy, NULL);
+    /* with syncs: the database file must be on disk before the WAL that
+     * filled it is written over */
+    if (s->wal_fd >= 0 && server_step(s->writer, "PRAGMA synchronous=FULL")) return;
     rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    if (s->wal_fd >= 0) server_step(s->writer, "PRAGMA synchronous=OFF");
     server_busy_handler(s->writer);
     if (rc == SQLITE_OK) {
         s->wal_frames = 0;
@@ -140,31 +169,124 @@ static void sign_if_due(server *s)
     if (audit_checkpoint(s->writer, &s->key) < 0) srv_log_error("audit checkpoint failed", store_errmsg(s->writer));
 }
 
+/* Answers jobs: their requests may return, and their job structs go
+ * with them, once posted. */
+static void post_all(struct write_job *jobs)
+{
+    for (struct write_job *j = jobs, *next; j; j = next) {
+        next = j->next;
+        sem_post(&j->done);
+    }
+}
+
+/* The highest change-feed sequence written so far, read by the writer
+ * after a commit: everything up to it is durable once the batch is. */
+static int64_t written_seq(server *s)
+{
+    sqlite3_stmt *st = store_stmt(s->writer, "SELECT coalesce(max(seq), 0) FROM changes");
+    int64_t v = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    if (st) sqlite3_reset(st);
+    return v;
+}
+
 static void *writer_main(void *arg)
 {
     server *s = arg;
     prctl(PR_SET_NAME, "yxd-writer");   /* as top -H and ps -L show it */
     pthread_mutex_lock(&s->wmu);
     for (;;) {
-        struct write_job *batch;
+        struct write_job *batch, *last;
+        int64_t seq;
         while (!s->wqueue && !s->wstop) pthread_cond_wait(&s->wcv, &s->wmu);
         if (!s->wqueue) break;
         batch = s->wqueue;
+        last = s->wtail;
         s->wqueue = s->wtail = NULL;
         pthread_mutex_unlock(&s->wmu);
         run_batch(s, batch);
-        pthread_mutex_lock(&s->wmu);
-        for (struct write_job *j = batch, *next; j; j = next) {
-            next = j->next;   /* j belongs to its request once done is set */
-            j->done = 1;
-            pthread_cond_signal(&j->cv);
+        if (s->wal_fd < 0) {
+            /* committed with synchronous=FULL: durable already */
+            post_all(batch);
+            if ((seq = written_seq(s)) > 0) srv_changed(s, seq);
+        } else {
+            seq = written_seq(s);
+            pthread_mutex_lock(&s->wmu);
+            s->written_gen++;
+            if (seq > s->written_seq) s->written_seq = seq;
+            for (struct write_job *j = batch; j; j = j->next) j->gen = s->written_gen;
+            /* to the syncers, in the order written */
+            if (s->unsynced_tail) s->unsynced_tail->next = batch;
+            else s->unsynced = batch;
+            s->unsynced_tail = last;
+            pthread_cond_signal(&s->scv);
+            pthread_mutex_unlock(&s->wmu);
         }
-        pthread_mutex_unlock(&s->wmu);
         /* between two batches: jobs arriving meanwhile queue for the next */
         sign_if_due(s);
         if (s->wal_frames >= s->wal_restart_at) restart_wal(s);
         pthread_mutex_lock(&s->wmu);
     }
+    s->wdone = 1;
+    pthread_cond_broadcast(&s->scv);
+    pthread_mutex_unlock(&s->wmu);
+    return NULL;
+}
+
+/* One flush of the WAL covers every batch written before it starts. A
+ * syncer starts one whenever something written is not yet covered by a
+ * flush in flight, answers every batch up to what it covered, and
+ * publishes the change feed up to there. If the disk refuses a flush,
+ * nothing written since the last good one can be promised: those
+ * requests fail, and so does every later write (the server must be
+ * restarted, and SQLite recovers the WAL from what reached the disk). */
+static void *syncer_main(void *arg)
+{
+    server *s = arg;
+    prctl(PR_SET_NAME, "yxd-sync");
+    pthread_mutex_lock(&s->wmu);
+    for (;;) {
+        int64_t gen, seq;
+        int failed;
+        struct write_job *done = NULL, **tail = &done;
+        while (s->sync_started >= s->written_gen && !(s->wdone && !s->unsynced))
+            pthread_cond_wait(&s->scv, &s->wmu);
+        if (s->sync_started >= s->written_gen) break;   /* stopped, and all answered */
+        gen = s->sync_started = s->written_gen;
+        seq = s->written_seq;
+        pthread_mutex_unlock(&s->wmu);
+        failed = fdatasync(s->wal_fd) != 0 ? errno : 0;
+        pthread_mutex_lock(&s->wmu);
+        if (failed && !s->sync_failed) {
+            s->sync_failed = failed;
+            srv_log_error("the write-ahead log cannot be flushed to disk; writes are refused", strerror(failed));
+        }
+        if (!s->sync_failed && gen > s->durable_gen) {
+            s->durable_gen = gen;
+            if (seq > s->durable_seq) s->durable_seq = seq;
+        }
+        /* every batch the flush covered (or, after a failure, all of them) */
+        while (s->unsynced && (s->sync_failed || s->unsynced->gen <= s->durable_gen)) {
+            struct write_job *j = s->unsynced;
+            s->unsynced = j->next;
+            if (s->sync_failed && j->rc == 0) {
+                j->rc = -1;
+                snprintf(j->why, sizeof j->why, "the write-ahead log cannot be flushed to disk: %s",
+                         strerror(s->sync_failed));
+            }
+            *tail = j;
+            tail = &j->next;
+        }
+        *tail = NULL;
+        if (!s->unsynced) s->unsynced_tail = NULL;
+        seq = s->durable_seq;
+        pthread_mutex_unlock(&s->wmu);
+        post_all(done);
+        if (seq > 0) srv_changed(s, seq);
+        pthread_mutex_lock(&s->wmu);
+        pthread_cond_broadcast(&s->scv);   /* a stopping syncer may wait on this answer */
+    }
+    pthread_cond_broadcast(&s->scv);   /* the other syncers stop too */
     pthread_mutex_unlock(&s->wmu);
     return NULL;
 }
@@ -172,15 +294,21 @@ static void *writer_main(void *arg)
 int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
 {
     server *s = r->srv;
-    struct write_job j = { r, fn, arg, 0, 0, "", PTHREAD_COND_INITIALIZER, NULL };
+    struct write_job j;
     /* A request outside a read transaction lends its reading connection
      * back while it waits for the writer: under load most requests are
      * waiting here, and the others should not wait for a connection. */
     int lent;
+    memset(&j, 0, sizeof j);
+    j.r = r;
+    j.fn = fn;
+    j.arg = arg;
+    if (sem_init(&j.done, 0, 0)) return store_fail(r->st, "cannot wait for the writer");
     pthread_mutex_lock(&s->wmu);
-    if (s->wstop) {
+    if (s->wstop || s->sync_failed) {
         pthread_mutex_unlock(&s->wmu);
-        return store_fail(r->st, "the server is stopping");
+        sem_destroy(&j.done);
+        return store_fail(r->st, s->wstop ? "the server is stopping" : "writes are refused: the disk failed a flush");
     }
     lent = srv_conn_lend(r);
     /* The writer waits only on an empty queue and takes the whole queue at
@@ -192,12 +320,24 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg)
         pthread_cond_signal(&s->wcv);
     }
     s->wtail = &j;
-    while (!j.done) pthread_cond_wait(&j.cv, &s->wmu);
     pthread_mutex_unlock(&s->wmu);
-    pthread_cond_destroy(&j.cv);
+    while (sem_wait(&j.done) != 0 && errno == EINTR) { }
+    sem_destroy(&j.done);
     if (lent) srv_conn_back(r);
     if (j.rc < 0 && j.why[0]) store_fail(r->st, "%s", j.why);
     return j.rc;
+}
+
+static int barrier_job(srv_req *r, void *arg)
+{
+    (void)r;
+    (void)arg;
+    return 0;
+}
+
+int srv_write_barrier(srv_req *r)
+{
+    return srv_write(r, barrier_job, NULL);
 }
 
 /* Copies the WAL back into the database ten times a second, beside the
@@ -232,6 +372,8 @@ int server_writer_start(server *s, char *err, size_t errlen)
     pthread_mutex_init(&s->wmu, NULL);
     pthread_cond_init(&s->wcv, NULL);
     pthread_cond_init(&s->ccv, NULL);
+    pthread_cond_init(&s->scv, NULL);
+    s->wal_fd = -1;
     s->wstarted = 1;
     if (store_open(&s->writer, s->cfg.db_path, 0, err, errlen)) return -1;
     server_busy_handler(s->writer);
@@ -252,6 +394,16 @@ int server_writer_start(server *s, char *err, size_t errlen)
         s->wal_restart_at = s->wal_max_frames;
     }
     sqlite3_wal_hook(store_db(s->writer), wal_hook, s);
+    /* The WAL (open once the writer has read), for the syncers' flushes. */
+    s->wal_fd = -1;
+    if (written_seq(s) >= 0) {
+        const char *wal = sqlite3_filename_wal(sqlite3_db_filename(store_db(s->writer), "main"));
+        s->wal_fd = wal ? open(wal, O_RDWR | O_CLOEXEC) : -1;
+        if (s->wal_fd >= 0 && exec(s->writer, "PRAGMA synchronous=OFF")) {
+            close(s->wal_fd);
+            s->wal_fd = -1;
+        }
+    }
     if (store_open(&s->checkpointer, s->cfg.db_path, 0, err, errlen)) return -1;
     server_busy_handler(s->checkpointer);
     if (pthread_create(&s->wthread, NULL, writer_main, s)) {
@@ -259,6 +411,13 @@ int server_writer_start(server *s, char *err, size_t errlen)
         return -1;
     }
     s->wrunning = 1;
+    for (int i = 0; s->wal_fd >= 0 && i < SYNCERS; i++) {
+        if (pthread_create(&s->sthread[i], NULL, syncer_main, s)) {
+            snprintf(err, errlen, "cannot start the sync threads");
+            return -1;
+        }
+        s->nsyncers++;
+    }
     if (pthread_create(&s->cthread, NULL, checkpointer_main, s)) {
         snprintf(err, errlen, "cannot start the checkpoint thread");
         return -1;
@@ -285,6 +444,8 @@ void server_writer_stop(server *s)
         pthread_join(s->wthread, NULL);   /* finishes the queued jobs first */
         s->wrunning = 0;
     }
+    for (int i = 0; i < s->nsyncers; i++) pthread_join(s->sthread[i], NULL);   /* answers them */
+    s->nsyncers = 0;
     if (s->crunning) {
         pthread_mutex_lock(&s->wmu);
         s->wstop = 1;
@@ -295,10 +456,17 @@ void server_writer_stop(server *s)
     }
     store_close(s->checkpointer);
     s->checkpointer = NULL;
+    if (s->wal_fd >= 0) {
+        /* whatever the connection does as it closes, it does with syncs */
+        if (s->writer) exec(s->writer, "PRAGMA synchronous=FULL");
+        close(s->wal_fd);
+        s->wal_fd = -1;
+    }
     store_close(s->writer);
     s->writer = NULL;
     pthread_mutex_destroy(&s->wmu);
     pthread_cond_destroy(&s->wcv);
     pthread_cond_destroy(&s->ccv);
+    pthread_cond_destroy(&s->scv);
     s->wstarted = 0;
 }

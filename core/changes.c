@@ -21,15 +21,16 @@ int64_t changes_append(store *s, const char *kind, int64_t record_id, int64_t ve
     return sqlite3_last_insert_rowid(store_db(s));
 }
 
-int changes_list(store *s, int64_t since, int max, change_row *rows, int *n)
+int changes_list(store *s, int64_t since, int64_t upto, int max, change_row *rows, int *n)
 {
     sqlite3_stmt *st = store_stmt(s, "SELECT seq, at, kind, record_id, version FROM changes "
-                                     "WHERE seq > ? ORDER BY seq LIMIT ?");
+                                     "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
     int rc;
     *n = 0;
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, since);
-    sqlite3_bind_int(st, 2, max);
+    sqlite3_bind_int64(st, 2, upto);
+    sqlite3_bind_int(st, 3, max);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         change_row *c = &rows[(*n)++];
         c->seq = sqlite3_column_int64(st, 0);

@@ -22,8 +22,8 @@ typedef struct change_row {
  * Returns the sequence, or -1. */
 int64_t changes_append(store *s, const char *kind, int64_t record_id, int64_t version);
 
-/* Up to max changes with seq > since, oldest first. 0 / -1. */
-int changes_list(store *s, int64_t since, int max, change_row *rows, int *n);
+/* Up to max changes with since < seq <= upto, oldest first. 0 / -1. */
+int changes_list(store *s, int64_t since, int64_t upto, int max, change_row *rows, int *n);
 
 /* The newest sequence (0 when empty), or -1. */
 int64_t changes_last(store *s);

@@ -296,3 +296,34 @@ const char *yx_error_code(const yx_resp *r)
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
     return cJSON_IsString(c) ? c->valuestring : "";
 }
+
+cJSON *yx_test_application(const char *id_number, const char *bank_card)
+{
+    cJSON *b = cJSON_CreateObject(), *a = cJSON_AddObjectToObject(b, "applicant"), *f;
+    cJSON_AddStringToObject(a, "name", "欧阳娜娜");
+    cJSON_AddStringToObject(a, "id_number", id_number);
+    cJSON_AddStringToObject(a, "mobile", "13812345678");
+    if (bank_card) cJSON_AddStringToObject(a, "bank_card", bank_card);
+    cJSON_AddStringToObject(a, "province", "北京");
+    cJSON_AddStringToObject(a, "employer", "北京某科技有限公司");
+    cJSON_AddStringToObject(b, "product", "mall");
+    cJSON_AddStringToObject(b, "product_item", "数码3C");
+    cJSON_AddStringToObject(b, "scene", "shopping");
+    cJSON_AddNumberToObject(b, "amount_fen", 500000);
+    cJSON_AddNumberToObject(b, "term_months", 12);
+    cJSON_AddStringToObject(b, "completeness", bank_card ? "bank_card" : "basic");
+    f = cJSON_AddObjectToObject(b, "features");
+    cJSON_AddNumberToObject(f, "Seniority", 9);
+    cJSON_AddStringToObject(f, "Home", "rent");
+    cJSON_AddNumberToObject(f, "Time", 60);
+    cJSON_AddStringToObject(f, "Marital", "married");
+    cJSON_AddStringToObject(f, "Records", "no");
+    cJSON_AddStringToObject(f, "Job", "freelance");
+    cJSON_AddNumberToObject(f, "Expenses", 73);
+    cJSON_AddNumberToObject(f, "Income", 129);
+    cJSON_AddNumberToObject(f, "Assets", 0);
+    cJSON_AddNullToObject(f, "Debt");
+    cJSON_AddNumberToObject(f, "Amount", 800);
+    cJSON_AddNumberToObject(f, "Price", 846);
+    return b;
+}

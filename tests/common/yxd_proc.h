@@ -88,6 +88,11 @@ void yx_resp_free(yx_resp *r);
 /* POST /v1/session; returns the malloc'd token, or NULL. */
 char *yx_login(const yxd_proc *p, const char *user, const char *password);
 
+/* A valid intake application (POST /v1/intake/applications) as JSON, for
+ * the caller to change and delete: an applicant with this ID number and
+ * bank card (NULL: none), a mall purchase, every model feature. */
+cJSON *yx_test_application(const char *id_number, const char *bank_card);
+
 /* The string error.code of a JSON error response, or "" when absent. */
 const char *yx_error_code(const yx_resp *r);
 

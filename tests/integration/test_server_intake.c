@@ -50,33 +50,9 @@ static int teardown(void **state)
 /* A valid application body with one field replaced (name=NULL: none). */
 static char *body_with(const char *name, const char *raw_value)
 {
-    cJSON *b = cJSON_CreateObject(), *a = cJSON_AddObjectToObject(b, "applicant"), *f;
+    cJSON *b = yx_test_application(id_number, card);
+    cJSON *a = cJSON_GetObjectItemCaseSensitive(b, "applicant"), *f = cJSON_GetObjectItemCaseSensitive(b, "features");
     char *s;
-    cJSON_AddStringToObject(a, "name", "欧阳娜娜");
-    cJSON_AddStringToObject(a, "id_number", id_number);
-    cJSON_AddStringToObject(a, "mobile", "13812345678");
-    cJSON_AddStringToObject(a, "bank_card", card);
-    cJSON_AddStringToObject(a, "province", "北京");
-    cJSON_AddStringToObject(a, "employer", "北京某科技有限公司");
-    cJSON_AddStringToObject(b, "product", "mall");
-    cJSON_AddStringToObject(b, "product_item", "数码3C");
-    cJSON_AddStringToObject(b, "scene", "shopping");
-    cJSON_AddNumberToObject(b, "amount_fen", 500000);
-    cJSON_AddNumberToObject(b, "term_months", 12);
-    cJSON_AddStringToObject(b, "completeness", "bank_card");
-    f = cJSON_AddObjectToObject(b, "features");
-    cJSON_AddNumberToObject(f, "Seniority", 9);
-    cJSON_AddStringToObject(f, "Home", "rent");
-    cJSON_AddNumberToObject(f, "Time", 60);
-    cJSON_AddStringToObject(f, "Marital", "married");
-    cJSON_AddStringToObject(f, "Records", "no");
-    cJSON_AddStringToObject(f, "Job", "freelance");
-    cJSON_AddNumberToObject(f, "Expenses", 73);
-    cJSON_AddNumberToObject(f, "Income", 129);
-    cJSON_AddNumberToObject(f, "Assets", 0);
-    cJSON_AddNullToObject(f, "Debt");
-    cJSON_AddNumberToObject(f, "Amount", 800);
-    cJSON_AddNumberToObject(f, "Price", 846);
     if (name) {
         cJSON *target = b;
         const char *leaf = name;

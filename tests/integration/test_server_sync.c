@@ -1,0 +1,316 @@
+/* Pipelined durability against a real yxd on a disk made slow or failing
+ * by a preloaded fault injector (tests/shim/sync_fault.c: it delays or
+ * fails the flushes of SQLite's WAL file):
+ *   - a commit that other requests can already read, but that is not yet
+ *     on disk, is not served by the change feed: a cursor never passes a
+ *     change a power loss could take back;
+ *   - a replay of an intake's Idempotency-Key is not answered before the
+ *     first request is (its application may still be on its way to disk);
+ *   - a flush the disk refuses fails its requests with 503, and every
+ *     later write too, with the reason in the log. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/person.h"
+#include "tests/common/yxd_proc.h"
+
+#define PW "yixiang-demo"
+#define DELAY_MS "800"          /* each WAL flush of the slow disk */
+
+static yxd_proc P;
+static char key[80], *officer;
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static char fail_file[400];
+
+/* Starts yxd with the fault injector preloaded and configured by
+ * name=value (YX_SHIM_...), then restores this process's environment. */
+static int start_with_shim(const char *name, const char *value)
+{
+    char shim[512], asan[512];
+    const char *old_asan = getenv("ASAN_OPTIONS");
+    int rc;
+    snprintf(shim, sizeof shim, "%s/libyx_sync_fault.so", yxd_test_bin());
+    if (access(shim, R_OK)) { fprintf(stderr, "no %s (make test builds it)\n", shim); return -1; }
+    /* the sanitizer runtime accepts a library loaded before it */
+    snprintf(asan, sizeof asan, "%s%sverify_asan_link_order=0", old_asan ? old_asan : "", old_asan ? ":" : "");
+    setenv("LD_PRELOAD", shim, 1);
+    setenv("ASAN_OPTIONS", asan, 1);
+    setenv(name, value, 1);
+    rc = yxd_proc_start(&P, NULL);
+    unsetenv("LD_PRELOAD");
+    unsetenv(name);
+    if (old_asan) setenv("ASAN_OPTIONS", old_asan, 1);
+    else unsetenv("ASAN_OPTIONS");
+    return rc;
+}
+
+/* A server on a demo database with a channel, the disk faulty as
+ * configured (fail: by the file fail_file; else slow), an officer in. */
+static int setup_disk(int fail)
+{
+    char err[256];
+    const char *args[] = { "channel", "add", "mall-h5", "--kind", "h5", "--db", NULL, NULL };
+    if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 5)) return -1;
+    args[6] = P.db;
+    if (yxd_run(args, NULL, key, sizeof key, err, sizeof err) != 0) return -1;
+    key[strcspn(key, "\n")] = '\0';
+    snprintf(fail_file, sizeof fail_file, "%s/disk-fails", P.dir);
+    if (fail ? start_with_shim("YX_SHIM_SYNC_FAIL_FILE", fail_file)
+             : start_with_shim("YX_SHIM_SYNC_DELAY_MS", DELAY_MS))
+        return -1;
+    return (officer = yx_login(&P, "officer", PW)) ? 0 : -1;
+}
+
+static int setup_slow(void **state)
+{
+    (void)state;
+    return setup_disk(0);
+}
+
+static int setup_failing(void **state)
+{
+    (void)state;
+    return setup_disk(1);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(officer);
+    officer = NULL;
+    yxd_proc_cleanup(&P);
+    return 0;
+}
+
+/* A valid application from a fresh applicant (seed varies the ID). */
+static char *application_body(int seed)
+{
+    char id17[24], id[32], *s;
+    cJSON *b;
+    snprintf(id17, sizeof id17, "11010119900307%03d", seed % 1000);
+    snprintf(id, sizeof id, "%s%c", id17, person_id_check(id17));
+    b = yx_test_application(id, NULL);
+    s = cJSON_PrintUnformatted(b);
+    cJSON_Delete(b);
+    return s;
+}
+
+/* POST an application under an Idempotency-Key: the status, and the
+ * application's id in *id (0 when none). */
+static long post(int seed, const char *idem, int64_t *id)
+{
+    char hdr[200], *body = application_body(seed);
+    const char *headers[] = { hdr, NULL };
+    yx_resp r;
+    long status;
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", idem);
+    *id = 0;
+    if (yx_http("POST", &P, "/v1/intake/applications", key, body, headers, &r)) {
+        free(body);
+        return 0;
+    }
+    free(body);
+    status = r.status;
+    if (r.json) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(r.json, "application_id");
+
+        if (cJSON_IsNumber(v)) *id = (int64_t)v->valuedouble;
+    }
+    yx_resp_free(&r);
+    return status;
+}
+
+struct poster { int seed; const char *idem; long status; int64_t id, done_ns; _Atomic int done; };
+
+static void *post_thread(void *arg)
+{
+    struct poster *p = arg;
+    p->status = post(p->seed, p->idem, &p->id);
+    p->done_ns = now_ns();
+    p->done = 1;
+    return NULL;
+}
+
+/* The newest application id another process reading the database sees
+ * (0 when none or on error). Read straight from the file: the API's own
+ * reads of applications write an audit entry, which would wait for the
+ * slow disk too. */
+static int64_t newest_application(void)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t id = 0;
+    if (sqlite3_open_v2(P.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM applications", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return id;
+}
+
+/* The change feed after `since`: how many items, the cursor it returns,
+ * and whether one is the application app_id. -1 on error. */
+static int feed(int64_t since, int64_t app_id, int64_t *next, int *has_app)
+{
+    char path[96];
+    yx_resp r;
+    int n = -1;
+    snprintf(path, sizeof path, "/v1/changes?since=%lld&limit=500", (long long)since);
+    if (yx_http("GET", &P, path, officer, NULL, NULL, &r)) return -1;
+    *has_app = 0;
+    if (r.status == 200 && r.json) {
+        cJSON *items = cJSON_GetObjectItemCaseSensitive(r.json, "items"), *it;
+        cJSON *nx = cJSON_GetObjectItemCaseSensitive(r.json, "next");
+        n = cJSON_GetArraySize(items);
+        cJSON_ArrayForEach(it, items) {
+            cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
+            cJSON *rid = cJSON_GetObjectItemCaseSensitive(it, "record_id");
+            if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "application") && cJSON_IsNumber(rid) &&
+                (int64_t)rid->valuedouble == app_id)
+                *has_app = 1;
+        }
+        if (next && cJSON_IsString(nx)) *next = strtoll(nx->valuestring, NULL, 10);
+    }
+    yx_resp_free(&r);
+    return n;
+}
+
+/* Waits (polling, bounded by the poster finishing) until readers see an
+ * application newer than `before`; returns its id, 0 if the poster was
+ * answered first. */
+static int64_t wait_visible(int64_t before, struct poster *p)
+{
+    for (;;) {
+        int64_t id = newest_application();
+        if (id > before) return id;
+        if (p->done) return 0;
+    }
+}
+
+static void test_feed_serves_only_durable_changes(void **state)
+{
+    struct poster a = { 11, "sync-feed-0001", 0, 0, 0, 0 };
+    pthread_t th;
+    int64_t since = 0, before, visible, next;
+    int n, has;
+    (void)state;
+    /* the cursor at the end of the feed so far */
+    for (int i = 0; i < 100; i++) {
+        int64_t prev = since;
+        assert_true(feed(since, 0, &since, &has) >= 0);
+        if (since == prev) break;
+    }
+    before = newest_application();
+    assert_true(before > 0);
+    assert_int_equal(pthread_create(&th, NULL, post_thread, &a), 0);
+    visible = wait_visible(before, &a);
+    /* committed and readable, its flush still sleeping in the slow disk */
+    assert_true(visible > before);
+    n = feed(since, visible, &next, &has);
+    assert_int_equal(has, 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(next, since);
+    assert_false(a.done);   /* and it was still in flight when the feed answered */
+    pthread_join(th, NULL);
+    assert_int_equal(a.status, 201);
+    assert_int_equal(a.id, visible);
+    /* answered, so durable: now the feed serves it */
+    n = feed(since, visible, &next, &has);
+    assert_true(n >= 1);
+    assert_int_equal(has, 1);
+    assert_true(next > since);
+}
+
+static void test_replay_waits_for_the_first_answer(void **state)
+{
+    struct poster a = { 12, "sync-replay-0001", 0, 0, 0, 0 };
+    pthread_t th;
+    int64_t before, visible, id = 0, b_done;
+    long status;
+    (void)state;
+    before = newest_application();
+    assert_true(before > 0);
+    assert_int_equal(pthread_create(&th, NULL, post_thread, &a), 0);
+    visible = wait_visible(before, &a);
+    assert_true(visible > before);
+    assert_false(a.done);
+    /* the same key again while the first is on its way to disk */
+    status = post(12, "sync-replay-0001", &id);
+    b_done = now_ns();
+    pthread_join(th, NULL);
+    assert_int_equal(a.status, 201);
+    assert_true(status == 200 || status == 201);
+    assert_int_equal(id, a.id);
+    /* the replay's answer promised what the first had not yet: it must not
+     * come before the first's */
+    assert_true(b_done >= a.done_ns);
+}
+
+static int log_has(const char *needle)
+{
+    FILE *f = fopen(P.log, "r");
+    char line[2048];
+    int found = 0;
+    if (!f) return 0;
+    while (!found && fgets(line, sizeof line, f)) found = strstr(line, needle) != NULL;
+    fclose(f);
+    return found;
+}
+
+static void test_failed_flush_refuses_writes(void **state)
+{
+    int64_t id;
+    int fd;
+    yx_resp r;
+    (void)state;
+    assert_int_equal(post(22, "sync-fail-0002", &id), 201);
+    fd = open(fail_file, O_WRONLY | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    close(fd);
+    /* the disk refuses the flush: not acknowledged */
+    assert_int_equal(post(23, "sync-fail-0003", &id), 503);
+    unlink(fail_file);
+    /* and the server writes no more, even once the disk answers again:
+     * what reached the disk is for a restart to find out */
+    assert_int_equal(post(24, "sync-fail-0004", &id), 503);
+    assert_true(log_has("cannot be flushed to disk"));
+    /* reads still work */
+    assert_int_equal(yx_http("GET", &P, "/v1/healthz", NULL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    yx_resp_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest slow[] = {
+        cmocka_unit_test(test_feed_serves_only_durable_changes),
+        cmocka_unit_test(test_replay_waits_for_the_first_answer),
+    };
+    const struct CMUnitTest failing[] = {
+        cmocka_unit_test(test_failed_flush_refuses_writes),
+    };
+    int failed = cmocka_run_group_tests_name("slow disk", slow, setup_slow, teardown);
+    failed += cmocka_run_group_tests_name("failing disk", failing, setup_failing, teardown);
+    return failed;
+}
