@@ -12,14 +12,15 @@ int route_healthz(srv_req *r, srv_resp *out)
 {
     sqlite3_stmt *st = store_stmt(r->st, "SELECT 1");
     cJSON *o;
-    int ok = st && sqlite3_step(st) == SQLITE_ROW;
+    int ok = st && sqlite3_step(st) == SQLITE_ROW, disk = !srv_writes_failed(r->srv);
     if (st) sqlite3_reset(st);
     o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "status", ok ? "ok" : "degraded");
+    cJSON_AddStringToObject(o, "status", ok && disk ? "ok" : "degraded");
     cJSON_AddStringToObject(o, "version", YX_VERSION);
-    cJSON_AddStringToObject(o, "database", ok ? "ok" : "failing");
+    /* a disk that refused a flush leaves the server unable to write */
+    cJSON_AddStringToObject(o, "database", !ok ? "failing" : !disk ? "disk_failed" : "ok");
     cJSON_AddNumberToObject(o, "last_change", (double)srv_last_change(r->srv));
-    return srv_json(out, ok ? 200 : 503, o);
+    return srv_json(out, ok && disk ? 200 : 503, o);
 }
 
 static cJSON *session_json(const auth_session *s, const char *token)

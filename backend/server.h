@@ -146,6 +146,9 @@ int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg);
  * request about to acknowledge a write it only read (a replay), which
  * may still be in flight to the disk. 0, or -1 when the flush failed. */
 int srv_write_barrier(srv_req *r);
+/* 1 once the disk refused to flush the WAL: every write is refused from
+ * then on (GET /v1/healthz says so), until yxd is restarted. */
+int srv_writes_failed(server *s);
 
 /* Appends an audit entry for the caller of r (user or channel, role,
  * origin). Inside srv_write it joins that transaction, else it is written

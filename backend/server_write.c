@@ -340,6 +340,15 @@ int srv_write_barrier(srv_req *r)
     return srv_write(r, barrier_job, NULL);
 }
 
+int srv_writes_failed(server *s)
+{
+    int failed;
+    pthread_mutex_lock(&s->wmu);
+    failed = s->sync_failed != 0;
+    pthread_mutex_unlock(&s->wmu);
+    return failed;
+}
+
 /* Copies the WAL back into the database ten times a second, beside the
  * writer (a passive checkpoint never blocks it), so no request waits for
  * a checkpoint inside a commit, and each round writes a small burst that

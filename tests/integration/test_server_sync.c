@@ -7,7 +7,7 @@
  *   - a replay of an intake's Idempotency-Key is not answered before the
  *     first request is (its application may still be on its way to disk);
  *   - a flush the disk refuses fails its requests with 503, and every
- *     later write too, with the reason in the log. */
+ *     later write too, with the reason in the log and GET /v1/healthz. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -284,6 +284,9 @@ static void test_failed_flush_refuses_writes(void **state)
     int fd;
     yx_resp r;
     (void)state;
+    assert_int_equal(yx_http("GET", &P, "/v1/healthz", NULL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    yx_resp_free(&r);
     assert_int_equal(post(22, "sync-fail-0002", &id), 201);
     fd = open(fail_file, O_WRONLY | O_CREAT, 0600);
     assert_true(fd >= 0);
@@ -295,9 +298,11 @@ static void test_failed_flush_refuses_writes(void **state)
      * what reached the disk is for a restart to find out */
     assert_int_equal(post(24, "sync-fail-0004", &id), 503);
     assert_true(log_has("cannot be flushed to disk"));
-    /* reads still work */
+    /* and the health check tells the operator */
     assert_int_equal(yx_http("GET", &P, "/v1/healthz", NULL, NULL, NULL, &r), 0);
-    assert_int_equal(r.status, 200);
+    assert_int_equal(r.status, 503);
+    assert_non_null(r.json);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(r.json, "database")->valuestring, "disk_failed");
     yx_resp_free(&r);
 }
 
