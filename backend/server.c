@@ -55,14 +55,15 @@ void server_config_default(srv_config *cfg)
  * request line does not fit) with its own small HTML page, closes the
  * connection, and only logs a line (through mhd_logger); such a request
  * is not in the access log or in the metrics. That API offers no hook to
- * shape that answer, so the pool is made much larger than our limit
- * (SRV_CONN_MEMORY, 8 times): headers from SRV_HEADER_MAX up to roughly
- * SRV_CONN_MEMORY less MHD's own bookkeeping (measured: about 127 KiB)
- * get our JSON 431, only still larger ones MHD's page. MHD maps a pool of
- * this size anonymously and the kernel provides its pages as they are
- * touched, so an idle connection does not hold 128 KiB of memory. */
+ * shape that answer, so the pool is made 4 times our limit (SRV_CONN_MEMORY):
+ * headers from SRV_HEADER_MAX up to roughly SRV_CONN_MEMORY less MHD's own
+ * bookkeeping (about 63 KiB; less for a great many small headers, each
+ * with its record) get our JSON 431, only larger ones (no
+ * browser or channel sends such) MHD's page. The pool is not larger than
+ * that because MHD clears all of it after every request: at 128 KiB that
+ * clearing took 4 % of yxd's CPU under full intake load. */
 #define SRV_HEADER_MAX  (16 * 1024)
-#define SRV_CONN_MEMORY ((size_t)128 * 1024)
+#define SRV_CONN_MEMORY ((size_t)64 * 1024)
 
 /* Per-request state, from the first call of the access handler until the
  * completion callback. */
