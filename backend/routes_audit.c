@@ -43,6 +43,12 @@ int route_audit_checkpoints(srv_req *r, srv_resp *out)
         cJSON_AddItemToArray(items, it);
     }
     sqlite3_reset(st);
+    /* what was read may still be on its way to disk: a signature must not
+     * be handed out that a power loss could take back */
+    if (srv_write_barrier(r)) {
+        cJSON_Delete(o);
+        return -1;
+    }
     return srv_json(out, 200, o);
 }
 
@@ -75,5 +81,9 @@ int route_audit_list(srv_req *r, srv_resp *out)
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, limit + 1);   /* one more tells whether a next page exists */
     if (!(o = srv_page_rows(r->st, st, limit, entry_json))) return -1;
+    if (srv_write_barrier(r)) {   /* only entries on disk leave (as above) */
+        cJSON_Delete(o);
+        return -1;
+    }
     return srv_json(out, 200, o);
 }

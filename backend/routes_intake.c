@@ -133,9 +133,10 @@ int route_intake(srv_req *r, srv_resp *out)
     if (srv_read_begin(r)) return -1;
     if (key && (rc = seen_key(r, key, &id)) != 0) {
         if (rc < 0) return -1;
-        if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
-        /* the first request may still be waiting for its flush */
+        /* the first request may still be waiting for its flush: answer
+         * nothing on the strength of it before it is on disk */
         if (srv_read_end(r) || srv_write_barrier(r)) return -1;
+        if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
         return answer(r, id, out);
     }
     if (!r->body || !r->body_len) return srv_error(out, 400, "bad_request", "a JSON body is required");

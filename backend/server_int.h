@@ -55,9 +55,14 @@ struct server {
     int wal_max_frames;          /* --wal-max in frames */
     int wal_restart_at;          /* restart the WAL once it is this long */
     /* pipelined durability (server_write.c), guarded by wmu */
-    int wal_fd;                  /* the WAL, for fdatasync; -1: commits sync themselves */
+    int pipelined;               /* 0: commits sync themselves (synchronous=FULL) */
     pthread_cond_t scv;          /* a batch was written, or the writer stopped */
-    pthread_t sthread[2];
+    struct srv_syncer {
+        struct server *s;
+        int fd;                  /* its own descriptor of the WAL: the kernel
+                                    reports a write error to each one */
+        pthread_t th;
+    } syncer[2];
     int nsyncers;
     struct write_job *unsynced, *unsynced_tail;   /* written, not yet answered */
     int64_t written_gen, written_seq;             /* batches written, the feed's last seq in them */

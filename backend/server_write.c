@@ -14,11 +14,12 @@
  * every batch written before it started. No request is answered before
  * its writes are on disk, as with synchronous=FULL. What may come earlier
  * is visibility: another request can read a batch during its flush, up to
- * a millisecond before its own request is answered. Two readers could
- * turn that into an acknowledgement, and both wait for durability: the
- * change feed serves only changes up to the last durable one
- * (srv_durable_seq), and an intake replay by Idempotency-Key runs a
- * barrier through the writer before answering (srv_write_barrier).
+ * a millisecond before its own request is answered. Readers that could
+ * turn that into an acknowledgement wait for durability: the change feed
+ * serves only changes up to the last durable one (srv_last_change); an
+ * intake replay by Idempotency-Key, and the audit entries and checkpoint
+ * signatures served, run a barrier through the writer before answering
+ * (srv_write_barrier).
  *
  * Checkpoints keep their own syncs: the checkpointer's connection runs
  * synchronous=FULL, and the writer switches to FULL for its WAL restarts,
@@ -37,7 +38,7 @@
 
 #include "backend/server_int.h"
 
-#define SYNCERS 2                /* flushes of the WAL in flight at once */
+#define SYNCERS 2                /* flushes of the WAL in flight at once (syncer[]) */
 
 struct write_job {
     srv_req *r;
@@ -146,13 +147,18 @@ static void restart_wal(server *s)
 {
     sqlite3 *db = store_db(s->writer);
     int rc;
-    sqlite3_busy_handler(db, restart_busy, NULL);
     /* with syncs: the database file must be on disk before the WAL that
      * filled it is written over */
-    if (s->wal_fd >= 0 && server_step(s->writer, "PRAGMA synchronous=FULL")) return;
+    if (s->pipelined && exec(s->writer, "PRAGMA synchronous=FULL")) {
+        srv_log_error("WAL restart postponed", sqlite3_errmsg(db));
+        s->wal_restart_at = s->wal_frames + WAL_RESTART_RETRY(s);
+        return;
+    }
+    sqlite3_busy_handler(db, restart_busy, NULL);
     rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-    if (s->wal_fd >= 0) server_step(s->writer, "PRAGMA synchronous=OFF");
     server_busy_handler(s->writer);
+    if (s->pipelined && exec(s->writer, "PRAGMA synchronous=OFF"))
+        srv_log_error("the writer stays on synchronous=FULL", sqlite3_errmsg(db));
     if (rc == SQLITE_OK) {
         s->wal_frames = 0;
         s->wal_restarts++;
@@ -198,14 +204,26 @@ static void *writer_main(void *arg)
     for (;;) {
         struct write_job *batch, *last;
         int64_t seq;
+        int refused;
         while (!s->wqueue && !s->wstop) pthread_cond_wait(&s->wcv, &s->wmu);
         if (!s->wqueue) break;
         batch = s->wqueue;
         last = s->wtail;
         s->wqueue = s->wtail = NULL;
+        refused = s->sync_failed;
         pthread_mutex_unlock(&s->wmu);
+        if (refused) {
+            /* queued before the disk failed: not written at all */
+            for (struct write_job *j = batch; j; j = j->next) {
+                j->rc = -1;
+                snprintf(j->why, sizeof j->why, "writes are refused: the disk failed a flush (%s)", strerror(refused));
+            }
+            post_all(batch);
+            pthread_mutex_lock(&s->wmu);
+            continue;
+        }
         run_batch(s, batch);
-        if (s->wal_fd < 0) {
+        if (!s->pipelined) {
             /* committed with synchronous=FULL: durable already */
             post_all(batch);
             if ((seq = written_seq(s)) > 0) srv_changed(s, seq);
@@ -238,11 +256,15 @@ static void *writer_main(void *arg)
  * flush in flight, answers every batch up to what it covered, and
  * publishes the change feed up to there. If the disk refuses a flush,
  * nothing written since the last good one can be promised: those
- * requests fail, and so does every later write (the server must be
- * restarted, and SQLite recovers the WAL from what reached the disk). */
+ * requests fail, and so does every later write, until an operator has
+ * looked at the disk and restarted the server. Each syncer flushes
+ * through a descriptor of its own, because the kernel reports a write
+ * error once per open file: with a shared one, a flush running beside the
+ * failed one could return success for pages that never reached the disk. */
 static void *syncer_main(void *arg)
 {
-    server *s = arg;
+    struct srv_syncer *me = arg;
+    server *s = me->s;
     prctl(PR_SET_NAME, "yxd-sync");
     pthread_mutex_lock(&s->wmu);
     for (;;) {
@@ -255,7 +277,7 @@ static void *syncer_main(void *arg)
         gen = s->sync_started = s->written_gen;
         seq = s->written_seq;
         pthread_mutex_unlock(&s->wmu);
-        failed = fdatasync(s->wal_fd) != 0 ? errno : 0;
+        failed = fdatasync(me->fd) != 0 ? errno : 0;
         pthread_mutex_lock(&s->wmu);
         if (failed && !s->sync_failed) {
             s->sync_failed = failed;
@@ -376,13 +398,62 @@ static void *checkpointer_main(void *arg)
     return NULL;
 }
 
+/* fsync of the directory holding path (a new file's name is durable only
+ * once its directory is). 0, or errno. */
+static int sync_dir_of(const char *path)
+{
+    char dir[4096];
+    char *slash;
+    int fd, rc;
+    snprintf(dir, sizeof dir, "%s", path);
+    slash = strrchr(dir, '/');
+    if (slash == dir) dir[1] = '\0';
+    else if (slash) *slash = '\0';
+    else snprintf(dir, sizeof dir, ".");
+    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) return errno;
+    rc = fsync(fd) ? errno : 0;
+    close(fd);
+    return rc;
+}
+
+/* Opens the WAL (it exists once the writer has read) once per syncer and
+ * makes it durable, its name included, before anything is served: a
+ * previous yxd that died (SIGKILL, a crash) may have left commits in the
+ * page cache that it never flushed, and the change feed is about to count
+ * every change in the database as durable. Then the writer stops syncing
+ * its commits itself. When the WAL cannot be opened, the server runs with
+ * synchronous=FULL commits and says so in the log. */
+static int open_wal(server *s, char *err, size_t errlen)
+{
+    const char *wal = written_seq(s) >= 0 ? sqlite3_filename_wal(sqlite3_db_filename(store_db(s->writer), "main")) : NULL;
+    int e = 0;
+    s->pipelined = 0;
+    for (int i = 0; wal && i < SYNCERS; i++)
+        if ((s->syncer[i].fd = open(wal, O_RDWR | O_CLOEXEC)) < 0) e = errno;
+    if (!wal || e) {
+        srv_log_error("the write-ahead log cannot be opened for flushing; every commit syncs itself",
+                      wal ? strerror(e) : sqlite3_errmsg(store_db(s->writer)));
+        return 0;
+    }
+    if (fdatasync(s->syncer[0].fd) || (e = sync_dir_of(wal)) != 0) {
+        snprintf(err, errlen, "cannot flush %s to disk: %s", wal, strerror(e ? e : errno));
+        return -1;
+    }
+    if (exec(s->writer, "PRAGMA synchronous=OFF")) {
+        srv_log_error("the writer stays on synchronous=FULL", sqlite3_errmsg(store_db(s->writer)));
+        return 0;
+    }
+    s->pipelined = 1;
+    return 0;
+}
+
 int server_writer_start(server *s, char *err, size_t errlen)
 {
     pthread_mutex_init(&s->wmu, NULL);
     pthread_cond_init(&s->wcv, NULL);
     pthread_cond_init(&s->ccv, NULL);
     pthread_cond_init(&s->scv, NULL);
-    s->wal_fd = -1;
+    for (int i = 0; i < SYNCERS; i++) s->syncer[i].fd = -1;
     s->wstarted = 1;
     if (store_open(&s->writer, s->cfg.db_path, 0, err, errlen)) return -1;
     server_busy_handler(s->writer);
@@ -403,16 +474,7 @@ int server_writer_start(server *s, char *err, size_t errlen)
         s->wal_restart_at = s->wal_max_frames;
     }
     sqlite3_wal_hook(store_db(s->writer), wal_hook, s);
-    /* The WAL (open once the writer has read), for the syncers' flushes. */
-    s->wal_fd = -1;
-    if (written_seq(s) >= 0) {
-        const char *wal = sqlite3_filename_wal(sqlite3_db_filename(store_db(s->writer), "main"));
-        s->wal_fd = wal ? open(wal, O_RDWR | O_CLOEXEC) : -1;
-        if (s->wal_fd >= 0 && exec(s->writer, "PRAGMA synchronous=OFF")) {
-            close(s->wal_fd);
-            s->wal_fd = -1;
-        }
-    }
+    if (open_wal(s, err, errlen)) return -1;
     if (store_open(&s->checkpointer, s->cfg.db_path, 0, err, errlen)) return -1;
     server_busy_handler(s->checkpointer);
     if (pthread_create(&s->wthread, NULL, writer_main, s)) {
@@ -420,8 +482,9 @@ int server_writer_start(server *s, char *err, size_t errlen)
         return -1;
     }
     s->wrunning = 1;
-    for (int i = 0; s->wal_fd >= 0 && i < SYNCERS; i++) {
-        if (pthread_create(&s->sthread[i], NULL, syncer_main, s)) {
+    for (int i = 0; s->pipelined && i < SYNCERS; i++) {
+        s->syncer[i].s = s;
+        if (pthread_create(&s->syncer[i].th, NULL, syncer_main, &s->syncer[i])) {
             snprintf(err, errlen, "cannot start the sync threads");
             return -1;
         }
@@ -453,7 +516,7 @@ void server_writer_stop(server *s)
         pthread_join(s->wthread, NULL);   /* finishes the queued jobs first */
         s->wrunning = 0;
     }
-    for (int i = 0; i < s->nsyncers; i++) pthread_join(s->sthread[i], NULL);   /* answers them */
+    for (int i = 0; i < s->nsyncers; i++) pthread_join(s->syncer[i].th, NULL);   /* answers them */
     s->nsyncers = 0;
     if (s->crunning) {
         pthread_mutex_lock(&s->wmu);
@@ -465,12 +528,14 @@ void server_writer_stop(server *s)
     }
     store_close(s->checkpointer);
     s->checkpointer = NULL;
-    if (s->wal_fd >= 0) {
-        /* whatever the connection does as it closes, it does with syncs */
-        if (s->writer) exec(s->writer, "PRAGMA synchronous=FULL");
-        close(s->wal_fd);
-        s->wal_fd = -1;
-    }
+    /* whatever the connection does as it closes, it does with syncs */
+    if (s->pipelined && s->writer) exec(s->writer, "PRAGMA synchronous=FULL");
+    s->pipelined = 0;
+    for (int i = 0; i < SYNCERS; i++)
+        if (s->syncer[i].fd >= 0) {
+            close(s->syncer[i].fd);
+            s->syncer[i].fd = -1;
+        }
     store_close(s->writer);
     s->writer = NULL;
     pthread_mutex_destroy(&s->wmu);

@@ -246,7 +246,8 @@ static void test_replay_waits_for_the_first_answer(void **state)
 {
     struct poster a = { 12, "sync-replay-0001", 0, 0, 0, 0 };
     pthread_t th;
-    int64_t before, visible, id = 0, b_done;
+    int64_t before, visible, id = 0, b_start, b_done, delay_ns = atoll(DELAY_MS) * 1000000;
+    struct timespec half = { 0, (long)(delay_ns / 2) };
     long status;
     (void)state;
     before = newest_application();
@@ -255,16 +256,22 @@ static void test_replay_waits_for_the_first_answer(void **state)
     visible = wait_visible(before, &a);
     assert_true(visible > before);
     assert_false(a.done);
-    /* the same key again while the first is on its way to disk */
+    /* the same key again, half-way through the first one's flush (a sleep
+     * that places the request, not a wait for a condition) */
+    nanosleep(&half, NULL);
+    b_start = now_ns();
     status = post(12, "sync-replay-0001", &id);
     b_done = now_ns();
     pthread_join(th, NULL);
     assert_int_equal(a.status, 201);
     assert_true(status == 200 || status == 201);
     assert_int_equal(id, a.id);
-    /* the replay's answer promised what the first had not yet: it must not
-     * come before the first's */
-    assert_true(b_done >= a.done_ns);
+    /* The replay promised what the first had not yet: it waited for a flush
+     * of its own, begun after it read the application (at least one slow
+     * flush long), not for the first's (half of one), and came back well
+     * after the first. */
+    assert_true(b_done - b_start >= delay_ns * 3 / 4);
+    assert_true(b_done - a.done_ns >= delay_ns / 4);
 }
 
 static int log_has(const char *needle)
