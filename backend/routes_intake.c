@@ -181,5 +181,9 @@ int route_intake(srv_req *r, srv_resp *out)
     }
     decide_result_free(&res);
     if (rc < 0) return -1;
-    return answer(r, id, out);   /* the key was taken meanwhile */
+    /* The key was taken meanwhile (by this channel or another): answered
+     * as a replay would be, now that its write is on disk too. */
+    if ((rc = seen_key(r, key, &id)) < 0) return -1;
+    if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
+    return answer(r, id, out);
 }

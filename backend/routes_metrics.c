@@ -123,9 +123,9 @@ int route_metrics(srv_req *r, srv_resp *out)
                 "# TYPE yxd_decisions_total counter\n");
     for (int o = 0; o < OUT__COUNT; o++)
         bprintf(&b, "yxd_decisions_total{outcome=\"%s\"} %llu\n", outcome_name((decision_outcome)o), dec[o]);
-    bprintf(&b, "# HELP yxd_changes_last_seq Newest change-feed sequence committed.\n"
+    bprintf(&b, "# HELP yxd_changes_last_seq Newest change-feed sequence on disk (the feed serves up to it).\n"
                 "# TYPE yxd_changes_last_seq gauge\nyxd_changes_last_seq %lld\n"
-                "# HELP yxd_changes_lag Changes committed but not yet delivered to any reader.\n"
+                "# HELP yxd_changes_lag Changes on disk but not yet delivered to any reader.\n"
                 "# TYPE yxd_changes_lag gauge\nyxd_changes_lag %lld\n",
             (long long)last, (long long)(last > delivered ? last - delivered : 0));
     bprintf(&b, "# HELP yxd_requests_in_flight Requests received and not yet answered.\n"

@@ -144,8 +144,12 @@ int64_t srv_last_change(server *s);
 int srv_write(srv_req *r, int (*fn)(srv_req *r, void *arg), void *arg);
 /* Returns once everything written before the call is on disk: for a
  * request about to acknowledge a write it only read (a replay), which
- * may still be in flight to the disk. 0, or -1 when the flush failed. */
+ * may still be in flight to the disk. Ends the request's read transaction
+ * first. 0, or -1 when the flush failed. */
 int srv_write_barrier(srv_req *r);
+/* The newest audit entry and signed checkpoint on disk: the audit routes
+ * serve nothing newer, as the change feed serves no newer change. */
+void srv_durable_audit(server *s, int64_t *audit_id, int64_t *checkpoint_id);
 /* 1 once the disk refused to flush the WAL: every write is refused from
  * then on (GET /v1/healthz says so), until yxd is restarted. */
 int srv_writes_failed(server *s);

@@ -12,6 +12,13 @@
 #include "core/audit.h"
 
 #define POOL_MAX 64
+#define SYNCERS 2                /* flushes of the WAL in flight at once */
+
+/* The newest change-feed sequence, audit entry id and audit checkpoint id
+ * in some state of the database (written, or durable). */
+typedef struct srv_marks {
+    int64_t seq, audit, checkpoint;
+} srv_marks;
 
 typedef struct store_pool {
     pthread_mutex_t mu;
@@ -55,19 +62,20 @@ struct server {
     int wal_max_frames;          /* --wal-max in frames */
     int wal_restart_at;          /* restart the WAL once it is this long */
     /* pipelined durability (server_write.c), guarded by wmu */
-    int pipelined;               /* 0: commits sync themselves (synchronous=FULL) */
     pthread_cond_t scv;          /* a batch was written, or the writer stopped */
     struct srv_syncer {
         struct server *s;
         int fd;                  /* its own descriptor of the WAL: the kernel
                                     reports a write error to each one */
         pthread_t th;
-    } syncer[2];
+    } syncer[SYNCERS];
     int nsyncers;
     struct write_job *unsynced, *unsynced_tail;   /* written, not yet answered */
-    int64_t written_gen, written_seq;             /* batches written, the feed's last seq in them */
+    int64_t written_gen;         /* batches written */
+    srv_marks written;           /* what they hold, as of the last one */
     int64_t sync_started;        /* the newest batch a flush in flight (or done) covers */
-    int64_t durable_gen, durable_seq;
+    int64_t durable_gen;
+    srv_marks durable;           /* what is on disk */
     int wdone;                   /* the writer has stopped */
     int sync_failed;             /* errno of a failed flush: writes are refused */
 };

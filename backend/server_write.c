@@ -5,27 +5,29 @@
  * (which sleeps) because only this thread writes.
  *
  * Durability is pipelined. The writer commits without waiting for the
- * disk (its connection runs synchronous=OFF) and hands the batch to the
- * syncers, which make the WAL durable with fdatasync and only then answer
- * the batch's requests. Meanwhile the writer already runs the next batch:
- * a request arriving during a slow flush is written at once and waits
- * for a flush that started after its write, not behind the whole slow
- * one; and two flushes may be in flight together (SYNCERS), each covering
- * every batch written before it started. No request is answered before
- * its writes are on disk, as with synchronous=FULL. What may come earlier
- * is visibility: another request can read a batch during its flush, up to
- * a millisecond before its own request is answered. Readers that could
- * turn that into an acknowledgement wait for durability: the change feed
- * serves only changes up to the last durable one (srv_last_change); an
- * intake replay by Idempotency-Key, and the audit entries and checkpoint
- * signatures served, run a barrier through the writer before answering
- * (srv_write_barrier).
+ * disk and hands the batch to the syncers, which make the WAL durable with
+ * fdatasync and only then answer the batch's requests. Meanwhile the
+ * writer already runs the next batch: a request arriving during a slow
+ * flush is written at once and waits for a flush that started after its
+ * write, not behind the whole slow one; and two flushes may be in flight
+ * together (SYNCERS), each covering every batch written before it
+ * started. No request is answered before its writes are on disk, as with
+ * synchronous=FULL.
  *
- * Checkpoints keep their own syncs: the checkpointer's connection runs
- * synchronous=FULL, and the writer switches to FULL for its WAL restarts,
- * so the database file is on disk before the WAL it came from is reused.
- * When the WAL cannot be opened for syncing, the writer commits with
- * synchronous=FULL and answers after each commit itself. */
+ * The writer's connection runs synchronous=NORMAL: in WAL mode that syncs
+ * no commit, but it does sync the WAL header when the WAL starts over and
+ * the database around the writer's own checkpoints, and the checkpointer
+ * runs FULL, so the database file is on disk before the WAL that filled it
+ * is reused, and a new WAL header before frames that depend on it.
+ *
+ * What may come earlier is visibility: another request can read a batch
+ * for as long as its flush takes, before the batch's own requests are
+ * answered. Readers that could turn that into an acknowledgement or a
+ * durable promise go by what is on disk instead: the change feed serves
+ * changes up to the last durable one (srv_last_change), the audit routes
+ * entries and signatures up to the last durable ones (srv_durable_audit),
+ * and an intake replay by Idempotency-Key runs a barrier through the
+ * writer before answering (srv_write_barrier). */
 #include <errno.h>
 #include <fcntl.h>
 #include <semaphore.h>
@@ -38,7 +40,6 @@
 
 #include "backend/server_int.h"
 
-#define SYNCERS 2                /* flushes of the WAL in flight at once (syncer[]) */
 
 struct write_job {
     srv_req *r;
@@ -147,18 +148,9 @@ static void restart_wal(server *s)
 {
     sqlite3 *db = store_db(s->writer);
     int rc;
-    /* with syncs: the database file must be on disk before the WAL that
-     * filled it is written over */
-    if (s->pipelined && exec(s->writer, "PRAGMA synchronous=FULL")) {
-        srv_log_error("WAL restart postponed", sqlite3_errmsg(db));
-        s->wal_restart_at = s->wal_frames + WAL_RESTART_RETRY(s);
-        return;
-    }
     sqlite3_busy_handler(db, restart_busy, NULL);
     rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
     server_busy_handler(s->writer);
-    if (s->pipelined && exec(s->writer, "PRAGMA synchronous=OFF"))
-        srv_log_error("the writer stays on synchronous=FULL", sqlite3_errmsg(db));
     if (rc == SQLITE_OK) {
         s->wal_frames = 0;
         s->wal_restarts++;
@@ -185,15 +177,24 @@ static void post_all(struct write_job *jobs)
     }
 }
 
-/* The highest change-feed sequence written so far, read by the writer
- * after a commit: everything up to it is durable once the batch is. */
-static int64_t written_seq(server *s)
+/* What the writer has written so far, read after a commit: the newest
+ * change-feed sequence, audit entry and signed checkpoint. Everything up
+ * to them is durable once the flush covering that commit is done. 0, or
+ * -1 when it cannot be read. */
+static int written_marks(server *s, srv_marks *m)
 {
-    sqlite3_stmt *st = store_stmt(s->writer, "SELECT coalesce(max(seq), 0) FROM changes");
-    int64_t v = -1;
-    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_stmt *st = store_stmt(s->writer, "SELECT (SELECT coalesce(max(seq), 0) FROM changes), "
+                                             "(SELECT coalesce(max(id), 0) FROM audit), "
+                                             "(SELECT coalesce(max(id), 0) FROM audit_checkpoints)");
+    int rc = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        m->seq = sqlite3_column_int64(st, 0);
+        m->audit = sqlite3_column_int64(st, 1);
+        m->checkpoint = sqlite3_column_int64(st, 2);
+        rc = 0;
+    }
     if (st) sqlite3_reset(st);
-    return v;
+    return rc;
 }
 
 static void *writer_main(void *arg)
@@ -203,7 +204,6 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&s->wmu);
     for (;;) {
         struct write_job *batch, *last;
-        int64_t seq;
         int refused;
         while (!s->wqueue && !s->wstop) pthread_cond_wait(&s->wcv, &s->wmu);
         if (!s->wqueue) break;
@@ -223,15 +223,12 @@ static void *writer_main(void *arg)
             continue;
         }
         run_batch(s, batch);
-        if (!s->pipelined) {
-            /* committed with synchronous=FULL: durable already */
-            post_all(batch);
-            if ((seq = written_seq(s)) > 0) srv_changed(s, seq);
-        } else {
-            seq = written_seq(s);
+        {
+            srv_marks m;
+            int known = written_marks(s, &m) == 0;
             pthread_mutex_lock(&s->wmu);
             s->written_gen++;
-            if (seq > s->written_seq) s->written_seq = seq;
+            if (known) s->written = m;   /* else the last known: published later */
             for (struct write_job *j = batch; j; j = j->next) j->gen = s->written_gen;
             /* to the syncers, in the order written */
             if (s->unsynced_tail) s->unsynced_tail->next = batch;
@@ -269,13 +266,14 @@ static void *syncer_main(void *arg)
     pthread_mutex_lock(&s->wmu);
     for (;;) {
         int64_t gen, seq;
+        srv_marks marks;
         int failed;
         struct write_job *done = NULL, **tail = &done;
         while (s->sync_started >= s->written_gen && !(s->wdone && !s->unsynced))
             pthread_cond_wait(&s->scv, &s->wmu);
         if (s->sync_started >= s->written_gen) break;   /* stopped, and all answered */
         gen = s->sync_started = s->written_gen;
-        seq = s->written_seq;
+        marks = s->written;
         pthread_mutex_unlock(&s->wmu);
         failed = fdatasync(me->fd) != 0 ? errno : 0;
         pthread_mutex_lock(&s->wmu);
@@ -285,13 +283,14 @@ static void *syncer_main(void *arg)
         }
         if (!s->sync_failed && gen > s->durable_gen) {
             s->durable_gen = gen;
-            if (seq > s->durable_seq) s->durable_seq = seq;
+            s->durable = marks;
         }
         /* every batch the flush covered (or, after a failure, all of them) */
         while (s->unsynced && (s->sync_failed || s->unsynced->gen <= s->durable_gen)) {
             struct write_job *j = s->unsynced;
             s->unsynced = j->next;
-            if (s->sync_failed && j->rc == 0) {
+            /* a replay (rc 1) promises what may be lost too */
+            if (s->sync_failed && j->rc >= 0) {
                 j->rc = -1;
                 snprintf(j->why, sizeof j->why, "the write-ahead log cannot be flushed to disk: %s",
                          strerror(s->sync_failed));
@@ -301,7 +300,7 @@ static void *syncer_main(void *arg)
         }
         *tail = NULL;
         if (!s->unsynced) s->unsynced_tail = NULL;
-        seq = s->durable_seq;
+        seq = s->durable.seq;
         pthread_mutex_unlock(&s->wmu);
         post_all(done);
         if (seq > 0) srv_changed(s, seq);
@@ -359,7 +358,17 @@ static int barrier_job(srv_req *r, void *arg)
 
 int srv_write_barrier(srv_req *r)
 {
+    /* a snapshot held through the flush would keep the WAL from restarting */
+    if (srv_read_end(r)) return -1;
     return srv_write(r, barrier_job, NULL);
+}
+
+void srv_durable_audit(server *s, int64_t *audit_id, int64_t *checkpoint_id)
+{
+    pthread_mutex_lock(&s->wmu);
+    *audit_id = s->durable.audit;
+    *checkpoint_id = s->durable.checkpoint;
+    pthread_mutex_unlock(&s->wmu);
 }
 
 int srv_writes_failed(server *s)
@@ -419,31 +428,35 @@ static int sync_dir_of(const char *path)
 /* Opens the WAL (it exists once the writer has read) once per syncer and
  * makes it durable, its name included, before anything is served: a
  * previous yxd that died (SIGKILL, a crash) may have left commits in the
- * page cache that it never flushed, and the change feed is about to count
- * every change in the database as durable. Then the writer stops syncing
- * its commits itself. When the WAL cannot be opened, the server runs with
- * synchronous=FULL commits and says so in the log. */
+ * page cache that it never flushed, and all that the database holds now
+ * is about to count as durable. A server that cannot do this does not
+ * start. Then the writer stops syncing its commits itself: it runs
+ * synchronous=NORMAL, which in WAL mode syncs no commit, but still syncs
+ * the WAL header when the WAL starts over and the database around the
+ * writer's own checkpoints (the syncers could not order those writes). */
 static int open_wal(server *s, char *err, size_t errlen)
 {
-    const char *wal = written_seq(s) >= 0 ? sqlite3_filename_wal(sqlite3_db_filename(store_db(s->writer), "main")) : NULL;
+    sqlite3 *db = store_db(s->writer);
+    const char *wal = written_marks(s, &s->written) == 0 ? sqlite3_filename_wal(sqlite3_db_filename(db, "main")) : NULL;
     int e = 0;
-    s->pipelined = 0;
-    for (int i = 0; wal && i < SYNCERS; i++)
-        if ((s->syncer[i].fd = open(wal, O_RDWR | O_CLOEXEC)) < 0) e = errno;
-    if (!wal || e) {
-        srv_log_error("the write-ahead log cannot be opened for flushing; every commit syncs itself",
-                      wal ? strerror(e) : sqlite3_errmsg(store_db(s->writer)));
-        return 0;
+    if (!wal) {
+        snprintf(err, errlen, "cannot read the database: %s", sqlite3_errmsg(db));
+        return -1;
     }
+    for (int i = 0; i < SYNCERS; i++)
+        if ((s->syncer[i].fd = open(wal, O_RDWR | O_CLOEXEC)) < 0) {
+            snprintf(err, errlen, "cannot open %s for flushing: %s", wal, strerror(errno));
+            return -1;
+        }
     if (fdatasync(s->syncer[0].fd) || (e = sync_dir_of(wal)) != 0) {
         snprintf(err, errlen, "cannot flush %s to disk: %s", wal, strerror(e ? e : errno));
         return -1;
     }
-    if (exec(s->writer, "PRAGMA synchronous=OFF")) {
-        srv_log_error("the writer stays on synchronous=FULL", sqlite3_errmsg(store_db(s->writer)));
-        return 0;
+    s->durable = s->written;
+    if (exec(s->writer, "PRAGMA synchronous=NORMAL")) {
+        snprintf(err, errlen, "cannot configure the writer: %s", sqlite3_errmsg(db));
+        return -1;
     }
-    s->pipelined = 1;
     return 0;
 }
 
@@ -482,7 +495,7 @@ int server_writer_start(server *s, char *err, size_t errlen)
         return -1;
     }
     s->wrunning = 1;
-    for (int i = 0; s->pipelined && i < SYNCERS; i++) {
+    for (int i = 0; i < SYNCERS; i++) {
         s->syncer[i].s = s;
         if (pthread_create(&s->syncer[i].th, NULL, syncer_main, &s->syncer[i])) {
             snprintf(err, errlen, "cannot start the sync threads");
@@ -529,8 +542,7 @@ void server_writer_stop(server *s)
     store_close(s->checkpointer);
     s->checkpointer = NULL;
     /* whatever the connection does as it closes, it does with syncs */
-    if (s->pipelined && s->writer) exec(s->writer, "PRAGMA synchronous=FULL");
-    s->pipelined = 0;
+    if (s->writer) exec(s->writer, "PRAGMA synchronous=FULL");
     for (int i = 0; i < SYNCERS; i++)
         if (s->syncer[i].fd >= 0) {
             close(s->syncer[i].fd);

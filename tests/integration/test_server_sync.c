@@ -6,6 +6,7 @@
  *     change a power loss could take back;
  *   - a replay of an intake's Idempotency-Key is not answered before the
  *     first request is (its application may still be on its way to disk);
+ *   - the audit chain is served only as far as it is on disk;
  *   - a flush the disk refuses fails its requests with 503, and every
  *     later write too, with the reason in the log and GET /v1/healthz. */
 #include <setjmp.h>
@@ -142,6 +143,13 @@ static long post(int seed, const char *idem, int64_t *id)
 
 struct poster { int seed; const char *idem; long status; int64_t id, done_ns; _Atomic int done; };
 
+static void poster_init(struct poster *p, int seed, const char *idem)
+{
+    memset(p, 0, sizeof *p);
+    p->seed = seed;
+    p->idem = idem;
+}
+
 static void *post_thread(void *arg)
 {
     struct poster *p = arg;
@@ -151,22 +159,26 @@ static void *post_thread(void *arg)
     return NULL;
 }
 
-/* The newest application id another process reading the database sees
- * (0 when none or on error). Read straight from the file: the API's own
- * reads of applications write an audit entry, which would wait for the
- * slow disk too. */
-static int64_t newest_application(void)
+/* What another process reading the database sees, as the one integer
+ * sql selects (0 when none or on error). Read straight from the file: the
+ * API's own reads of applications write an audit entry, which would wait
+ * for the slow disk too. */
+static int64_t newest_id(const char *sql)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int64_t id = 0;
     if (sqlite3_open_v2(P.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM applications", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return id;
+}
+
+static int64_t newest_application(void)
+{
+    return newest_id("SELECT coalesce(max(id), 0) FROM applications");
 }
 
 /* The change feed after `since`: how many items, the cursor it returns,
@@ -210,11 +222,13 @@ static int64_t wait_visible(int64_t before, struct poster *p)
 
 static void test_feed_serves_only_durable_changes(void **state)
 {
-    struct poster a = { 11, "sync-feed-0001", 0, 0, 0, 0 };
+    /* static: a poster outliving a failed test writes into no dead frame */
+    static struct poster a;
     pthread_t th;
     int64_t since = 0, before, visible, next;
     int n, has;
     (void)state;
+    poster_init(&a, 11, "sync-feed-0001");
     /* the cursor at the end of the feed so far */
     for (int i = 0; i < 100; i++) {
         int64_t prev = since;
@@ -244,12 +258,14 @@ static void test_feed_serves_only_durable_changes(void **state)
 
 static void test_replay_waits_for_the_first_answer(void **state)
 {
-    struct poster a = { 12, "sync-replay-0001", 0, 0, 0, 0 };
+    /* static: a poster outliving a failed test writes into no dead frame */
+    static struct poster a;
     pthread_t th;
     int64_t before, visible, id = 0, b_start, b_done, delay_ns = atoll(DELAY_MS) * 1000000;
     struct timespec half = { 0, (long)(delay_ns / 2) };
     long status;
     (void)state;
+    poster_init(&a, 12, "sync-replay-0001");
     before = newest_application();
     assert_true(before > 0);
     assert_int_equal(pthread_create(&th, NULL, post_thread, &a), 0);
@@ -272,6 +288,52 @@ static void test_replay_waits_for_the_first_answer(void **state)
      * after the first. */
     assert_true(b_done - b_start >= delay_ns * 3 / 4);
     assert_true(b_done - a.done_ns >= delay_ns / 4);
+}
+
+static int64_t newest_audit_entry(void)
+{
+    return newest_id("SELECT coalesce(max(id), 0) FROM audit");
+}
+
+/* GET /v1/audit?after=: the number of entries served (-1 on error). */
+static int audit_entries_after(const char *token, int64_t after)
+{
+    char path[80];
+    yx_resp r;
+    int n = -1;
+    snprintf(path, sizeof path, "/v1/audit?after=%lld&limit=100", (long long)after);
+    if (yx_http("GET", &P, path, token, NULL, NULL, &r)) return -1;
+    if (r.status == 200 && r.json) n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "items"));
+    yx_resp_free(&r);
+    return n;
+}
+
+/* The audit chain, like the change feed, is served only as far as it is
+ * on disk: an auditor never sees (or verifies, or exports) an entry a
+ * power loss could take back. */
+static void test_audit_serves_only_durable_entries(void **state)
+{
+    /* static: a poster outliving a failed test writes into no dead frame */
+    static struct poster a;
+    char *auditor = yx_login(&P, "auditor", PW);
+    pthread_t th;
+    int64_t base;
+    int n;
+    (void)state;
+    poster_init(&a, 13, "sync-audit-0001");
+    assert_non_null(auditor);
+    base = newest_audit_entry();
+    assert_true(base > 0);
+    assert_int_equal(pthread_create(&th, NULL, post_thread, &a), 0);
+    while (newest_audit_entry() == base && !a.done) { }
+    assert_true(newest_audit_entry() > base);   /* A's entry is committed... */
+    n = audit_entries_after(auditor, base);
+    assert_int_equal(n, 0);                     /* ...but not served */
+    assert_false(a.done);                       /* while its flush still ran */
+    pthread_join(th, NULL);
+    assert_int_equal(a.status, 201);
+    assert_true(audit_entries_after(auditor, base) >= 1);
+    free(auditor);
 }
 
 static int log_has(const char *needle)
@@ -318,6 +380,7 @@ int main(void)
     const struct CMUnitTest slow[] = {
         cmocka_unit_test(test_feed_serves_only_durable_changes),
         cmocka_unit_test(test_replay_waits_for_the_first_answer),
+        cmocka_unit_test(test_audit_serves_only_durable_entries),
     };
     const struct CMUnitTest failing[] = {
         cmocka_unit_test(test_failed_flush_refuses_writes),
