@@ -184,8 +184,8 @@ test: deps
 	  YX_LOCALEDIR=$(CURDIR)/$(REL)/locale bash tests/run.sh $(TEST_BINS)
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory $(REL)/yx $(REL)/yxd $(BENCH_BINS) $(MO_FILES)
-	@YX_BIN=$(CURDIR)/$(REL) YX_DATADIR=$(CURDIR)/assets \
+	@$(MAKE) --no-print-directory $(REL)/yx $(REL)/yxd $(BENCH_BINS) $(SHIMS) $(MO_FILES)
+	@YX_BIN=$(CURDIR)/$(REL) YX_DATADIR=$(CURDIR)/assets YX_SHIM=$(CURDIR)/$(firstword $(SHIMS)) \
 	  YX_LOCALEDIR=$(CURDIR)/$(REL)/locale bash tests/bench/run.sh $(BENCH_BINS)
 
 # libFuzzer targets (clang). Each links the release objects built with clang.
