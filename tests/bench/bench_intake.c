@@ -225,8 +225,7 @@ static void slow_disk(yxd_proc *p, const char *key)
 int main(void)
 {
     yxd_proc p;
-    char key[128], err[256];
-    const char *add[] = { "channel", "add", "bench", "--kind", "api", "--db", NULL, NULL };
+    char key[128];
     sim_report fixed, sat, warm;
     int64_t acked, present, nchanges;
     double cps, wrk_rps, wrk_p99, sync_p50, sync_p99;
@@ -234,9 +233,7 @@ int main(void)
     if (getenv("YX_BIN")) setenv("YX_TEST_BIN", getenv("YX_BIN"), 1);
     else setenv("YX_TEST_BIN", "build", 0);
     if (yxd_proc_tempdir(&p) || yxd_proc_init_demo(&p, 1000)) return 1;
-    add[6] = p.db;
-    if (yxd_run(add, NULL, key, sizeof key, err, sizeof err) != 0) { fprintf(stderr, "%s", err); return 1; }
-    key[strcspn(key, "\n")] = '\0';
+    if (yxd_proc_add_channel(&p, "bench", "api", key, sizeof key)) return 1;
     disk_sync_ms(p.dir, &sync_p50, &sync_p99);
     fprintf(stderr, "disk: fdatasync of 64 KiB p50 %.2f p99 %.2f ms\n", sync_p50, sync_p99);
     if (yxd_proc_start(&p, NULL)) return 1;

@@ -327,3 +327,15 @@ cJSON *yx_test_application(const char *id_number, const char *bank_card)
     cJSON_AddNumberToObject(f, "Price", 846);
     return b;
 }
+
+int yxd_proc_add_channel(const yxd_proc *p, const char *name, const char *kind, char *key, size_t n)
+{
+    const char *args[] = { "channel", "add", name, "--kind", kind, "--db", p->db, NULL };
+    char err[256];
+    if (yxd_run(args, NULL, key, n, err, sizeof err) != 0) {
+        fprintf(stderr, "yxd channel add %s: %s", name, err);
+        return -1;
+    }
+    key[strcspn(key, "\n")] = '\0';
+    return 0;
+}

@@ -55,6 +55,10 @@ int yxd_proc_init_demo(yxd_proc *p, int n);
  * terminated, may be NULL); waits (up to 60 s, by poll, not sleep) for
  * the listening line. 0, or -1 when yxd exited or said nothing. */
 int yxd_proc_start(yxd_proc *p, const char *const *extra);
+/* `yxd channel add NAME --kind KIND --db p->db`: the key it prints once,
+ * into key (n bytes, without the newline). 0, or -1 (yxd's error on
+ * stderr). */
+int yxd_proc_add_channel(const yxd_proc *p, const char *name, const char *kind, char *key, size_t n);
 /* yxd_proc_tempdir, yxd_proc_init_demo(p, n), yxd_proc_start(p, extra) in
  * one: a running server on n demo applications. 0, or -1 after removing
  * whatever was made. */

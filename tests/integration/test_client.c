@@ -369,7 +369,6 @@ static void test_sync_failure_reported(void **state)
 static void test_sync_follows_change_feed(void **state)
 {
     char cpath[400], err[512], key[256] = "", out[512];
-    const char *add[] = { "channel", "add", "feed-test", "--kind", "h5", "--db", srv.db, NULL };
     cache *ca = NULL;
     client *c = login("officer");
     struct client_loop_state l;
@@ -393,8 +392,7 @@ static void test_sync_follows_change_feed(void **state)
     assert_int_equal(cache_meta_get(ca, "feed.since", out, sizeof out), 0);
 
     /* A channel submits applications while the feed request is held. */
-    assert_int_equal(yxd_run(add, NULL, key, sizeof key, err, sizeof err), 0);
-    key[strcspn(key, "\n")] = '\0';
+    assert_int_equal(yxd_proc_add_channel(&srv, "feed-test", "h5", key, sizeof key), 0);
     {
         const char *sim[] = { "simulate", "--server", srv.url, "--channel-key", key,
                               "--rate", "10", "--duration", "1", NULL };

@@ -61,14 +61,12 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
 {
     struct sim_arg a;
     pthread_t th;
-    const char *add[] = { "channel", "add", "crash-test", "--kind", "own", "--db", P.db, NULL };
     const char *verify[] = { "audit", "verify", "--db", P.db, NULL };
     char err[256], out[256];
     int status;
     store *s;
     (void)state;
-    assert_int_equal(yxd_run(add, NULL, key, sizeof key, err, sizeof err), 0);
-    key[strcspn(key, "\n")] = '\0';
+    assert_int_equal(yxd_proc_add_channel(&P, "crash-test", "own", key, sizeof key), 0);
     assert_int_equal(yxd_proc_start(&P, NULL), 0);
     memset(&a, 0, sizeof a);
     a.cfg.server = P.url;
@@ -114,15 +112,13 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
 static void test_wal_stays_bounded_under_load(void **state)
 {
     const char *extra[] = { "--wal-max", "1", NULL };
-    const char *add[] = { "channel", "add", "wal-test", "--kind", "api", "--db", P.db, NULL };
     char err[256], wal[600], k[128];
     sim_config c;
     sim_report rep;
     struct stat stw;
     long restarts;
     (void)state;
-    assert_int_equal(yxd_run(add, NULL, k, sizeof k, err, sizeof err), 0);
-    k[strcspn(k, "\n")] = '\0';
+    assert_int_equal(yxd_proc_add_channel(&P, "wal-test", "api", k, sizeof k), 0);
     assert_int_equal(yxd_proc_start(&P, extra), 0);
     memset(&c, 0, sizeof c);
     c.server = P.url;

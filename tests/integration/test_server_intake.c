@@ -21,11 +21,7 @@ static char key[80], key2[80], id_number[19], card[20], *officer;
 
 static int add_channel(const char *name, char *out)
 {
-    char err[256];
-    const char *args[] = { "channel", "add", name, "--kind", "h5", "--db", P.db, NULL };
-    if (yxd_run(args, NULL, out, 80, err, sizeof err) != 0) return -1;
-    out[strcspn(out, "\n")] = '\0';
-    return 0;
+    return yxd_proc_add_channel(&P, name, "h5", out, 80);
 }
 
 static int setup(void **state)

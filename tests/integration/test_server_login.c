@@ -26,12 +26,9 @@ static char key[80], *officer;
 
 static int setup(void **state)
 {
-    char err[256];
-    const char *args[] = { "channel", "add", "sim-h5", "--kind", "h5", "--db", P.db, NULL };
     (void)state;
     if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 5)) return -1;
-    if (yxd_run(args, NULL, key, sizeof key, err, sizeof err) != 0) return -1;
-    key[strcspn(key, "\n")] = '\0';
+    if (yxd_proc_add_channel(&P, "sim-h5", "h5", key, sizeof key)) return -1;
     if (yxd_proc_start(&P, NULL)) return -1;
     return (officer = yx_login(&P, "officer", PW)) ? 0 : -1;
 }

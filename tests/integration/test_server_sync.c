@@ -69,12 +69,8 @@ static int start_with_shim(const char *name, const char *value)
  * configured (fail: by the file fail_file; else slow), an officer in. */
 static int setup_disk(int fail)
 {
-    char err[256];
-    const char *args[] = { "channel", "add", "mall-h5", "--kind", "h5", "--db", NULL, NULL };
     if (yxd_proc_tempdir(&P) || yxd_proc_init_demo(&P, 5)) return -1;
-    args[6] = P.db;
-    if (yxd_run(args, NULL, key, sizeof key, err, sizeof err) != 0) return -1;
-    key[strcspn(key, "\n")] = '\0';
+    if (yxd_proc_add_channel(&P, "mall-h5", "h5", key, sizeof key)) return -1;
     snprintf(fail_file, sizeof fail_file, "%s/disk-fails", P.dir);
     if (fail ? start_with_shim("YX_SHIM_SYNC_FAIL_FILE", fail_file)
              : start_with_shim("YX_SHIM_SYNC_DELAY_MS", DELAY_MS))

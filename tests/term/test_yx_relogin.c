@@ -37,15 +37,10 @@ static char env_state[400], env_config[400], env_datadir[600];
 static int group_setup(void **state)
 {
     const char *dd = getenv("YX_DATADIR");
-    char err[256];
     (void)state;
     snprintf(yx_bin, sizeof yx_bin, "%s/yx", yxd_test_bin());
     if (yxd_proc_tempdir(&srv) || yxd_proc_init_demo(&srv, NAPPS)) return -1;
-    {
-        const char *add[] = { "channel", "add", "relogin-h5", "--kind", "h5", "--db", srv.db, NULL };
-        if (yxd_run(add, NULL, key, sizeof key, err, sizeof err) != 0) return -1;
-        key[strcspn(key, "\n")] = '\0';
-    }
+    if (yxd_proc_add_channel(&srv, "relogin-h5", "h5", key, sizeof key)) return -1;
     if (yxd_proc_start(&srv, NULL)) return -1;
     snprintf(env_state, sizeof env_state, "XDG_STATE_HOME=%s/state", srv.dir);
     snprintf(env_config, sizeof env_config, "XDG_CONFIG_HOME=%s/config", srv.dir);
