@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -197,10 +199,34 @@ static int written_marks(server *s, srv_marks *m)
     return rc;
 }
 
+/* The writer and the sync threads run at nice WRITE_NICE, above the
+ * threads of the connections. Every write passes through them one batch
+ * at a time, so when one of them waits for a CPU behind request threads
+ * (which parse and decide in parallel), every request queued behind it
+ * waits too. At 1,000 intakes/s on the 2-core development machine it
+ * lowered the p99 in 12 of 20 paired runs (median 4.5 to 4.3 ms; the
+ * machine's own noise is larger), with no loss of throughput.
+ * Raising a priority needs CAP_SYS_NICE or RLIMIT_NICE of at least
+ * 20 - WRITE_NICE (the systemd unit sets LimitNICE=25); without it the
+ * threads keep the default, and the writer says so once in the log. */
+#define WRITE_NICE (-5)
+
+static int raise_priority(void)
+{
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITE_NICE) ? errno : 0;
+}
+
 static void *writer_main(void *arg)
 {
     server *s = arg;
+    int e;
     prctl(PR_SET_NAME, "yxd-writer");   /* as top -H and ps -L show it */
+    if ((e = raise_priority()) != 0) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "error", strerror(e));
+        cJSON_AddStringToObject(x, "hint", "allow nice -5: CAP_SYS_NICE, or LimitNICE=25 in the unit");
+        srv_log("warning", "the writer keeps the default priority", x);
+    }
     pthread_mutex_lock(&s->wmu);
     for (;;) {
         struct write_job *batch, *last;
@@ -263,6 +289,7 @@ static void *syncer_main(void *arg)
     struct srv_syncer *me = arg;
     server *s = me->s;
     prctl(PR_SET_NAME, "yxd-sync");
+    raise_priority();   /* the writer reports a refusal */
     pthread_mutex_lock(&s->wmu);
     for (;;) {
         int64_t gen, seq;
