@@ -386,3 +386,17 @@ int vt_terminal_restored(void)
     }
     return ok;
 }
+
+int vt_quit_clean(const char *key)
+{
+    int status;
+    if (vt_send(key) || vt_wait_exit(&status)) {
+        fprintf(stderr, "vt_quit_clean: the program did not exit on %s\n", key);
+        return 0;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "vt_quit_clean: exit status %d\n", status);
+        return 0;
+    }
+    return vt_terminal_restored();
+}

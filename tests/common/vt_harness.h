@@ -74,6 +74,11 @@ int vt_wait_exit(int *status);
  * reset, keypad and mouse modes off. On 0 the reason is on stderr. */
 int vt_terminal_restored(void);
 
+/* Sends key (the quit key), waits for the program to exit and checks it
+ * exited with 0 and left the terminal as it found it: 1, or 0 with the
+ * reason on stderr. The session stays open for vt_close. */
+int vt_quit_clean(const char *key);
+
 /* Bytes the program wrote since the last vt_send / in all. */
 size_t vt_bytes_since_send(void);
 size_t vt_bytes_total(void);

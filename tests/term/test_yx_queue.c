@@ -95,7 +95,7 @@ static void test_queue_move_open_quit(void **state)
     const char *env[] = { "YX_PASSWORD=yixiang-demo", env_state, env_config, env_datadir,
                           "LANG=C.UTF-8", "LC_ALL", "LANGUAGE", NULL };
     char want[64];
-    int r0, r1, status;
+    int r0, r1;
     struct vt_attr sel, other;
     (void)state;
     assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
@@ -133,11 +133,7 @@ static void test_queue_move_open_quit(void **state)
     assert_int_equal(vt_wait_text(want, 5000), 0);
 
     /* q on the list quits, and the terminal is as it was. */
-    assert_int_equal(vt_send("q"), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_int_equal(vt_terminal_restored(), 1);
+    assert_int_equal(vt_quit_clean("q"), 1);
     vt_close();
 }
 
@@ -220,7 +216,7 @@ static void test_filtered_queue(void **state)
     const char *argv[] = { yx_bin, "--server", srv.url, "--user", "officer", NULL };
     const char *env[] = { "YX_PASSWORD=yixiang-demo", env_state, env_config, env_datadir,
                           "LANG=C.UTF-8", "LC_ALL", "LANGUAGE", NULL };
-    int h5 = server_count("channel=h5"), status, rows = 0;
+    int h5 = server_count("channel=h5"), rows = 0;
     char want[64];
     (void)state;
     assert_true(h5 > 0 && h5 < NAPPS);
@@ -250,10 +246,7 @@ static void test_filtered_queue(void **state)
     assert_non_null(strstr(vt_row_text(0), "Applications"));
     assert_null(strstr(vt_row_text(0), "h5"));
     assert_non_null(strstr(vt_screen_text(), " API "));
-    assert_int_equal(vt_send("Q"), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_int_equal(vt_terminal_restored(), 1);
+    assert_int_equal(vt_quit_clean("Q"), 1);
     vt_close();
 }
 
@@ -263,7 +256,6 @@ static void test_password_prompt_without_echo(void **state)
     const char *env[] = { "YX_PASSWORD", env_state, env_config, env_datadir, "LANG=C.UTF-8",
                           "LC_ALL", "LANGUAGE", NULL };
     char want[160];
-    int status;
     (void)state;
     assert_int_equal(vt_spawn(argv, env, ROWS, COLS), 0);
     snprintf(want, sizeof want, "Password for officer at %s", srv.url);
@@ -277,10 +269,7 @@ static void test_password_prompt_without_echo(void **state)
         const char *out = vt_output(&len, &since);
         for (size_t i = 0; i + 12 <= len; i++) assert_false(memcmp(out + i, "yixiang-demo", 12) == 0);
     }
-    assert_int_equal(vt_send("q"), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_int_equal(vt_terminal_restored(), 1);
+    assert_int_equal(vt_quit_clean("q"), 1);
     vt_close();
 }
 
@@ -404,7 +393,6 @@ static void demo_spawn(void)
 static void test_demo_starts_and_stops_yxd(void **state)
 {
     pid_t yxd, sim;
-    int status;
     long first;
     char db[500];
     (void)state;
@@ -419,11 +407,7 @@ static void test_demo_starts_and_stops_yxd(void **state)
     assert_true(first >= 2000);
     for (int i = 0; i < 500 && rows_total() <= first; i++) vt_wait_quiet(20);
     assert_true(rows_total() > first);
-    assert_int_equal(vt_send("q"), 0);
-    assert_int_equal(vt_wait_exit(&status), 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_int_equal(vt_terminal_restored(), 1);
+    assert_int_equal(vt_quit_clean("q"), 1);
     /* yx stopped and reaped both before exiting. */
     assert_int_equal(kill(yxd, 0), -1);
     assert_int_equal(errno, ESRCH);
