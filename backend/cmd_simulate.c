@@ -12,10 +12,11 @@
 
 static const char usage_text[] =
     "usage: yxd simulate --server URL --channel-key KEY [--rate R] [--duration S]\n"
-    "                    [--threads N] [--seed S] [--data FILE] [--cacert FILE]\n"
+    "                    [--connections N] [--seed S] [--data FILE] [--cacert FILE]\n"
     "Posts generated applications to URL/v1/intake/applications: R per second\n"
     "(default 100; 0 = as fast as the server answers) for S seconds (default\n"
-    "10) over N connections (default 8). --cacert trusts a CA file for an\n"
+    "10) over at most N keep-alive connections (default 8; --threads N is the\n"
+    "same). Latency counts from each request's due time. --cacert trusts a CA file for an\n"
     "https server with its own certificate. The key may also come from\n"
     "$YX_CHANNEL_KEY, which keeps it out of the process list.\n";
 
@@ -33,7 +34,7 @@ int cmd_simulate(int argc, char **argv)
     sim_config cfg = { 0 };
     sim_report rep;
     char err[512];
-    double threads = 8, seed = 1;
+    double conns = 8, seed = 1;
     cfg.rate = 100;
     cfg.duration_s = 10;
     cfg.channel_key = getenv("YX_CHANNEL_KEY");
@@ -47,7 +48,7 @@ int cmd_simulate(int argc, char **argv)
         else if (!strcmp(a, "--cacert")) cfg.cacert = v;
         else if (!strcmp(a, "--rate")) { if (num_arg(a, v, 0, 1e6, &cfg.rate)) return 2; }
         else if (!strcmp(a, "--duration")) { if (num_arg(a, v, 0.1, 86400, &cfg.duration_s)) return 2; }
-        else if (!strcmp(a, "--threads")) { if (num_arg(a, v, 1, 64, &threads)) return 2; }
+        else if (!strcmp(a, "--connections") || !strcmp(a, "--threads")) { if (num_arg(a, v, 1, 64, &conns)) return 2; }
         else if (!strcmp(a, "--seed")) { if (num_arg(a, v, 0, 4e9, &seed)) return 2; }
         else { fprintf(stderr, "yxd simulate: unknown option %s (try yxd simulate --help)\n", a); return 2; }
         i++;
@@ -56,7 +57,7 @@ int cmd_simulate(int argc, char **argv)
         fprintf(stderr, "yxd simulate: --server URL and --channel-key KEY are required (try yxd simulate --help)\n");
         return 2;
     }
-    cfg.threads = (int)threads;
+    cfg.connections = (int)conns;
     cfg.seed = (uint64_t)seed;
     if (sim_run(&cfg, &rep, err, sizeof err)) {
         fprintf(stderr, "yxd simulate: %s\n", err);

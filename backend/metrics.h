@@ -14,5 +14,9 @@ void metrics_observe(const struct route *rt, int status, double seconds);
 void metrics_decision(decision_outcome o);
 /* The newest change-feed sequence handed to a reader. */
 void metrics_delivered(int64_t seq);
+/* One flush of the write-ahead log, and how long the disk took. */
+void metrics_flush(double seconds);
+/* One group of requests the writer wrote in one transaction. */
+void metrics_write_batch(int requests, double seconds);
 
 #endif

@@ -20,11 +20,15 @@ static const int codes[] = { 200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 4
 static const double buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10 };
 #define NBUCKETS ((int)(sizeof buckets / sizeof buckets[0]))
 
-struct route_stats {
-    unsigned long long by_code[NCODES + 1];   /* last slot: any other code */
-    unsigned long long hist[NBUCKETS];        /* non-cumulative */
+struct hist {
+    unsigned long long n[NBUCKETS];           /* non-cumulative */
     unsigned long long count;
     double sum;
+};
+
+struct route_stats {
+    unsigned long long by_code[NCODES + 1];   /* last slot: any other code */
+    struct hist lat;
 };
 
 static struct {
@@ -32,19 +36,43 @@ static struct {
     struct route_stats route[MAX_ROUTES + 1];  /* last slot: unmatched paths */
     unsigned long long decisions[OUT__COUNT];
     long long delivered_seq;
+    struct hist flush, batch;                  /* WAL flushes; write batches */
+    unsigned long long batch_requests;
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/* Caller holds m.mu. */
+static void hist_add(struct hist *h, double seconds)
+{
+    int bi = 0;
+    while (bi < NBUCKETS && seconds > buckets[bi]) bi++;
+    if (bi < NBUCKETS) h->n[bi]++;
+    h->count++;
+    h->sum += seconds;
+}
 
 void metrics_observe(const route *rt, int status, double seconds)
 {
-    int ri = rt ? (int)(rt - routes) : MAX_ROUTES, ci = NCODES, bi = 0;
+    int ri = rt ? (int)(rt - routes) : MAX_ROUTES, ci = NCODES;
     if (ri < 0 || ri > MAX_ROUTES) ri = MAX_ROUTES;
     for (int i = 0; i < NCODES; i++) if (codes[i] == status) { ci = i; break; }
-    while (bi < NBUCKETS && seconds > buckets[bi]) bi++;
     pthread_mutex_lock(&m.mu);
     m.route[ri].by_code[ci]++;
-    if (bi < NBUCKETS) m.route[ri].hist[bi]++;
-    m.route[ri].count++;
-    m.route[ri].sum += seconds;
+    hist_add(&m.route[ri].lat, seconds);
+    pthread_mutex_unlock(&m.mu);
+}
+
+void metrics_flush(double seconds)
+{
+    pthread_mutex_lock(&m.mu);
+    hist_add(&m.flush, seconds);
+    pthread_mutex_unlock(&m.mu);
+}
+
+void metrics_write_batch(int requests, double seconds)
+{
+    pthread_mutex_lock(&m.mu);
+    hist_add(&m.batch, seconds);
+    m.batch_requests += (unsigned long long)requests;
     pthread_mutex_unlock(&m.mu);
 }
 
@@ -75,11 +103,28 @@ static void bprintf(struct page *pg, const char *fmt, ...)
     va_end(ap);
 }
 
+/* One histogram's lines; labels is "" or 'route="x",'. */
+static void print_hist(struct page *pg, const char *name, const char *labels, const struct hist *h)
+{
+    unsigned long long cum = 0;
+    size_t ll = strlen(labels);
+    /* the label set without its trailing comma, for _sum and _count */
+    int bare = ll ? (int)ll - 1 : 0;
+    for (int k = 0; k < NBUCKETS; k++) {
+        cum += h->n[k];
+        bprintf(pg, "%s_bucket{%sle=\"%g\"} %llu\n", name, labels, buckets[k], cum);
+    }
+    bprintf(pg, "%s_bucket{%sle=\"+Inf\"} %llu\n", name, labels, h->count);
+    bprintf(pg, "%s_sum%s%.*s%s %.6f\n", name, bare ? "{" : "", bare, labels, bare ? "}" : "", h->sum);
+    bprintf(pg, "%s_count%s%.*s%s %llu\n", name, bare ? "{" : "", bare, labels, bare ? "}" : "", h->count);
+}
+
 int route_metrics(srv_req *r, srv_resp *out)
 {
     static struct route_stats snap[MAX_ROUTES + 1];
     static pthread_mutex_t snap_mu = PTHREAD_MUTEX_INITIALIZER;
-    unsigned long long dec[OUT__COUNT];
+    unsigned long long dec[OUT__COUNT], batch_requests;
+    struct hist flush, batch;
     long long delivered;
     int64_t last = srv_last_change(r->srv);
     struct page b = { { 0 }, 0 };
@@ -90,6 +135,9 @@ int route_metrics(srv_req *r, srv_resp *out)
     memcpy(snap, m.route, sizeof snap);
     memcpy(dec, m.decisions, sizeof dec);
     delivered = m.delivered_seq;
+    flush = m.flush;
+    batch = m.batch;
+    batch_requests = m.batch_requests;
     pthread_mutex_unlock(&m.mu);
 
     bprintf(&b, "# HELP yxd_requests_total HTTP requests by route and status.\n"
@@ -105,18 +153,10 @@ int route_metrics(srv_req *r, srv_resp *out)
     bprintf(&b, "# HELP yxd_request_duration_seconds Time from request to response.\n"
                 "# TYPE yxd_request_duration_seconds histogram\n");
     for (int i = 0; i < nr; i++) {
-        unsigned long long cum = 0;
-        if (!snap[i].count) continue;
-        for (int k = 0; k < NBUCKETS; k++) {
-            cum += snap[i].hist[k];
-            bprintf(&b, "yxd_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-                    routes[i].name, buckets[k], cum);
-        }
-        bprintf(&b, "yxd_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
-                    "yxd_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-                    "yxd_request_duration_seconds_count{route=\"%s\"} %llu\n",
-                routes[i].name, snap[i].count, routes[i].name, snap[i].sum,
-                routes[i].name, snap[i].count);
+        char labels[96];
+        if (!snap[i].lat.count) continue;
+        snprintf(labels, sizeof labels, "route=\"%s\",", routes[i].name);
+        print_hist(&b, "yxd_request_duration_seconds", labels, &snap[i].lat);
     }
     pthread_mutex_unlock(&snap_mu);
     bprintf(&b, "# HELP yxd_decisions_total Automatic decisions by outcome.\n"
@@ -139,6 +179,16 @@ int route_metrics(srv_req *r, srv_resp *out)
                     "# HELP yxd_wal_restarts_total Times the write-ahead log was started over (yxd serve --wal-max).\n"
                     "# TYPE yxd_wal_restarts_total counter\nyxd_wal_restarts_total %ld\n", frames, restarts);
     }
+    bprintf(&b, "# HELP yxd_wal_flush_seconds Time the disk took to flush the write-ahead log (fdatasync); "
+                "every write waits for one.\n# TYPE yxd_wal_flush_seconds histogram\n");
+    print_hist(&b, "yxd_wal_flush_seconds", "", &flush);
+    bprintf(&b, "# HELP yxd_write_batch_seconds Time the writer took to write one group of requests "
+                "in one transaction.\n# TYPE yxd_write_batch_seconds histogram\n");
+    print_hist(&b, "yxd_write_batch_seconds", "", &batch);
+    bprintf(&b, "# HELP yxd_write_batch_requests_total Requests written in those groups "
+                "(over yxd_write_batch_seconds_count: the mean group size).\n"
+                "# TYPE yxd_write_batch_requests_total counter\nyxd_write_batch_requests_total %llu\n",
+            batch_requests);
     if (b.failed || !b.b.p) {
         free(b.b.p);
         return srv_error(out, 503, "unavailable", "out of memory");

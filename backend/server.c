@@ -74,13 +74,6 @@ struct conn_req {
     int64_t start_ns;
 };
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* ---- responses ----------------------------------------------------- */
 
 int srv_json(srv_resp *out, int status, cJSON *obj)
@@ -430,7 +423,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         cr = calloc(1, sizeof *cr);
         if (!cr) return MHD_NO;
-        cr->start_ns = mono_ns();
+        cr->start_ns = yx_mono_ns();
         *con_cls = cr;
         server_request_begin(s);
         /* Refuse oversize headers, and an announced oversize body, before
@@ -453,7 +446,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     handle(s, c, method, url, cr, &out, &rt, who, sizeof who, origin, sizeof origin);
     if (!out.body && !out.status) srv_error(&out, 500, "internal", "no response");
     {
-        double secs = (double)(mono_ns() - cr->start_ns) / 1e9;
+        double secs = (double)(yx_mono_ns() - cr->start_ns) / 1e9;
         metrics_observe(rt, out.status, secs);
         access_log(method, url, out.status, secs, who, origin[0] ? origin : "?");
     }

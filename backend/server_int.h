@@ -78,6 +78,9 @@ struct server {
     srv_marks durable;           /* what is on disk */
     int wdone;                   /* the writer has stopped */
     int sync_failed;             /* errno of a failed flush: writes are refused */
+    int64_t slow_logged_ns;      /* when a slow flush was last logged */
+    long slow_flushes;           /* slow flushes since then */
+    double slow_worst_s;         /* the slowest of them */
 };
 
 /* Runs one statement without rows (BEGIN, SAVEPOINT, COMMIT...) as a kept

@@ -40,7 +40,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/metrics.h"
 #include "backend/server_int.h"
+#include "core/util.h"
 
 
 struct write_job {
@@ -248,7 +250,13 @@ static void *writer_main(void *arg)
             pthread_mutex_lock(&s->wmu);
             continue;
         }
-        run_batch(s, batch);
+        {
+            int64_t t0 = yx_mono_ns();
+            int n = 0;
+            run_batch(s, batch);
+            for (struct write_job *j = batch; j; j = j->next) n++;
+            metrics_write_batch(n, (double)(yx_mono_ns() - t0) / 1e9);
+        }
         {
             srv_marks m;
             int known = written_marks(s, &m) == 0;
@@ -274,6 +282,33 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* A flush slower than this is worth a line in the log: every write of
+ * the server waited for it. At most one line per SLOW_FLUSH_LOG_S, with
+ * the count and the worst since the last, so a failing disk cannot flood
+ * the log. Caller holds wmu. */
+#define SLOW_FLUSH_S 0.1
+#define SLOW_FLUSH_LOG_S 10
+
+static void note_flush(server *s, double secs)
+{
+    int64_t now = yx_mono_ns();
+    metrics_flush(secs);
+    if (secs < SLOW_FLUSH_S) return;
+    s->slow_flushes++;
+    if (secs > s->slow_worst_s) s->slow_worst_s = secs;
+    if (s->slow_logged_ns && now - s->slow_logged_ns < (int64_t)SLOW_FLUSH_LOG_S * 1000000000) return;
+    {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "slow_flushes", (double)s->slow_flushes);
+        cJSON_AddNumberToObject(x, "worst_ms", (double)(int64_t)(s->slow_worst_s * 1000));
+        cJSON_AddNumberToObject(x, "threshold_ms", SLOW_FLUSH_S * 1000);
+        srv_log("warning", "the disk was slow to flush the write-ahead log; writes waited for it", x);
+    }
+    s->slow_logged_ns = now;
+    s->slow_flushes = 0;
+    s->slow_worst_s = 0;
+}
+
 /* One flush of the WAL covers every batch written before it starts. A
  * syncer starts one whenever something written is not yet covered by a
  * flush in flight, answers every batch up to what it covered, and
@@ -292,7 +327,7 @@ static void *syncer_main(void *arg)
     raise_priority();   /* the writer reports a refusal */
     pthread_mutex_lock(&s->wmu);
     for (;;) {
-        int64_t gen, seq;
+        int64_t gen, seq, t0, t1;
         srv_marks marks;
         int failed;
         struct write_job *done = NULL, **tail = &done;
@@ -302,8 +337,11 @@ static void *syncer_main(void *arg)
         gen = s->sync_started = s->written_gen;
         marks = s->written;
         pthread_mutex_unlock(&s->wmu);
+        t0 = yx_mono_ns();
         failed = fdatasync(me->fd) != 0 ? errno : 0;
+        t1 = yx_mono_ns();
         pthread_mutex_lock(&s->wmu);
+        note_flush(s, (double)(t1 - t0) / 1e9);
         if (failed && !s->sync_failed) {
             s->sync_failed = failed;
             srv_log_error("the write-ahead log cannot be flushed to disk; writes are refused", strerror(failed));

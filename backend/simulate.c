@@ -1,45 +1,50 @@
 /* The channel traffic simulator; see simulate.h. */
+#define _GNU_SOURCE   /* ppoll */
 #include "backend/simulate.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <math.h>
-#include <pthread.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "core/dataset.h"
 #include "core/gen.h"
 #include "core/util.h"
 
-#define SIM_MAX_THREADS 64
+#define SIM_MAX_CONNS 64
+
+/* One connection's request in flight. */
+struct slot {
+    CURL *c;
+    struct curl_slist *hh;
+    char *body;
+    yx_buf resp;
+    int64_t due;                  /* ns: the latency is measured from here */
+};
 
 struct sim {
     const sim_config *cfg;
     dataset ds;
+    rng rg;
+    CURLM *m;
+    struct pollfd pfd[SIM_MAX_CONNS + 8];   /* the sockets curl asked to watch */
+    int npfd;
+    int64_t timer_ns;             /* curl's next timeout, -1 none */
     int64_t t0_ns, end_ns;
-    pthread_mutex_t mu;
     int64_t next;                 /* next request index */
+    char *ready;                  /* its body, made ahead of its due time */
     double *lat;                  /* latencies in ms */
     int64_t nlat, caplat;
     int64_t capids;
     sim_report *rep;
+    char auth[128];
 };
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void sleep_until(int64_t ns)
-{
-    struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0) { }
-}
 
 /* The intake body of one generated application. Caller frees. */
 static char *app_body(const application *a, const customer *c)
@@ -86,7 +91,6 @@ static void record(struct sim *s, double ms, long status, const char *body)
 {
     sim_report *r = s->rep;
     cJSON *j = status == 201 ? cJSON_Parse(body) : NULL;
-    pthread_mutex_lock(&s->mu);
     r->sent++;
     if (status >= 200 && status < 300) {
         const cJSON *id = cJSON_GetObjectItem(j, "application_id");
@@ -109,66 +113,158 @@ static void record(struct sim *s, double ms, long status, const char *body)
         if (nl) { s->lat = nl; s->caplat = cap; }
     }
     if (s->nlat < s->caplat) s->lat[s->nlat++] = ms;
-    pthread_mutex_unlock(&s->mu);
     cJSON_Delete(j);
 }
 
-struct worker { struct sim *s; int idx; };
-
-static void *work(void *arg)
+/* curl's wishes for its sockets and its timeout, kept for ppoll. */
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *sockp)
 {
-    struct worker *w = arg;
-    struct sim *s = w->s;
-    const sim_config *cfg = s->cfg;
-    CURL *c = curl_easy_init();
-    char url[512], auth[128], idem[96];
-    rng rg;
-    if (!c) return NULL;
-    rng_seed(&rg, cfg->seed * 1000003 + (uint64_t)w->idx);
-    snprintf(url, sizeof url, "%s/v1/intake/applications", cfg->server);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", cfg->channel_key);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    if (cfg->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cacert);
-    for (;;) {
-        int64_t i, due, start;
-        application a;
-        customer cu;
-        yx_buf b = { 0 };
-        struct curl_slist *hh;
-        char *body;
-        long status = 0;
-        pthread_mutex_lock(&s->mu);
-        i = s->next++;
-        pthread_mutex_unlock(&s->mu);
-        due = cfg->rate > 0 ? s->t0_ns + (int64_t)((double)i * 1e9 / cfg->rate) : mono_ns();
-        if (due >= s->end_ns) break;
-        gen_application(&rg, &s->ds, store_now_ms(), &a, &cu);
-        body = app_body(&a, &cu);
-        if (!body) break;
-        snprintf(idem, sizeof idem, "Idempotency-Key: sim-%llu-%lld-%lld", (unsigned long long)cfg->seed,
-                 (long long)(s->t0_ns / 1000000), (long long)i);
-        hh = curl_slist_append(curl_slist_append(NULL, auth), "Content-Type: application/json");
-        hh = curl_slist_append(hh, idem);
-        /* Send the body at once: no "Expect: 100-continue" round trip for
-         * bodies over 1 KiB, which costs a wait on every such request. */
-        hh = curl_slist_append(hh, "Expect:");
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hh);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-        if (cfg->rate > 0) sleep_until(due);
-        start = cfg->rate > 0 ? due : mono_ns();
-        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        record(s, (double)(mono_ns() - start) / 1e6, status, b.p ? b.p : "");
-        curl_slist_free_all(hh);
-        free(b.p);
-        free(body);
+    struct sim *s = userp;
+    int i = 0;
+    (void)e;
+    (void)sockp;
+    while (i < s->npfd && s->pfd[i].fd != fd) i++;
+    if (what == CURL_POLL_REMOVE) {
+        if (i < s->npfd) s->pfd[i] = s->pfd[--s->npfd];
+        return 0;
     }
-    curl_easy_cleanup(c);
-    return NULL;
+    if (i == s->npfd) {
+        if (s->npfd == (int)(sizeof s->pfd / sizeof s->pfd[0])) return -1;
+        s->pfd[s->npfd++].fd = fd;
+    }
+    s->pfd[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+    return 0;
+}
+
+static int on_timer(CURLM *m, long ms, void *userp)
+{
+    struct sim *s = userp;
+    (void)m;
+    s->timer_ns = ms < 0 ? -1 : yx_mono_ns() + (int64_t)ms * 1000000;
+    return 0;
+}
+
+/* When request i is due: on the schedule, or now when there is none. */
+static int64_t due_of(const struct sim *s, int64_t i)
+{
+    return s->cfg->rate > 0 ? s->t0_ns + (int64_t)((double)i * 1e9 / s->cfg->rate) : yx_mono_ns();
+}
+
+/* The next request's body, made before it is due so that its making is
+ * not counted in its latency. */
+static char *next_body(struct sim *s)
+{
+    application a;
+    customer cu;
+    gen_application(&s->rg, &s->ds, store_now_ms(), &a, &cu);
+    return app_body(&a, &cu);
+}
+
+/* Sends request s->next on the idle connection sl. */
+static int start(struct sim *s, struct slot *sl, int64_t due)
+{
+    char idem[96];
+    sl->body = s->ready ? s->ready : next_body(s);
+    s->ready = NULL;
+    if (!sl->body) return -1;
+    snprintf(idem, sizeof idem, "Idempotency-Key: sim-%llu-%lld-%lld", (unsigned long long)s->cfg->seed,
+             (long long)(s->t0_ns / 1000000), (long long)s->next);
+    sl->hh = curl_slist_append(curl_slist_append(NULL, s->auth), "Content-Type: application/json");
+    sl->hh = curl_slist_append(sl->hh, idem);
+    /* Send the body at once: no "Expect: 100-continue" round trip for
+     * bodies over 1 KiB, which costs a wait on every such request. */
+    sl->hh = curl_slist_append(sl->hh, "Expect:");
+    curl_easy_setopt(sl->c, CURLOPT_HTTPHEADER, sl->hh);
+    curl_easy_setopt(sl->c, CURLOPT_POSTFIELDS, sl->body);
+    sl->due = due;
+    s->next++;
+    return curl_multi_add_handle(s->m, sl->c) == CURLM_OK ? 0 : -1;
+}
+
+/* Counts the finished requests and gives their connections back. */
+static void reap(struct sim *s, struct slot **idle, int *nidle, int *busy)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(s->m, &left)) != NULL) {
+        struct slot *sl = NULL;
+        long status = 0;
+        int64_t end = yx_mono_ns();
+        if (msg->msg != CURLMSG_DONE) continue;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&sl);
+        if (msg->data.result == CURLE_OK) curl_easy_getinfo(sl->c, CURLINFO_RESPONSE_CODE, &status);
+        curl_multi_remove_handle(s->m, sl->c);
+        record(s, (double)(end - sl->due) / 1e6, status, sl->resp.p ? sl->resp.p : "");
+        curl_slist_free_all(sl->hh);
+        free(sl->body);
+        free(sl->resp.p);
+        memset(&sl->resp, 0, sizeof sl->resp);
+        sl->hh = NULL;
+        sl->body = NULL;
+        idle[(*nidle)++] = sl;
+        (*busy)--;
+    }
+}
+
+/* One thread drives every connection through curl's multi interface and
+ * ppoll, which sleeps to the nanosecond: no thread per connection to
+ * wake, so the simulator takes little of the CPU the server under test
+ * shares with it. A request waits for a free connection when all are
+ * busy, as a channel with that many connections would; its latency still
+ * counts from its due time. */
+static int loop(struct sim *s, struct slot *slots, int n, char *err, size_t errlen)
+{
+    struct slot *idle[SIM_MAX_CONNS];
+    int nidle = n, busy = 0, running = 0;
+    for (int i = 0; i < n; i++) idle[i] = &slots[n - 1 - i];
+    for (;;) {
+        struct pollfd pfd[sizeof s->pfd / sizeof s->pfd[0]];
+        struct timespec ts, *tp = NULL;
+        int64_t due = due_of(s, s->next), wake = -1, now;
+        int np, started = 0;
+        /* every request that is due, on a free connection */
+        while (nidle && due < s->end_ns && due <= yx_mono_ns()) {
+            if (start(s, idle[--nidle], due)) {
+                snprintf(err, errlen, "cannot build a request");
+                return -1;
+            }
+            busy++;
+            started = 1;
+            due = due_of(s, s->next);
+        }
+        if (started) curl_multi_socket_action(s->m, CURL_SOCKET_TIMEOUT, 0, &running);
+        if (!busy && due >= s->end_ns) return 0;
+        if (!s->ready && due < s->end_ns) s->ready = next_body(s);
+        reap(s, idle, &nidle, &busy);
+        if (nidle && due < s->end_ns) wake = due;
+        if (s->timer_ns >= 0 && (wake < 0 || s->timer_ns < wake)) wake = s->timer_ns;
+        now = yx_mono_ns();
+        if (wake >= 0) {
+            int64_t d = wake > now ? wake - now : 0;
+            ts.tv_sec = (time_t)(d / 1000000000);
+            ts.tv_nsec = (long)(d % 1000000000);
+            tp = &ts;
+        }
+        np = s->npfd;
+        memcpy(pfd, s->pfd, sizeof pfd[0] * (size_t)np);
+        for (int i = 0; i < np; i++) pfd[i].revents = 0;
+        if (ppoll(pfd, (nfds_t)np, tp, NULL) < 0 && errno != EINTR) {
+            snprintf(err, errlen, "cannot wait for the server: %s", strerror(errno));
+            return -1;
+        }
+        for (int i = 0; i < np; i++)
+            if (pfd[i].revents) {
+                int ev = ((pfd[i].revents & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
+                         ((pfd[i].revents & POLLOUT) ? CURL_CSELECT_OUT : 0) |
+                         ((pfd[i].revents & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
+                curl_multi_socket_action(s->m, pfd[i].fd, ev, &running);
+            }
+        if (s->timer_ns >= 0 && s->timer_ns <= yx_mono_ns()) {
+            s->timer_ns = -1;
+            curl_multi_socket_action(s->m, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+        reap(s, idle, &nidle, &busy);
+    }
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -190,38 +286,78 @@ static double pct(const double *v, int64_t n, double p)
 int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errlen)
 {
     struct sim s;
-    pthread_t th[SIM_MAX_THREADS];
-    struct worker w[SIM_MAX_THREADS];
-    char path[4096];
-    int nt = cfg->threads > 0 ? (cfg->threads < SIM_MAX_THREADS ? cfg->threads : SIM_MAX_THREADS) : 8;
+    struct slot slots[SIM_MAX_CONNS];
+    char path[4096], url[512];
+    int n = cfg->connections > 0 ? (cfg->connections < SIM_MAX_CONNS ? cfg->connections : SIM_MAX_CONNS) : 8;
+    int rc = 0, slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
     memset(rep, 0, sizeof *rep);
     memset(&s, 0, sizeof s);
+    memset(slots, 0, sizeof slots);
     s.cfg = cfg;
     s.rep = rep;
+    s.timer_ns = -1;
+    rng_seed(&s.rg, cfg->seed * 1000003);
     if (cfg->data_path) yx_strlcpy(path, cfg->data_path, sizeof path);
     else yx_asset_path(path, sizeof path, "data/credit_data.csv");
     if (dataset_load(path, &s.ds, err, errlen)) return -1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    pthread_mutex_init(&s.mu, NULL);
-    s.t0_ns = mono_ns();
-    s.end_ns = s.t0_ns + (int64_t)(cfg->duration_s * 1e9);
-    for (int i = 0; i < nt; i++) {
-        w[i].s = &s;
-        w[i].idx = i;
-        if (pthread_create(&th[i], NULL, work, &w[i])) { nt = i; break; }
+    snprintf(url, sizeof url, "%s/v1/intake/applications", cfg->server);
+    snprintf(s.auth, sizeof s.auth, "Authorization: Bearer %s", cfg->channel_key);
+    if (!(s.m = curl_multi_init())) {
+        snprintf(err, errlen, "cannot start the HTTP client");
+        rc = -1;
+        goto out;
     }
-    for (int i = 0; i < nt; i++) pthread_join(th[i], NULL);
-    rep->elapsed_s = (double)(mono_ns() - s.t0_ns) / 1e9;
+    curl_multi_setopt(s.m, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(s.m, CURLMOPT_SOCKETDATA, &s);
+    curl_multi_setopt(s.m, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(s.m, CURLMOPT_TIMERDATA, &s);
+    curl_multi_setopt(s.m, CURLMOPT_MAXCONNECTS, (long)n);
+    curl_multi_setopt(s.m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
+    for (int i = 0; i < n; i++) {
+        CURL *c = slots[i].c = curl_easy_init();
+        if (!c) {
+            snprintf(err, errlen, "cannot start the HTTP client");
+            rc = -1;
+            goto out;
+        }
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+        curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &slots[i].resp);
+        curl_easy_setopt(c, CURLOPT_PRIVATE, (char *)&slots[i]);
+        if (cfg->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cacert);
+    }
+    /* wake at the due time, not up to 50 microseconds after it */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    s.t0_ns = yx_mono_ns();
+    s.end_ns = s.t0_ns + (int64_t)(cfg->duration_s * 1e9);
+    rc = loop(&s, slots, n, err, errlen);
+    rep->elapsed_s = (double)(yx_mono_ns() - s.t0_ns) / 1e9;
     rep->achieved_rps = rep->elapsed_s > 0 ? (double)rep->accepted / rep->elapsed_s : 0;
     qsort(s.lat, (size_t)s.nlat, sizeof *s.lat, cmp_double);
     rep->p50_ms = pct(s.lat, s.nlat, 50);
     rep->p90_ms = pct(s.lat, s.nlat, 90);
     rep->p99_ms = pct(s.lat, s.nlat, 99);
     rep->max_ms = s.nlat ? s.lat[s.nlat - 1] : 0;
+out:
+    if (slack > 0) prctl(PR_SET_TIMERSLACK, (unsigned long)slack, 0, 0, 0);
+    for (int i = 0; i < n; i++)
+        if (slots[i].c) {
+            if (slots[i].body) curl_multi_remove_handle(s.m, slots[i].c);
+            curl_easy_cleanup(slots[i].c);
+            curl_slist_free_all(slots[i].hh);
+            free(slots[i].body);
+            free(slots[i].resp.p);
+        }
+    if (s.m) curl_multi_cleanup(s.m);
+    free(s.ready);
     free(s.lat);
     dataset_free(&s.ds);
-    pthread_mutex_destroy(&s.mu);
-    return 0;
+    if (rc) sim_report_free(rep);
+    return rc;
 }
 
 void sim_report_free(sim_report *rep)

@@ -2,7 +2,7 @@
  * benchmark: a stream of realistic applications (people from core/person,
  * features drawn from the real credit data set by core/gen) posted to
  * /v1/intake/applications at a fixed offered rate, or as fast as the
- * server answers, over keep-alive connections from several threads.
+ * server answers, over keep-alive connections driven by one thread.
  *
  * At a fixed rate the schedule is open-loop: request i is due at
  * start + i / rate whether or not earlier answers came back, and latency
@@ -19,7 +19,7 @@ typedef struct sim_config {
     const char *channel_key;
     double      rate;          /* requests per second; 0 = as fast as possible */
     double      duration_s;
-    int         threads;       /* concurrent connections (default 8) */
+    int         connections;   /* at most this many requests in flight (default 8) */
     uint64_t    seed;
     const char *data_path;     /* credit data set CSV; NULL = the shipped one */
     const char *cacert;        /* CA file for an https server; NULL = the system's */

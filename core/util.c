@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #ifndef YX_DATADIR
 #define YX_DATADIR "/usr/local/share/yixiang"
@@ -114,6 +115,13 @@ char *yx_read_file(const char *path, size_t *len, size_t max)
     b.p[b.len] = '\0';
     if (len) *len = b.len;
     return b.p;
+}
+
+int64_t yx_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 int yx_utf8_valid(const char *str, size_t n)

@@ -38,6 +38,9 @@ char *yx_read_file(const char *path, size_t *len, size_t max);
 /* 1 when the n bytes are well-formed UTF-8 (no overlongs, no surrogates). */
 int yx_utf8_valid(const char *s, size_t n);
 
+/* Nanoseconds on the monotonic clock, for measuring durations. */
+int64_t yx_mono_ns(void);
+
 /* Directory of shipped assets: $YX_DATADIR, else the install location, else
  * ./assets when run from the source tree. Returns a static string. */
 const char *yx_datadir(void);

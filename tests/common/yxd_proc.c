@@ -272,6 +272,23 @@ void yx_resp_free(yx_resp *r)
     memset(r, 0, sizeof *r);
 }
 
+double yx_metric(const yxd_proc *p, const char *sample)
+{
+    yx_resp r;
+    double v = 0;
+    char line[200];
+    const char *m;
+    if (yx_http("GET", p, "/v1/metrics", NULL, NULL, NULL, &r) || r.status != 200) {
+        yx_resp_free(&r);
+        return -1;
+    }
+    snprintf(line, sizeof line, "\n%s", sample);   /* a sample, not its # HELP line */
+    m = r.body ? strstr(r.body, line) : NULL;
+    if (m) v = strtod(m + strlen(line), NULL);
+    yx_resp_free(&r);
+    return v;
+}
+
 char *yx_login(const yxd_proc *p, const char *user, const char *password)
 {
     cJSON *b = cJSON_CreateObject();

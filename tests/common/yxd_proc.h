@@ -89,6 +89,11 @@ int yx_http_n(const char *method, const yxd_proc *p, const char *path, const cha
               const char *body, size_t body_len, const char *const *headers, yx_resp *out);
 void yx_resp_free(yx_resp *r);
 
+/* The value of one sample of GET /v1/metrics, named with its labels and
+ * a trailing space ("yxd_wal_flush_seconds_count "); 0 when absent, -1
+ * when the server did not answer. */
+double yx_metric(const yxd_proc *p, const char *sample);
+
 /* POST /v1/session; returns the malloc'd token, or NULL. */
 char *yx_login(const yxd_proc *p, const char *user, const char *password);
 

@@ -195,7 +195,7 @@ static void test_tls(void **state)
     {   /* the simulator posts applications over HTTPS, trusting the certificate */
         char ckey[128];
         const char *sim[] = { "simulate", "--server", q.url, "--channel-key", ckey, "--cacert", cert,
-                              "--rate", "20", "--duration", "1", "--threads", "2", NULL };
+                              "--rate", "20", "--duration", "1", "--connections", "2", NULL };
         assert_int_equal(yxd_proc_add_channel(&q, "tls-partner", "api", ckey, sizeof ckey), 0);
         assert_int_equal(yxd_run(sim, NULL, out, sizeof out, err, sizeof err), 0);
         assert_non_null(strstr(out, "errors 0"));

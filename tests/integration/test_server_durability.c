@@ -35,26 +35,10 @@ static void *run_sim(void *p)
     return NULL;
 }
 
-/* A sample from /v1/metrics (name with its labels and the space after
- * them): its value, 0 when absent, -1 when the server does not answer. */
-static long metric(const char *name)
-{
-    yx_resp r;
-    long n = 0;
-    char line[160];
-    const char *m;
-    if (yx_http("GET", &P, "/v1/metrics", NULL, NULL, NULL, &r)) return -1;
-    snprintf(line, sizeof line, "\n%s", name);   /* a sample, not its # HELP line */
-    m = r.body ? strstr(r.body, line) : NULL;
-    if (m) n = atol(m + strlen(line));
-    yx_resp_free(&r);
-    return n;
-}
-
 /* Intake answers counted by the server so far. */
 static long intakes(void)
 {
-    return metric("yxd_requests_total{route=\"intake\",status=\"201\"} ");
+    return (long)yx_metric(&P, "yxd_requests_total{route=\"intake\",status=\"201\"} ");
 }
 
 static void test_acknowledged_applications_survive_sigkill(void **state)
@@ -73,7 +57,7 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
     a.cfg.channel_key = key;
     a.cfg.rate = 0;
     a.cfg.duration_s = 2;
-    a.cfg.threads = 4;
+    a.cfg.connections = 4;
     a.cfg.seed = 11;
     assert_int_equal(pthread_create(&th, NULL, run_sim, &a), 0);
     for (long n = 0; n < 40;) {          /* poll until the load is under way */
@@ -125,11 +109,11 @@ static void test_wal_stays_bounded_under_load(void **state)
     c.channel_key = k;
     c.rate = 0;
     c.duration_s = 3;
-    c.threads = 8;
+    c.connections = 8;
     c.seed = 5;
     assert_int_equal(sim_run(&c, &rep, err, sizeof err), 0);
     assert_int_equal(rep.errors, 0);
-    restarts = metric("yxd_wal_restarts_total ");
+    restarts = (long)yx_metric(&P, "yxd_wal_restarts_total ");
     snprintf(wal, sizeof wal, "%s-wal", P.db);
     assert_int_equal(stat(wal, &stw), 0);
     /* every accepted application wrote at least one 4 KiB page */
