@@ -12,11 +12,14 @@
 
 static const char usage_text[] =
     "usage: yxd simulate --server URL --channel-key KEY [--rate R] [--duration S]\n"
-    "                    [--connections N] [--seed S] [--data FILE] [--cacert FILE]\n"
+    "                    [--connections N] [--timeout T] [--seed S] [--data FILE]\n"
+    "                    [--cacert FILE]\n"
     "Posts generated applications to URL/v1/intake/applications: R per second\n"
     "(default 100; 0 = as fast as the server answers) for S seconds (default\n"
     "10) over at most N keep-alive connections (default 8; --threads N is the\n"
-    "same). Latency counts from each request's due time. --cacert trusts a CA file for an\n"
+    "same). Latency counts from each request's due time; a request fails after\n"
+    "T seconds (default 30), or when it could not be sent within a second of\n"
+    "the end for want of a free connection. --cacert trusts a CA file for an\n"
     "https server with its own certificate. The key may also come from\n"
     "$YX_CHANNEL_KEY, which keeps it out of the process list.\n";
 
@@ -49,6 +52,7 @@ int cmd_simulate(int argc, char **argv)
         else if (!strcmp(a, "--rate")) { if (num_arg(a, v, 0, 1e6, &cfg.rate)) return 2; }
         else if (!strcmp(a, "--duration")) { if (num_arg(a, v, 0.1, 86400, &cfg.duration_s)) return 2; }
         else if (!strcmp(a, "--connections") || !strcmp(a, "--threads")) { if (num_arg(a, v, 1, 64, &conns)) return 2; }
+        else if (!strcmp(a, "--timeout")) { if (num_arg(a, v, 0.1, 3600, &cfg.timeout_s)) return 2; }
         else if (!strcmp(a, "--seed")) { if (num_arg(a, v, 0, 4e9, &seed)) return 2; }
         else { fprintf(stderr, "yxd simulate: unknown option %s (try yxd simulate --help)\n", a); return 2; }
         i++;

@@ -284,29 +284,29 @@ static void *writer_main(void *arg)
 
 /* A flush slower than this is worth a line in the log: every write of
  * the server waited for it. At most one line per SLOW_FLUSH_LOG_S, with
- * the count and the worst since the last, so a failing disk cannot flood
- * the log. Caller holds wmu. */
+ * the count and the worst since the last line, so a failing disk cannot
+ * flood the log. Called with wmu held; returns the line's fields for the
+ * caller to log once it has let go of wmu, or NULL. */
 #define SLOW_FLUSH_S 0.1
 #define SLOW_FLUSH_LOG_S 10
 
-static void note_flush(server *s, double secs)
+static cJSON *note_flush(server *s, double secs)
 {
     int64_t now = yx_mono_ns();
+    cJSON *x;
     metrics_flush(secs);
-    if (secs < SLOW_FLUSH_S) return;
+    if (secs < SLOW_FLUSH_S) return NULL;
     s->slow_flushes++;
     if (secs > s->slow_worst_s) s->slow_worst_s = secs;
-    if (s->slow_logged_ns && now - s->slow_logged_ns < (int64_t)SLOW_FLUSH_LOG_S * 1000000000) return;
-    {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddNumberToObject(x, "slow_flushes", (double)s->slow_flushes);
-        cJSON_AddNumberToObject(x, "worst_ms", (double)(int64_t)(s->slow_worst_s * 1000));
-        cJSON_AddNumberToObject(x, "threshold_ms", SLOW_FLUSH_S * 1000);
-        srv_log("warning", "the disk was slow to flush the write-ahead log; writes waited for it", x);
-    }
+    if (s->slow_logged_ns && now - s->slow_logged_ns < (int64_t)SLOW_FLUSH_LOG_S * 1000000000) return NULL;
+    x = cJSON_CreateObject();
+    cJSON_AddNumberToObject(x, "slow_flushes", (double)s->slow_flushes);
+    cJSON_AddNumberToObject(x, "worst_ms", (double)(int64_t)(s->slow_worst_s * 1000));
+    cJSON_AddNumberToObject(x, "threshold_ms", SLOW_FLUSH_S * 1000);
     s->slow_logged_ns = now;
     s->slow_flushes = 0;
     s->slow_worst_s = 0;
+    return x;
 }
 
 /* One flush of the WAL covers every batch written before it starts. A
@@ -329,6 +329,7 @@ static void *syncer_main(void *arg)
     for (;;) {
         int64_t gen, seq, t0, t1;
         srv_marks marks;
+        cJSON *slow = NULL;
         int failed;
         struct write_job *done = NULL, **tail = &done;
         while (s->sync_started >= s->written_gen && !(s->wdone && !s->unsynced))
@@ -341,7 +342,7 @@ static void *syncer_main(void *arg)
         failed = fdatasync(me->fd) != 0 ? errno : 0;
         t1 = yx_mono_ns();
         pthread_mutex_lock(&s->wmu);
-        note_flush(s, (double)(t1 - t0) / 1e9);
+        if (!failed) slow = note_flush(s, (double)(t1 - t0) / 1e9);   /* a refusal is logged below */
         if (failed && !s->sync_failed) {
             s->sync_failed = failed;
             srv_log_error("the write-ahead log cannot be flushed to disk; writes are refused", strerror(failed));
@@ -367,6 +368,8 @@ static void *syncer_main(void *arg)
         if (!s->unsynced) s->unsynced_tail = NULL;
         seq = s->durable.seq;
         pthread_mutex_unlock(&s->wmu);
+        /* logged before the answers, so the line is there once they are */
+        if (slow) srv_log("warning", "the disk was slow to flush the write-ahead log; writes waited for it", slow);
         post_all(done);
         if (seq > 0) srv_changed(s, seq);
         pthread_mutex_lock(&s->wmu);

@@ -33,8 +33,8 @@ struct sim {
     dataset ds;
     rng rg;
     CURLM *m;
-    struct pollfd pfd[SIM_MAX_CONNS + 8];   /* the sockets curl asked to watch */
-    int npfd;
+    struct pollfd *pfd, *polled;  /* the sockets curl asked to watch; a copy to poll */
+    int npfd, cappfd;
     int64_t timer_ns;             /* curl's next timeout, -1 none */
     int64_t t0_ns, end_ns;
     int64_t next;                 /* next request index */
@@ -129,7 +129,17 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
         return 0;
     }
     if (i == s->npfd) {
-        if (s->npfd == (int)(sizeof s->pfd / sizeof s->pfd[0])) return -1;
+        /* curl may watch more sockets than connections (a resolver's,
+         * a second address tried at once): the table grows */
+        if (s->npfd == s->cappfd) {
+            int cap = s->cappfd ? s->cappfd * 2 : 2 * SIM_MAX_CONNS;
+            struct pollfd *np = realloc(s->pfd, sizeof *np * (size_t)cap);
+            struct pollfd *nc = np ? realloc(s->polled, sizeof *nc * (size_t)cap) : NULL;
+            if (np) s->pfd = np;
+            if (!nc) return -1;   /* no memory: curl fails the transfers */
+            s->polled = nc;
+            s->cappfd = cap;
+        }
         s->pfd[s->npfd++].fd = fd;
     }
     s->pfd[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0));
@@ -206,6 +216,21 @@ static void reap(struct sim *s, struct slot **idle, int *nidle, int *busy)
     }
 }
 
+/* A request still waiting for a free connection this long after the end
+ * of the run is given up and counted as failed: against a server that
+ * hangs, the run ends within curl's timeout of its end, not after every
+ * due request has waited out its own. */
+#define SIM_LATE_NS ((int64_t)1000000000)
+
+/* Lets curl act on a socket (or on its timeout: CURL_SOCKET_TIMEOUT) and
+ * counts what finished, timed as soon as curl reports it. */
+static void act(struct sim *s, curl_socket_t fd, int ev, struct slot **idle, int *nidle, int *busy)
+{
+    int running = 0;
+    curl_multi_socket_action(s->m, fd, ev, &running);
+    reap(s, idle, nidle, busy);
+}
+
 /* One thread drives every connection through curl's multi interface and
  * ppoll, which sleeps to the nanosecond: no thread per connection to
  * wake, so the simulator takes little of the CPU the server under test
@@ -215,13 +240,18 @@ static void reap(struct sim *s, struct slot **idle, int *nidle, int *busy)
 static int loop(struct sim *s, struct slot *slots, int n, char *err, size_t errlen)
 {
     struct slot *idle[SIM_MAX_CONNS];
-    int nidle = n, busy = 0, running = 0;
+    int nidle = n, busy = 0;
     for (int i = 0; i < n; i++) idle[i] = &slots[n - 1 - i];
     for (;;) {
-        struct pollfd pfd[sizeof s->pfd / sizeof s->pfd[0]];
         struct timespec ts, *tp = NULL;
-        int64_t due = due_of(s, s->next), wake = -1, now;
-        int np, started = 0;
+        int64_t now = yx_mono_ns(), due = due_of(s, s->next), wake = -1;
+        nfds_t np;
+        int started = 0;
+        if (now >= s->end_ns + SIM_LATE_NS)
+            for (; due < s->end_ns; due = due_of(s, s->next)) {
+                record(s, (double)(now - due) / 1e6, 0, "");
+                s->next++;
+            }
         /* every request that is due, on a free connection */
         while (nidle && due < s->end_ns && due <= yx_mono_ns()) {
             if (start(s, idle[--nidle], due)) {
@@ -232,12 +262,13 @@ static int loop(struct sim *s, struct slot *slots, int n, char *err, size_t errl
             started = 1;
             due = due_of(s, s->next);
         }
-        if (started) curl_multi_socket_action(s->m, CURL_SOCKET_TIMEOUT, 0, &running);
+        if (started) act(s, CURL_SOCKET_TIMEOUT, 0, idle, &nidle, &busy);
         if (!busy && due >= s->end_ns) return 0;
         if (!s->ready && due < s->end_ns) s->ready = next_body(s);
-        reap(s, idle, &nidle, &busy);
         if (nidle && due < s->end_ns) wake = due;
+        if (busy && due < s->end_ns && !nidle) wake = s->end_ns + SIM_LATE_NS;
         if (s->timer_ns >= 0 && (wake < 0 || s->timer_ns < wake)) wake = s->timer_ns;
+        if (wake < 0 && !busy) continue;   /* nothing to wait for: never sleep for good */
         now = yx_mono_ns();
         if (wake >= 0) {
             int64_t d = wake > now ? wake - now : 0;
@@ -245,25 +276,26 @@ static int loop(struct sim *s, struct slot *slots, int n, char *err, size_t errl
             ts.tv_nsec = (long)(d % 1000000000);
             tp = &ts;
         }
-        np = s->npfd;
-        memcpy(pfd, s->pfd, sizeof pfd[0] * (size_t)np);
-        for (int i = 0; i < np; i++) pfd[i].revents = 0;
-        if (ppoll(pfd, (nfds_t)np, tp, NULL) < 0 && errno != EINTR) {
+        np = (nfds_t)s->npfd;
+        if (np) memcpy(s->polled, s->pfd, sizeof s->pfd[0] * np);
+        for (nfds_t i = 0; i < np; i++) s->polled[i].revents = 0;
+        if (ppoll(np ? s->polled : NULL, np, tp, NULL) < 0 && errno != EINTR) {
             snprintf(err, errlen, "cannot wait for the server: %s", strerror(errno));
             return -1;
         }
-        for (int i = 0; i < np; i++)
-            if (pfd[i].revents) {
-                int ev = ((pfd[i].revents & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
-                         ((pfd[i].revents & POLLOUT) ? CURL_CSELECT_OUT : 0) |
-                         ((pfd[i].revents & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
-                curl_multi_socket_action(s->m, pfd[i].fd, ev, &running);
-            }
+        for (nfds_t i = 0; i < np; i++) {
+            struct pollfd *p = &s->polled[i];
+            if (p->revents)
+                act(s, p->fd,
+                    ((p->revents & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
+                        ((p->revents & POLLOUT) ? CURL_CSELECT_OUT : 0) |
+                        ((p->revents & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0),
+                    idle, &nidle, &busy);
+        }
         if (s->timer_ns >= 0 && s->timer_ns <= yx_mono_ns()) {
             s->timer_ns = -1;
-            curl_multi_socket_action(s->m, CURL_SOCKET_TIMEOUT, 0, &running);
+            act(s, CURL_SOCKET_TIMEOUT, 0, idle, &nidle, &busy);
         }
-        reap(s, idle, &nidle, &busy);
     }
 }
 
@@ -314,6 +346,8 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errlen)
     curl_multi_setopt(s.m, CURLMOPT_TIMERDATA, &s);
     curl_multi_setopt(s.m, CURLMOPT_MAXCONNECTS, (long)n);
     curl_multi_setopt(s.m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
+    /* one request per connection at a time, even over HTTP/2 */
+    curl_multi_setopt(s.m, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
     for (int i = 0; i < n; i++) {
         CURL *c = slots[i].c = curl_easy_init();
         if (!c) {
@@ -323,7 +357,7 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errlen)
         }
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)((cfg->timeout_s > 0 ? cfg->timeout_s : 30) * 1000));
         curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(c, CURLOPT_WRITEDATA, &slots[i].resp);
@@ -354,6 +388,8 @@ out:
         }
     if (s.m) curl_multi_cleanup(s.m);
     free(s.ready);
+    free(s.pfd);
+    free(s.polled);
     free(s.lat);
     dataset_free(&s.ds);
     if (rc) sim_report_free(rep);

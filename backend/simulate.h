@@ -23,6 +23,7 @@ typedef struct sim_config {
     uint64_t    seed;
     const char *data_path;     /* credit data set CSV; NULL = the shipped one */
     const char *cacert;        /* CA file for an https server; NULL = the system's */
+    double      timeout_s;     /* each request's limit (0 = 30 s) */
 } sim_config;
 
 typedef struct sim_report {

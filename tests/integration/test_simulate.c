@@ -1,0 +1,109 @@
+/* yxd simulate against servers that do not answer as they should:
+ *   - nothing listening: every due request fails at once, the run ends on
+ *     time and exits 1;
+ *   - a server that takes connections and never answers: each request
+ *     fails after --timeout, requests that never found a free connection
+ *     are given up a second after the end, and the run neither hangs nor
+ *     spins the CPU while it waits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/common/yxd_proc.h"
+
+/* A loopback socket on an ephemeral port; listening when listen_too,
+ * else only bound (nothing will accept on it). Its URL in url. */
+static int loopback(int listen_too, char *url, size_t n)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) || getsockname(fd, (struct sockaddr *)&a, &len) ||
+        (listen_too && listen(fd, 64))) {
+        close(fd);
+        return -1;
+    }
+    snprintf(url, n, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    return fd;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds the finished children have used so far. */
+static double children_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void test_nothing_listening(void **state)
+{
+    char url[64], out[4096], err[4096];
+    int fd = loopback(0, url, sizeof url);   /* bound, not listening: refused */
+    const char *args[] = { "simulate", "--server", url, "--channel-key", "no-such-key", "--rate", "50",
+                           "--duration", "0.5", "--connections", "2", NULL };
+    double t0;
+    (void)state;
+    assert_true(fd >= 0);
+    t0 = now_s();
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 1);
+    assert_true(now_s() - t0 < 10);
+    /* every request due in the half second (one each 20 ms) was sent and failed */
+    assert_non_null(strstr(out, "sent 25  accepted 0  errors 25"));
+    assert_non_null(strstr(err, "25 of 25 requests failed"));
+    close(fd);
+}
+
+static void test_server_that_never_answers(void **state)
+{
+    char url[64], out[4096], err[4096];
+    int fd = loopback(1, url, sizeof url);   /* the kernel takes connections; nobody reads */
+    const char *args[] = { "simulate", "--server", url, "--channel-key", "no-such-key", "--rate", "50",
+                           "--duration", "0.5", "--connections", "2", "--timeout", "1", NULL };
+    double t0, cpu0, wall;
+    (void)state;
+    assert_true(fd >= 0);
+    t0 = now_s();
+    cpu0 = children_cpu();
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 1);
+    wall = now_s() - t0;
+    /* two requests time out after 1 s, two more after another; the rest
+     * are given up 1 s after the end: not 25 requests of 1 s each */
+    assert_true(wall >= 1.0);
+    if (wall > 8) fail_msg("the run took %.1f s", wall);
+    assert_non_null(strstr(out, "sent 25  accepted 0  errors 25"));
+    /* waiting is sleeping: a fraction of the wall time in CPU */
+    if (children_cpu() - cpu0 > wall / 2) fail_msg("%.2f s of CPU in %.2f s", children_cpu() - cpu0, wall);
+    close(fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nothing_listening),
+        cmocka_unit_test(test_server_that_never_answers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
