@@ -11,7 +11,8 @@
 #include "core/util.h"
 
 static const char usage_text[] =
-    "usage: yxd simulate --server URL --channel-key KEY [--rate R] [--duration S]\n"
+    "usage: yxd simulate --server URL --channel-key KEY [--channel-key KEY...]\n"
+    "                    [--rate R] [--duration S]\n"
     "                    [--connections N] [--timeout T] [--seed S] [--data FILE]\n"
     "                    [--cacert FILE]\n"
     "Posts generated applications to URL/v1/intake/applications: R per second\n"
@@ -20,8 +21,10 @@ static const char usage_text[] =
     "same). Latency counts from each request's due time; a request fails after\n"
     "T seconds (default 30), or when it could not be sent within a second of\n"
     "the end for want of a free connection. --cacert trusts a CA file for an\n"
-    "https server with its own certificate. The key may also come from\n"
-    "$YX_CHANNEL_KEY, which keeps it out of the process list.\n";
+    "https server with its own certificate. --channel-key may be given up to 8\n"
+    "times: the requests take the channels in turn, a stream across channels.\n"
+    "A single key may also come from $YX_CHANNEL_KEY, which keeps it out of the\n"
+    "process list.\n";
 
 static int num_arg(const char *opt, const char *v, double min, double max, double *out)
 {
@@ -38,6 +41,8 @@ int cmd_simulate(int argc, char **argv)
     sim_report rep;
     char err[512];
     double conns = 8, seed = 1;
+    const char *keys[8];
+    int nkeys = 0;
     cfg.rate = 100;
     cfg.duration_s = 10;
     cfg.channel_key = getenv("YX_CHANNEL_KEY");
@@ -46,7 +51,13 @@ int cmd_simulate(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage_text, stdout); return 0; }
         if (!v) { fprintf(stderr, "yxd simulate: %s needs a value (try yxd simulate --help)\n", a); return 2; }
         if (!strcmp(a, "--server")) cfg.server = v;
-        else if (!strcmp(a, "--channel-key")) cfg.channel_key = v;
+        else if (!strcmp(a, "--channel-key")) {
+            if (nkeys == (int)(sizeof keys / sizeof keys[0])) {
+                fprintf(stderr, "yxd simulate: at most %d channel keys\n", (int)(sizeof keys / sizeof keys[0]));
+                return 2;
+            }
+            keys[nkeys++] = v;
+        }
         else if (!strcmp(a, "--data")) cfg.data_path = v;
         else if (!strcmp(a, "--cacert")) cfg.cacert = v;
         else if (!strcmp(a, "--rate")) { if (num_arg(a, v, 0, 1e6, &cfg.rate)) return 2; }
@@ -57,7 +68,11 @@ int cmd_simulate(int argc, char **argv)
         else { fprintf(stderr, "yxd simulate: unknown option %s (try yxd simulate --help)\n", a); return 2; }
         i++;
     }
-    if (!cfg.server || !cfg.channel_key) {
+    if (nkeys) {
+        cfg.channel_keys = keys;
+        cfg.nkeys = nkeys;
+    }
+    if (!cfg.server || (!nkeys && !cfg.channel_key)) {
         fprintf(stderr, "yxd simulate: --server URL and --channel-key KEY are required (try yxd simulate --help)\n");
         return 2;
     }

@@ -43,7 +43,8 @@ struct sim {
     int64_t nlat, caplat;
     int64_t capids;
     sim_report *rep;
-    char auth[128];
+    char (*auth)[160];            /* "Authorization: Bearer KEY" per channel */
+    int nauth;
 };
 
 /* The intake body of one generated application. Caller frees. */
@@ -179,7 +180,7 @@ static int start(struct sim *s, struct slot *sl, int64_t due)
     if (!sl->body) return -1;
     snprintf(idem, sizeof idem, "Idempotency-Key: sim-%llu-%lld-%lld", (unsigned long long)s->cfg->seed,
              (long long)(s->t0_ns / 1000000), (long long)s->next);
-    sl->hh = curl_slist_append(curl_slist_append(NULL, s->auth), "Content-Type: application/json");
+    sl->hh = curl_slist_append(curl_slist_append(NULL, s->auth[s->next % s->nauth]), "Content-Type: application/json");
     sl->hh = curl_slist_append(sl->hh, idem);
     /* Send the body at once: no "Expect: 100-continue" round trip for
      * bodies over 1 KiB, which costs a wait on every such request. */
@@ -334,7 +335,15 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errlen)
     if (dataset_load(path, &s.ds, err, errlen)) return -1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     snprintf(url, sizeof url, "%s/v1/intake/applications", cfg->server);
-    snprintf(s.auth, sizeof s.auth, "Authorization: Bearer %s", cfg->channel_key);
+    s.nauth = cfg->nkeys > 0 ? cfg->nkeys : 1;
+    if (!(s.auth = calloc((size_t)s.nauth, sizeof *s.auth))) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+        goto out;
+    }
+    for (int k = 0; k < s.nauth; k++)
+        snprintf(s.auth[k], sizeof s.auth[k], "Authorization: Bearer %s",
+                 cfg->nkeys > 0 ? cfg->channel_keys[k] : cfg->channel_key ? cfg->channel_key : "");
     if (!(s.m = curl_multi_init())) {
         snprintf(err, errlen, "cannot start the HTTP client");
         rc = -1;
@@ -390,6 +399,7 @@ out:
     free(s.ready);
     free(s.pfd);
     free(s.polled);
+    free(s.auth);
     free(s.lat);
     dataset_free(&s.ds);
     if (rc) sim_report_free(rep);

@@ -2,7 +2,8 @@
  * benchmark: a stream of realistic applications (people from core/person,
  * features drawn from the real credit data set by core/gen) posted to
  * /v1/intake/applications at a fixed offered rate, or as fast as the
- * server answers, over keep-alive connections driven by one thread.
+ * server answers, over keep-alive connections driven by one thread; with
+ * several channel keys the requests take them in turn, one channel each.
  *
  * At a fixed rate the schedule is open-loop: request i is due at
  * start + i / rate whether or not earlier answers came back, and latency
@@ -16,7 +17,9 @@
 
 typedef struct sim_config {
     const char *server;        /* "http://127.0.0.1:8080" */
-    const char *channel_key;
+    const char *channel_key;   /* or, for a stream across channels: */
+    const char *const *channel_keys;   /* nkeys keys, taken in turn */
+    int         nkeys;
     double      rate;          /* requests per second; 0 = as fast as possible */
     double      duration_s;
     int         connections;   /* at most this many requests in flight (default 8) */

@@ -4,7 +4,9 @@
  *   - a server that takes connections and never answers: each request
  *     fails after --timeout, requests that never found a free connection
  *     are given up a second after the end, and the run neither hangs nor
- *     spins the CPU while it waits. */
+ *     spins the CPU while it waits;
+ * and against a real yxd, a stream across several channels: the requests
+ * take the channel keys in turn. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "tests/common/yxd_proc.h"
 
@@ -99,11 +103,56 @@ static void test_server_that_never_answers(void **state)
     close(fd);
 }
 
+/* Simulated applications stored for one channel. */
+static int64_t apps_of(const char *db, const char *channel)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, "SELECT count(*) FROM applications a JOIN channels c ON c.id = a.channel_id "
+                              "WHERE c.name = ? AND a.idempotency_key LIKE 'sim-%'", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+static void test_stream_across_channels(void **state)
+{
+    yxd_proc p;
+    char k1[128], k2[128], k3[128], out[4096], err[4096];
+    const char *args[] = { "simulate", "--server", NULL, "--channel-key", k1, "--channel-key", k2,
+                           "--channel-key", k3, "--rate", "60", "--duration", "0.5", "--connections", "4", NULL };
+    const char *bad[] = { "simulate", "--server", "http://127.0.0.1:9", "--channel-key", "a", "--channel-key", "b",
+                          "--channel-key", "c", "--channel-key", "d", "--channel-key", "e", "--channel-key", "f",
+                          "--channel-key", "g", "--channel-key", "h", "--channel-key", "i", NULL };
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&p, 5, NULL), 0);
+    assert_int_equal(yxd_proc_add_channel(&p, "partner-api", "api", k1, sizeof k1), 0);
+    assert_int_equal(yxd_proc_add_channel(&p, "mall-h5", "h5", k2, sizeof k2), 0);
+    assert_int_equal(yxd_proc_add_channel(&p, "own-app", "own", k3, sizeof k3), 0);
+    args[2] = p.url;
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "sent 30  accepted 30  errors 0"));
+    /* thirty due requests, the three keys in turn */
+    assert_int_equal(apps_of(p.db, "partner-api"), 10);
+    assert_int_equal(apps_of(p.db, "mall-h5"), 10);
+    assert_int_equal(apps_of(p.db, "own-app"), 10);
+    /* a ninth key is refused before anything is sent */
+    assert_int_equal(yxd_run(bad, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "at most 8 channel keys"));
+    yxd_proc_cleanup(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nothing_listening),
         cmocka_unit_test(test_server_that_never_answers),
+        cmocka_unit_test(test_stream_across_channels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
