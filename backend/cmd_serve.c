@@ -37,7 +37,8 @@ static const char usage_text[] =
     "  --max-connections N    concurrent connections (256)\n"
     "  --readers N            database connections for reads (16); writes go\n"
     "                         through one writer connection (group commit)\n"
-    "  --timeout S            close idle connections after S seconds (60)\n"
+    "  --timeout S            close idle connections after S seconds, and a request\n"
+    "                         whose body still arrives S seconds after its headers (60)\n"
     "\n"
     "Prints \"listening on ADDR:PORT\" first; logs JSON lines on stderr;\n"
     "SIGTERM or SIGINT finish in-flight requests and exit 0.\n";

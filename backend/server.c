@@ -434,6 +434,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
+        /* The idle timeout alone would let a client keep a request (and
+         * its thread) open for ever by sending a byte now and then: a body
+         * still arriving --timeout seconds after its headers is cut off. */
+        if (yx_mono_ns() - cr->start_ns > (int64_t)s->cfg.request_timeout_s * 1000000000) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "method", method);
+            cJSON_AddStringToObject(x, "path", url);
+            cJSON_AddNumberToObject(x, "received", (double)(cr->body.len + n));
+            srv_log("warning", "request body too slow: connection closed", x);
+            return MHD_NO;
+        }
         if (cr->too_large || cr->headers_too_large) return MHD_YES;
         if (cr->body.len + n > SRV_BODY_MAX) {
             cr->too_large = 1;

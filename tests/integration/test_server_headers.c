@@ -3,15 +3,24 @@
  * header_too_large in the JSON error shape and count in the metrics; a
  * request just under the limit and an ordinary one on the same server
  * are served; headers too large even for libmicrohttpd's connection
- * memory still get a 431 (its own page) and leave the server serving. */
+ * memory still get a 431 (its own page) and leave the server serving.
+ * A body sent a byte at a time, never idle for long, is cut off --timeout
+ * seconds after its headers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
 
 #include "tests/common/yxd_proc.h"
 
@@ -147,6 +156,79 @@ static void test_metrics_count_431(void **state)
     assert_true(atoi(line + strlen("yxd_requests_total{route=\"unmatched\",status=\"431\"} ")) >= 3);
     yx_resp_free(&r);
 }
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Lines of p's log holding needle. */
+static int log_count(const yxd_proc *p, const char *needle)
+{
+    FILE *f = fopen(p->log, "r");
+    char line[2048];
+    int n = 0;
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f)) n += strstr(line, needle) != NULL;
+    fclose(f);
+    return n;
+}
+
+static void test_slow_body_is_cut_off(void **state)
+{
+    const char *extra[] = { "--timeout", "2", NULL };
+    const char head[] = "POST /v1/session HTTP/1.1\r\nHost: yxd\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 200\r\n\r\n{";
+    yxd_proc q;
+    struct sockaddr_in a;
+    const char *colon;
+    double t0, took = -1;
+    int fd, sent = 0;
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&q, 5, extra), 0);
+    colon = strrchr(q.addr, ':');
+    assert_non_null(colon);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)atoi(colon + 1));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(send(fd, head, sizeof head - 1, MSG_NOSIGNAL), (ssize_t)(sizeof head - 1));
+    t0 = now_s();
+    /* a byte every 0.3 s: never idle for the 2 s of --timeout, and 200
+     * bytes would take a minute */
+    while (now_s() - t0 < 15) {
+        struct pollfd pf = { fd, POLLIN, 0 };
+        char buf[512];
+        if (poll(&pf, 1, 300) > 0) {
+            ssize_t n = recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) {
+                took = now_s() - t0;
+                break;
+            }
+            continue;   /* an answer before the body is whole: keep reading */
+        }
+        if (send(fd, "a", 1, MSG_NOSIGNAL) != 1) {
+            took = now_s() - t0;
+            break;
+        }
+        sent++;
+    }
+    close(fd);
+    if (took < 0) fail_msg("the connection stayed open for 15 s (%d bytes sent)", sent);
+    if (took < 1.9 || took > 8) fail_msg("cut off after %.1f s, not about 2", took);
+    assert_int_equal(log_count(&q, "request body too slow"), 1);
+    {   /* and the server goes on serving */
+        yx_resp r;
+        assert_int_equal(yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r), 0);
+        assert_int_equal(r.status, 200);
+        yx_resp_free(&r);
+    }
+    yxd_proc_cleanup(&q);
+}
 
 int main(void)
 {
@@ -156,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_headers_under_the_limit_are_served),
         cmocka_unit_test(test_headers_beyond_the_connection_memory),
         cmocka_unit_test(test_metrics_count_431),
+        cmocka_unit_test(test_slow_body_is_cut_off),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
