@@ -283,8 +283,12 @@ int act_line2(act_ctx *a, srv_resp *out)
                              (long long)amount, (long long)srv_limits(a->r->srv)->authority_fen[a->r->who.role]);
         if (limit_case && amount > 0 && set_limit(a, &c, amount, reason)) return -1;
         c.d.l2 = L2_APPROVED;
-        /* An approved override of an automatic decline is always sampled. */
-        if (!limit_case && c.row.grade && c.row.outcome == OUT_DECLINE && c.d.l3 == L3_NOT_SAMPLED)
+        /* An approved override of an automatic decline is always sampled,
+         * even when line 3 had already passed the automatic decision: the
+         * override is a new decision it has not seen. An open finding
+         * keeps line 3 on the case as it is. */
+        if (!limit_case && c.row.grade && c.row.outcome == OUT_DECLINE &&
+            (c.d.l3 == L3_NOT_SAMPLED || c.d.l3 == L3_PASSED))
             c.d.l3 = L3_SAMPLED;
         st = APP_APPROVED;
     } else if (d == 1) {

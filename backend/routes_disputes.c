@@ -4,8 +4,11 @@
  *
  * Deadlines follow the consumer-complaint rule: 15 days from opening,
  * extendable once to 30 for a complex case with a recorded reason; an open
- * dispute past its deadline is "overdue". Support works disputes; an
- * escalated one belongs to line 2 (risk), which acts on nothing else. */
+ * dispute past its deadline is "overdue". A dispute is about a customer,
+ * and about one of the customer's applications when one is named. Who may
+ * open or act on a dispute in which state is core/policy's rule
+ * (policy_check_dispute): support opens and works disputes; an escalated
+ * one belongs to line 2 (risk), which acts on nothing else. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,13 +164,41 @@ static int answer(act_ctx *a, int64_t id, int64_t version, srv_resp *out)
     return srv_json(out, 200, o);
 }
 
+/* An optional id field: *v = 0 when absent or null. 0, or -1 with out
+ * filled (400 naming the field) when present but not a positive integer. */
+static int opt_id(act_ctx *a, const char *name, int64_t *v, srv_resp *out)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(a->body, name);
+    *v = 0;
+    if (!f || cJSON_IsNull(f)) return 0;
+    return act_int(a, name, 1, INT64_MAX / 2, v, out);
+}
+
+/* The first column of the row `sql` finds for id: *v = 0 when none. */
+static int lookup(store *s, const char *sql, int64_t id, int64_t *v)
+{
+    sqlite3_stmt *st = store_stmt(s, sql);
+    int rc;
+    *v = 0;
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(s, "disputes: %s", sqlite3_errmsg(store_db(s)));
+}
+
+/* dispute_open: customer_id, application_id or both (the application must
+ * then be the customer's); the customer of an application-only dispute is
+ * the application's. */
 static int open_dispute(act_ctx *a, srv_resp *out)
 {
     const char *msg;
-    int64_t app_id, cust = 0, now = store_now_ms(), id;
+    int64_t app_id, cust, found, now = store_now_ms(), id;
     sqlite3_stmt *st;
     dispute_category dc;
-    if (act_int(a, "application_id", 1, INT64_MAX / 2, &app_id, out) ||
+    char app_txt[24] = "none";
+    if (opt_id(a, "customer_id", &cust, out) || opt_id(a, "application_id", &app_id, out) ||
         act_str(a, "message", 4000, 1, &msg, out))
         return 0;
     {
@@ -176,17 +207,28 @@ static int open_dispute(act_ctx *a, srv_resp *out)
             return srv_error(out, 400, "bad_field", "'category' must be one of: decision, limit, pricing, "
                              "not_me, data_correction, collection");
     }
-    st = store_stmt(a->r->st, "SELECT customer_id FROM applications WHERE id = ?");
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, app_id);
-    if (sqlite3_step(st) == SQLITE_ROW) cust = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (!cust) return srv_error(out, 404, "not_found", "no application %lld", (long long)app_id);
+    if (!cust && !app_id)
+        return srv_error(out, 422, "dispute_subject_required",
+                         "name the customer_id or the application_id the dispute is about (or both)");
+    if (cust) {
+        if (lookup(a->r->st, "SELECT id FROM customers WHERE id = ?", cust, &found)) return -1;
+        if (!found) return srv_error(out, 404, "not_found", "no customer %lld", (long long)cust);
+    }
+    if (app_id) {
+        if (lookup(a->r->st, "SELECT customer_id FROM applications WHERE id = ?", app_id, &found)) return -1;
+        if (!found) return srv_error(out, 404, "not_found", "no application %lld", (long long)app_id);
+        if (cust && found != cust)
+            return srv_error(out, 422, "application_not_of_customer", "application %lld is not customer %lld's",
+                             (long long)app_id, (long long)cust);
+        cust = found;
+        snprintf(app_txt, sizeof app_txt, "%lld", (long long)app_id);
+    }
     st = store_stmt(a->r->st, "INSERT INTO disputes (customer_id, application_id, category, status, assignee, "
                               "opened_by, opened_at, due_at, version) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, 1)");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, cust);
-    sqlite3_bind_int64(st, 2, app_id);
+    if (app_id) sqlite3_bind_int64(st, 2, app_id);
+    else sqlite3_bind_null(st, 2);
     sqlite3_bind_text(st, 3, dispute_category_name(dc), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, a->r->who.user, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, a->r->who.user, -1, SQLITE_TRANSIENT);
@@ -195,9 +237,26 @@ static int open_dispute(act_ctx *a, srv_resp *out)
     if (exec_ok(a->r->st, st)) return -1;
     id = sqlite3_last_insert_rowid(store_db(a->r->st));
     if (add_message(a->r->st, id, a->r->who.user, msg)) return -1;
-    snprintf(a->detail, sizeof a->detail, "category=%s application=%lld",
-             dispute_category_name(dc), (long long)app_id);
+    snprintf(a->detail, sizeof a->detail, "category=%s customer=%lld application=%s",
+             dispute_category_name(dc), (long long)cust, app_txt);
     return answer(a, id, 1, out);
+}
+
+/* 403 with the code of the dispute rule core/policy names. */
+static int refuse(act_ctx *a, const char *code, srv_resp *out)
+{
+    const char *rule = !strcmp(code, POLICY_DISPUTE_OPEN) ? "support opens disputes; line 2 takes escalated ones"
+                     : !strcmp(code, POLICY_DISPUTE_ESCALATED) ? "this dispute is escalated to line 2"
+                     : !strcmp(code, POLICY_DISPUTE_NOT_ESCALATED) ? "line 2 acts on escalated disputes only"
+                     : "this role takes no dispute actions";
+    return srv_error(out, 403, code, "role %s may not perform %s: %s", role_name(a->r->who.role), a->type, rule);
+}
+
+static dispute_status status_of(const char *name)
+{
+    for (int i = 0; i < DSPS__COUNT; i++)
+        if (!strcmp(name, dispute_status_name((dispute_status)i))) return (dispute_status)i;
+    return DSPS__COUNT;
 }
 
 int act_dispute(act_ctx *a, srv_resp *out)
@@ -205,10 +264,11 @@ int act_dispute(act_ctx *a, srv_resp *out)
     const char *verb = a->type + strlen("dispute_"), *text = NULL, *field = "reason";
     int64_t id, version, cur_version = 0, opened_at = 0;
     char status[24] = "";
-    int extended = 0, risk = a->r->who.role == ROLE_RISK;
+    int extended = 0;
+    const char *refused;
     sqlite3_stmt *st;
     if (!strcmp(verb, "open")) {
-        if (risk) return srv_error(out, 403, POLICY_FORBIDDEN_ROLE, "support opens disputes; line 2 takes escalated ones");
+        if ((refused = policy_check_dispute(a->r->who.role, 1, DSPS_OPEN))) return refuse(a, refused, out);
         return open_dispute(a, out);
     }
     if (act_int(a, "dispute_id", 1, INT64_MAX / 2, &id, out) ||
@@ -233,10 +293,9 @@ int act_dispute(act_ctx *a, srv_resp *out)
         return srv_json(out, 409, o);
     }
     if (is_closed(status)) return srv_error(out, 409, "invalid_state", "the dispute is %s", status);
-    /* An escalated dispute is line 2's; line 2 acts on nothing else. */
-    if (risk != !strcmp(status, "escalated"))
-        return srv_error(out, 403, POLICY_FORBIDDEN_ROLE, risk ? "line 2 acts on escalated disputes only"
-                                                                : "this dispute is escalated to line 2");
+    if ((refused = policy_check_dispute(a->r->who.role, 0, status_of(status)))) return refuse(a, refused, out);
+    if (!strcmp(verb, "escalate") && !strcmp(status, "escalated"))
+        return srv_error(out, 409, "invalid_state", "the dispute is already escalated");
     if (!strcmp(verb, "message")) field = "message";
     else if (!strcmp(verb, "assign")) field = "assignee";
     else if (!strcmp(verb, "resolve") || !strcmp(verb, "reject")) field = "resolution";

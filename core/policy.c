@@ -5,7 +5,9 @@
  * Principles behind the cells:
  * - line 1 (officer) works cases, line 2 (risk) checks them, line 3
  *   (auditor) reads everything and only records audit results;
- * - support sees masked records and works disputes, nothing else;
+ * - support sees masked records and works disputes, nothing else: it
+ *   opens them and works them until one is escalated; an escalated dispute
+ *   is line 2's (risk), which acts on no other dispute;
  * - admin runs the service (users, channels, audit trail) and sees no
  *   customer records.
  * Authority amounts and the line-3 sampling share are numbers an operator
@@ -30,6 +32,9 @@ static const char *const perm_names[PERM__COUNT] = {
     [PERM_ACT_LIMIT] = "action.adjust_limit",
     [PERM_DISPUTE_READ] = "disputes.read",
     [PERM_DISPUTE_WRITE] = "disputes.write",
+    [PERM_DISPUTE_OPEN] = "disputes.open",
+    [PERM_DISPUTE_WORK] = "disputes.work",
+    [PERM_DISPUTE_ESCALATED] = "disputes.escalated",
     [PERM_REVEAL] = "reveal.request",
     [PERM_AUDIT_READ] = "audit.read",
     [PERM_ALERTS] = "alerts.read",
@@ -47,7 +52,10 @@ static const unsigned char table[PERM__COUNT][ROLE__COUNT] = {
     [PERM_ACT_LINE3]     = { 0, 0, 1, 0, 0 },
     [PERM_ACT_LIMIT]     = { 1, 1, 0, 0, 0 },
     [PERM_DISPUTE_READ]  = { 1, 1, 1, 1, 0 },
-    [PERM_DISPUTE_WRITE] = { 0, 1, 0, 1, 0 },
+    /* PERM_DISPUTE_WRITE: no row, the union of the three below (cell()) */
+    [PERM_DISPUTE_OPEN]  = { 0, 0, 0, 1, 0 },
+    [PERM_DISPUTE_WORK]  = { 0, 0, 0, 1, 0 },
+    [PERM_DISPUTE_ESCALATED] = { 0, 1, 0, 0, 0 },   /* line 2 */
     [PERM_REVEAL]        = { 1, 1, 0, 0, 0 },   /* support sees masked data only */
     [PERM_AUDIT_READ]    = { 0, 1, 1, 0, 1 },
     [PERM_ALERTS]        = { 0, 1, 1, 0, 1 },
@@ -65,11 +73,20 @@ int permission_parse(const char *name, permission *out)
     return -1;
 }
 
+/* One cell of the table; disputes.write (may take some dispute action,
+ * the gate of POST /v1/actions) follows from the dispute rows. */
+static int cell(int p, int r)
+{
+    if (p == PERM_DISPUTE_WRITE)
+        return table[PERM_DISPUTE_OPEN][r] | table[PERM_DISPUTE_WORK][r] | table[PERM_DISPUTE_ESCALATED][r];
+    return table[p][r];
+}
+
 int policy_allows(user_role role, permission p)
 {
     if (p == PERM_PUBLIC) return 1;
     if (role < 0 || role >= ROLE__COUNT || p < 0 || p >= PERM__COUNT) return 0;
-    return table[p][role];
+    return cell(p, role);
 }
 
 char *policy_table_markdown(char *buf, size_t n)
@@ -93,7 +110,7 @@ char *policy_table_markdown(char *buf, size_t n)
         w = snprintf(buf + off, n - off, "\n| %s |", perm_names[p]);
         off += w > 0 ? (size_t)w : 0;
         for (int r = 0; r < ROLE__COUNT && off < n; r++) {
-            w = snprintf(buf + off, n - off, " %s |", table[p][r] ? "yes" : "-");
+            w = snprintf(buf + off, n - off, " %s |", cell(p, r) ? "yes" : "-");
             off += w > 0 ? (size_t)w : 0;
         }
     }
@@ -139,3 +156,18 @@ const char *policy_check_line(const policy_case *c, int line, const char *actor)
     return NULL;
 }
 
+
+permission policy_dispute_permission(int opening, dispute_status status)
+{
+    if (opening) return PERM_DISPUTE_OPEN;
+    return status == DSPS_ESCALATED ? PERM_DISPUTE_ESCALATED : PERM_DISPUTE_WORK;
+}
+
+const char *policy_check_dispute(user_role role, int opening, dispute_status status)
+{
+    permission need = policy_dispute_permission(opening, status);
+    if (policy_allows(role, need)) return NULL;
+    if (!policy_allows(role, PERM_DISPUTE_WRITE)) return role == ROLE_AUDITOR ? POLICY_READ_ONLY : POLICY_FORBIDDEN_ROLE;
+    if (need == PERM_DISPUTE_OPEN) return POLICY_DISPUTE_OPEN;
+    return need == PERM_DISPUTE_ESCALATED ? POLICY_DISPUTE_ESCALATED : POLICY_DISPUTE_NOT_ESCALATED;
+}

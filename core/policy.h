@@ -23,7 +23,13 @@ typedef enum {
     PERM_ACT_LINE3,         /* line-3 audit: sample / pass / finding */
     PERM_ACT_LIMIT,         /* credit limit adjustment */
     PERM_DISPUTE_READ,
-    PERM_DISPUTE_WRITE,     /* open, message, assign, resolve, reject */
+    PERM_DISPUTE_WRITE,     /* any dispute_* action at all: the union of the
+                               three below (derived, not a cell of its own) */
+    PERM_DISPUTE_OPEN,      /* open a dispute */
+    PERM_DISPUTE_WORK,      /* act on a dispute that is not escalated:
+                               message, assign, request info, extend,
+                               escalate, resolve, reject */
+    PERM_DISPUTE_ESCALATED, /* act on an escalated dispute (line 2) */
     PERM_REVEAL,            /* ask to see personal data in clear */
     PERM_AUDIT_READ,        /* the audit trail */
     PERM_ALERTS,
@@ -70,11 +76,31 @@ typedef struct {
 #define POLICY_AUTHORITY           "limit_exceeds_authority"
 #define POLICY_OVERRIDE_NEEDS_L2   "override_needs_line2"
 #define POLICY_READ_ONLY           "read_only_role"
+#define POLICY_DISPUTE_OPEN        "dispute_open_support_only"
+#define POLICY_DISPUTE_ESCALATED   "dispute_escalated_to_line2"
+#define POLICY_DISPUTE_NOT_ESCALATED "dispute_line2_escalated_only"
 
 /* Checks that `actor` may act on line `line` (1..3) of the case: nobody acts
  * on two lines of one case, the maker is never the checker. Returns NULL
  * when allowed, else one of the POLICY_* codes. */
 const char *policy_check_line(const policy_case *c, int line, const char *actor);
+
+/* ---- disputes: by role and dispute state ---------------------------- */
+
+/* The permission a dispute action needs: opening one (opening != 0,
+ * status ignored) disputes.open; acting on an escalated dispute
+ * disputes.escalated; on any other disputes.work. */
+permission policy_dispute_permission(int opening, dispute_status status);
+
+/* Checks that `role` may open a dispute (opening != 0) or act on one in
+ * `status`. Returns NULL when allowed, else the 403 code: read_only_role
+ * (auditors) or forbidden_role for a role without any dispute action, else
+ * the rule it broke: POLICY_DISPUTE_OPEN (only support opens disputes),
+ * POLICY_DISPUTE_ESCALATED (an escalated dispute is line 2's) or
+ * POLICY_DISPUTE_NOT_ESCALATED (line 2 acts on escalated disputes only).
+ * Whether the state allows the action at all (a closed dispute) is the
+ * caller's check, made first. */
+const char *policy_check_dispute(user_role role, int opening, dispute_status status);
 
 
 #endif

@@ -1,9 +1,11 @@
 /* POST /v1/actions against a real yxd: idempotency, stale versions, the
  * three lines of defense (authority routing, override of an automatic
  * decline, nobody on two lines, auditors read-only, line 3 results),
- * limit changes through line 2, bad input that changes nothing, and the
- * change feed (entries, role filtering, long-poll). The cases are set up
- * in the demo database before yxd starts. */
+ * limit changes through line 2, bad input that changes nothing, disputes
+ * (who acts in which state, a dispute about a customer alone, bad subjects
+ * that change nothing) and the change feed (entries, role filtering,
+ * long-poll). The cases are set up in the demo database before yxd
+ * starts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +23,7 @@
 
 #define PW "yixiang-demo"
 
-enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN };
+enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN, A_PASSED, A_HUGE };
 
 static yxd_proc P;
 static char *officer, *officer2, *risk, *auditor, *support;
@@ -61,12 +63,18 @@ static int setup(void **state)
     decide(s, A_MID, OUT_REFER, 'B', 4800000);          /* 48,000 yuan: above the configured 45,000 */
     decide(s, A_AUTO, OUT_DECLINE, 'E', 0);
     decide(s, A_HUMAN, OUT_REFER, 'C', 1000000);
+    decide(s, A_PASSED, OUT_DECLINE, 'E', 0);
+    decide(s, A_HUGE, OUT_REFER, 'B', 60000000);        /* 600,000 yuan: above line 2's 500,000 too */
     {   /* settled on line 1: automatically, and by a person */
         defense_state a = { .application_id = A_AUTO, .l1 = L1_REJECTED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
         defense_state h = { .application_id = A_HUMAN, .l1 = L1_APPROVED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
+        /* an automatic decline line 3 sampled and passed */
+        defense_state p = { .application_id = A_PASSED, .l1 = L1_PENDING, .l2 = L2_NOT_REQUIRED, .l3 = L3_PASSED };
         strcpy(a.l1_user, "auto");
         strcpy(h.l1_user, "officer2");
-        if (store_defense_put(s, &a, NULL) || store_defense_put(s, &h, NULL)) return -1;
+        strcpy(p.l3_user, "auditor");
+        if (store_defense_put(s, &a, NULL) || store_defense_put(s, &h, NULL) || store_defense_put(s, &p, NULL))
+            return -1;
     }
     if (store_user_add(s, "officer2", ROLE_OFFICER, PW, NULL) != 0) return -1;
     store_close(s);
@@ -104,7 +112,8 @@ static void act(const char *tok, const char *key, const char *body, yx_resp *r)
     assert_int_equal(yx_http("POST", &P, "/v1/actions", tok, body, headers, r), 0);
 }
 
-static double version_of(int64_t id)
+/* A number of application id's record, as line 2 reads it. */
+static double app_field(int64_t id, const char *name)
 {
     char path[64];
     yx_resp r;
@@ -112,9 +121,14 @@ static double version_of(int64_t id)
     snprintf(path, sizeof path, "/v1/applications/%lld", (long long)id);
     assert_int_equal(yx_http("GET", &P, path, risk, NULL, NULL, &r), 0);
     assert_int_equal(r.status, 200);
-    v = cJSON_GetObjectItem(r.json, "version")->valuedouble;
+    v = cJSON_GetObjectItem(r.json, name)->valuedouble;
     yx_resp_free(&r);
     return v;
+}
+
+static double version_of(int64_t id)
+{
+    return app_field(id, "version");
 }
 
 static const char *rec_str(const yx_resp *r, const char *name)
@@ -249,6 +263,57 @@ static void test_automatic_decisions_can_be_overridden(void **state)
     yx_resp_free(&r);
 }
 
+/* POST an action of this type on application id at version v; fields
+ * are the action's own, as JSON members ("\"decision\":\"approve\",..."). */
+static void act_case(const char *tok, const char *type, int id, double v, const char *fields, yx_resp *r)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"type\":\"%s\",\"application_id\":%d,\"version\":%.0f,%s}", type, id, v,
+             fields);
+    act(tok, NULL, body, r);
+}
+
+/* Line 3 had passed the automatic decline; the override that follows is a
+ * decision it has not seen, and is sampled again. */
+static void test_override_after_line3_passed_is_sampled_again(void **state)
+{
+    yx_resp r;
+    double v = version_of(A_PASSED);
+    (void)state;
+    act_case(officer, "review", A_PASSED, v, "\"decision\":\"approve\",\"reason\":\"income verified\"", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(rec_str(&r, "l3"), "passed");
+    yx_resp_free(&r);
+    act_case(risk, "line2", A_PASSED, v + 1, "\"decision\":\"approve\",\"reason\":\"agreed\"", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(rec_str(&r, "status"), "approved");
+    assert_string_equal(rec_str(&r, "l3"), "sampled");
+    yx_resp_free(&r);
+}
+
+/* Above line 2's own authority line 2 cannot approve either: refused with
+ * the rule's code, and the case is left as it was for a smaller limit or
+ * a rejection. */
+static void test_line2_above_its_authority_is_refused(void **state)
+{
+    yx_resp r;
+    double v = version_of(A_HUGE);
+    (void)state;
+    act_case(officer, "review", A_HUGE, v, "\"decision\":\"approve\",\"reason\":\"strong file\"", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(r.json, "rule")->valuestring, "limit_exceeds_authority");
+    yx_resp_free(&r);
+    act_case(risk, "line2", A_HUGE, v + 1, "\"decision\":\"approve\",\"reason\":\"agreed\"", &r);
+    assert_int_equal(r.status, 403);
+    assert_string_equal(yx_error_code(&r), "limit_exceeds_authority");
+    yx_resp_free(&r);
+    assert_true(version_of(A_HUGE) == v + 1);   /* nothing changed */
+    act_case(risk, "line2", A_HUGE, v + 1, "\"decision\":\"reject\",\"reason\":\"above every authority\"", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(rec_str(&r, "status"), "declined");
+    yx_resp_free(&r);
+}
+
 static void test_override_of_decline_needs_line2_and_is_sampled(void **state)
 {
     char body[256];
@@ -378,6 +443,231 @@ static void test_sql_text_is_data(void **state)
     yx_resp_free(&r);
 }
 
+/* ---- disputes ------------------------------------------------------------ */
+
+/* count(*) of a query on the database yxd serves (committed rows). */
+static int64_t dsp_count(const char *sql)
+{
+    store *s;
+    char err[256];
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    if (store_open(&s, P.db, 0, err, sizeof err)) fail_msg("store_open: %s", err);
+    st = store_stmt(s, sql);
+    if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    if (st) sqlite3_reset(st);
+    store_close(s);
+    if (n < 0) fail_msg("%s failed", sql);
+    return n;
+}
+
+
+static double rec_num(const yx_resp *r, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "record"), name);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* A dispute action on dispute id at version v: answers status (and code). */
+static void dispute_act(const char *tok, const char *verb, const char *field, double id, double v,
+                        long want, const char *code, yx_resp *r)
+{
+    char body[320];
+    snprintf(body, sizeof body, "{\"type\":\"dispute_%s\",\"dispute_id\":%.0f,\"version\":%.0f,\"%s\":\"x y z\"}",
+             verb, id, v, field);
+    act(tok, NULL, body, r);
+    if (r->status != want) fail_msg("dispute_%s: got %ld, want %ld: %s", verb, r->status, want, r->body);
+    if (code) assert_string_equal(yx_error_code(r), code);
+}
+
+/* Who may open and act on a dispute in which state (core/policy): each
+ * refusal is a 403 naming its rule and changes nothing. */
+static void test_dispute_rules_by_role_and_state(void **state)
+{
+    const char *open = "{\"type\":\"dispute_open\",\"application_id\":31,\"category\":\"limit\",\"message\":\"too low\"}";
+    yx_resp r;
+    double id, v;
+    int64_t rows = dsp_count("SELECT count(*) FROM disputes");
+    (void)state;
+    act(risk, NULL, open, &r);           /* line 2 does not open disputes */
+    assert_int_equal(r.status, 403);
+    assert_string_equal(yx_error_code(&r), "dispute_open_support_only");
+    yx_resp_free(&r);
+    act(auditor, NULL, open, &r);
+    assert_int_equal(r.status, 403);
+    assert_string_equal(yx_error_code(&r), "read_only_role");
+    yx_resp_free(&r);
+    act(officer, NULL, open, &r);
+    assert_int_equal(r.status, 403);
+    assert_string_equal(yx_error_code(&r), "forbidden_role");
+    yx_resp_free(&r);
+    assert_int_equal(dsp_count("SELECT count(*) FROM disputes"), rows);
+    act(support, NULL, open, &r);
+    assert_int_equal(r.status, 200);
+    id = rec_num(&r, "id");
+    v = rec_num(&r, "version");
+    yx_resp_free(&r);
+    /* open: support's, not line 2's, and auditors only read it */
+    dispute_act(risk, "message", "message", id, v, 403, "dispute_line2_escalated_only", &r);
+    yx_resp_free(&r);
+    dispute_act(risk, "escalate", "reason", id, v, 403, "dispute_line2_escalated_only", &r);
+    yx_resp_free(&r);
+    dispute_act(auditor, "message", "message", id, v, 403, "read_only_role", &r);
+    yx_resp_free(&r);
+    dispute_act(support, "request_info", "reason", id, v, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "status"), "info_requested");
+    yx_resp_free(&r);
+    dispute_act(risk, "resolve", "resolution", id, v + 1, 403, "dispute_line2_escalated_only", &r);
+    yx_resp_free(&r);
+    dispute_act(support, "escalate", "reason", id, v + 1, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "status"), "escalated");
+    yx_resp_free(&r);
+    /* escalated: line 2's, support hands it over */
+    dispute_act(support, "message", "message", id, v + 2, 403, "dispute_escalated_to_line2", &r);
+    yx_resp_free(&r);
+    dispute_act(support, "resolve", "resolution", id, v + 2, 403, "dispute_escalated_to_line2", &r);
+    yx_resp_free(&r);
+    dispute_act(auditor, "resolve", "resolution", id, v + 2, 403, "read_only_role", &r);
+    yx_resp_free(&r);
+    dispute_act(risk, "escalate", "reason", id, v + 2, 409, "invalid_state", &r);   /* already there */
+    yx_resp_free(&r);
+    dispute_act(risk, "message", "message", id, v + 2, 200, NULL, &r);
+    yx_resp_free(&r);
+    dispute_act(risk, "reject", "resolution", id, v + 3, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "status"), "rejected");
+    assert_string_equal(rec_str(&r, "resolution"), "x y z");
+    yx_resp_free(&r);
+    /* the refusals wrote nothing: 4 changes, 1 open + 4 messages */
+    {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT max(version) FROM disputes WHERE id = %.0f", id);
+        assert_true(dsp_count(sql) == v + 4);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM dispute_messages WHERE dispute_id = %.0f", id);
+        assert_int_equal(dsp_count(sql), 5);
+    }
+}
+
+/* A dispute about a customer alone: stored, listed, in the feed and the
+ * audit trail like any other, with the same deadlines. */
+static void test_dispute_for_a_customer(void **state)
+{
+    double cust = app_field(32, "customer_id"), id, v, opened;
+    char body[320], path[96], since[32];
+    const cJSON *items, *it;
+    int found = 0;
+    yx_resp r;
+    (void)state;
+    assert_int_equal(yx_http("GET", &P, "/v1/changes?since=0&limit=1000", support, NULL, NULL, &r), 0);
+    snprintf(since, sizeof since, "%s", cJSON_GetObjectItem(r.json, "next")->valuestring);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"dispute_open\",\"customer_id\":%.0f,\"category\":\"collection\","
+             "\"message\":\"collector called at night\"}", cust);
+    act(support, NULL, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(cJSON_GetObjectItem(r.json, "result")->valuestring, "open");
+    id = rec_num(&r, "id");
+    v = rec_num(&r, "version");
+    opened = rec_num(&r, "opened_at");
+    assert_true(rec_num(&r, "customer_id") == cust);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "record"), "application_id")));
+    assert_string_equal(rec_str(&r, "status"), "open");
+    assert_true(rec_num(&r, "due_at") - opened == 15.0 * 86400000);
+    yx_resp_free(&r);
+    dispute_act(support, "extend", "reason", id, v, 200, NULL, &r);   /* 30 days, once */
+    assert_true(rec_num(&r, "due_at") - opened == 30.0 * 86400000);
+    yx_resp_free(&r);
+    dispute_act(support, "extend", "reason", id, v + 1, 409, "invalid_state", &r);
+    yx_resp_free(&r);
+    /* listed, and read one by one, by support as by everybody who reads disputes */
+    assert_int_equal(yx_http("GET", &P, "/v1/disputes?status=open&limit=500", support, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+        if (cJSON_GetObjectItem(it, "id")->valuedouble == id) {
+            found = 1;
+            assert_true(cJSON_GetObjectItem(it, "customer_id")->valuedouble == cust);
+            assert_true(cJSON_IsNull(cJSON_GetObjectItem(it, "application_id")));
+            assert_null(cJSON_GetObjectItem(it, "mobile"));
+        }
+    assert_true(found);
+    yx_resp_free(&r);
+    snprintf(path, sizeof path, "/v1/disputes/%.0f", id);
+    assert_int_equal(yx_http("GET", &P, path, auditor, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_GetObjectItem(r.json, "customer_id")->valuedouble == cust);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "extended")));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "messages")), 1);
+    yx_resp_free(&r);
+    /* in the feed: the opening and the extension */
+    snprintf(path, sizeof path, "/v1/changes?since=%s", since);
+    assert_int_equal(yx_http("GET", &P, path, support, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    items = cJSON_GetObjectItem(r.json, "items");
+    assert_int_equal(cJSON_GetArraySize(items), 2);
+    cJSON_ArrayForEach(it, items) {
+        assert_string_equal(cJSON_GetObjectItem(it, "kind")->valuestring, "dispute");
+        assert_true(cJSON_GetObjectItem(it, "record_id")->valuedouble == id);
+        assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(it, "record"), "customer_id")->valuedouble == cust);
+    }
+    yx_resp_free(&r);
+    /* audited like any other */
+    {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE action = 'action.dispute_open' AND "
+                 "record = 'dispute:%.0f' AND detail = 'category=collection customer=%.0f application=none'", id, cust);
+        assert_int_equal(dsp_count(sql), 1);
+    }
+    /* both, when the application is the customer's */
+    snprintf(body, sizeof body, "{\"type\":\"dispute_open\",\"customer_id\":%.0f,\"application_id\":32,"
+             "\"category\":\"decision\",\"message\":\"why declined\"}", cust);
+    act(support, NULL, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(rec_num(&r, "customer_id") == cust);
+    assert_true(rec_num(&r, "application_id") == 32);
+    yx_resp_free(&r);
+}
+
+/* A dispute needs a subject that exists and holds together; every bad one
+ * is refused with its code and leaves no row, message, change or audit
+ * entry behind. */
+static void test_dispute_bad_subject_changes_nothing(void **state)
+{
+    static const char *const counts[] = {
+        "SELECT count(*) FROM disputes", "SELECT count(*) FROM dispute_messages",
+        "SELECT count(*) FROM changes", "SELECT count(*) FROM audit",
+    };
+    double cust = app_field(33, "customer_id");
+    int other = 34;
+    int64_t before[4];
+    char bodies[8][256];
+    long want[8];
+    const char *code[8];
+    int nb = 0;
+    (void)state;
+    while (app_field(other, "customer_id") == cust) other++;
+#define B(st, c, ...) (want[nb] = (st), code[nb] = (c), snprintf(bodies[nb++], sizeof bodies[0], __VA_ARGS__))
+    B(404, "not_found", "{\"type\":\"dispute_open\",\"customer_id\":999999,\"category\":\"limit\",\"message\":\"x\"}");
+    B(404, "not_found", "{\"type\":\"dispute_open\",\"application_id\":999999,\"category\":\"limit\",\"message\":\"x\"}");
+    B(422, "application_not_of_customer", "{\"type\":\"dispute_open\",\"customer_id\":%.0f,\"application_id\":%d,"
+      "\"category\":\"limit\",\"message\":\"x\"}", cust, other);
+    B(422, "dispute_subject_required", "{\"type\":\"dispute_open\",\"category\":\"limit\",\"message\":\"x\"}");
+    B(422, "dispute_subject_required", "{\"type\":\"dispute_open\",\"customer_id\":null,\"application_id\":null,"
+      "\"category\":\"limit\",\"message\":\"x\"}");
+    B(400, "bad_field", "{\"type\":\"dispute_open\",\"customer_id\":\"%.0f\",\"category\":\"limit\",\"message\":\"x\"}", cust);
+    B(400, "bad_field", "{\"type\":\"dispute_open\",\"customer_id\":0,\"category\":\"limit\",\"message\":\"x\"}");
+    B(400, "bad_field", "{\"type\":\"dispute_open\",\"customer_id\":%.0f,\"category\":\"mood\",\"message\":\"x\"}", cust);
+#undef B
+    for (int i = 0; i < 4; i++) before[i] = dsp_count(counts[i]);
+    for (int i = 0; i < nb; i++) {
+        yx_resp r;
+        act(support, NULL, bodies[i], &r);
+        if (r.status != want[i] || strcmp(yx_error_code(&r), code[i]))
+            fail_msg("body %d got %ld %s, want %ld %s", i, r.status, r.body, want[i], code[i]);
+        yx_resp_free(&r);
+    }
+    for (int i = 0; i < 4; i++)
+        if (dsp_count(counts[i]) != before[i]) fail_msg("%s changed", counts[i]);
+}
+
 struct poll_arg { char since[32]; yx_resp r; };
 
 static void *long_poll(void *p)
@@ -482,9 +772,14 @@ int main(void)
         cmocka_unit_test(test_authority_is_configurable),
         cmocka_unit_test(test_automatic_decisions_can_be_overridden),
         cmocka_unit_test(test_override_of_decline_needs_line2_and_is_sampled),
+        cmocka_unit_test(test_override_after_line3_passed_is_sampled_again),
+        cmocka_unit_test(test_line2_above_its_authority_is_refused),
         cmocka_unit_test(test_limit_change_above_authority_needs_line2),
         cmocka_unit_test(test_bad_input_changes_nothing),
         cmocka_unit_test(test_sql_text_is_data),
+        cmocka_unit_test(test_dispute_rules_by_role_and_state),
+        cmocka_unit_test(test_dispute_for_a_customer),
+        cmocka_unit_test(test_dispute_bad_subject_changes_nothing),
         cmocka_unit_test(test_change_feed_and_long_poll),
         cmocka_unit_test(test_sigterm_finishes_in_flight),
     };

@@ -225,6 +225,52 @@ static void test_authority_and_read_only_auditors(void **state)
     assert_non_null(strstr(md, "| action.line3 | - | - | yes | - | - |"));
 }
 
+/* Disputes: support opens them and works them until escalated, line 2
+ * takes escalated ones only, auditors read; each refusal names its rule,
+ * and disputes.write (the gate of POST /v1/actions) is their union. */
+static void test_dispute_rules(void **state)
+{
+    char md[4096];
+    permission p;
+    (void)state;
+    assert_int_equal(policy_dispute_permission(1, DSPS_ESCALATED), PERM_DISPUTE_OPEN);
+    assert_int_equal(policy_dispute_permission(0, DSPS_OPEN), PERM_DISPUTE_WORK);
+    assert_int_equal(policy_dispute_permission(0, DSPS_INFO_REQUESTED), PERM_DISPUTE_WORK);
+    assert_int_equal(policy_dispute_permission(0, DSPS_ESCALATED), PERM_DISPUTE_ESCALATED);
+    /* support: opens and works, hands escalated ones to line 2 */
+    assert_null(policy_check_dispute(ROLE_SUPPORT, 1, DSPS_OPEN));
+    assert_null(policy_check_dispute(ROLE_SUPPORT, 0, DSPS_OPEN));
+    assert_null(policy_check_dispute(ROLE_SUPPORT, 0, DSPS_INFO_REQUESTED));
+    assert_string_equal(policy_check_dispute(ROLE_SUPPORT, 0, DSPS_ESCALATED), POLICY_DISPUTE_ESCALATED);
+    /* risk (line 2): escalated ones only, never opens */
+    assert_string_equal(policy_check_dispute(ROLE_RISK, 1, DSPS_OPEN), POLICY_DISPUTE_OPEN);
+    assert_string_equal(policy_check_dispute(ROLE_RISK, 0, DSPS_OPEN), POLICY_DISPUTE_NOT_ESCALATED);
+    assert_string_equal(policy_check_dispute(ROLE_RISK, 0, DSPS_INFO_REQUESTED), POLICY_DISPUTE_NOT_ESCALATED);
+    assert_null(policy_check_dispute(ROLE_RISK, 0, DSPS_ESCALATED));
+    /* auditors read only; officers and admins take no dispute action */
+    for (int opening = 0; opening <= 1; opening++)
+        for (int st = 0; st < DSPS__COUNT; st++) {
+            assert_string_equal(policy_check_dispute(ROLE_AUDITOR, opening, (dispute_status)st), POLICY_READ_ONLY);
+            assert_string_equal(policy_check_dispute(ROLE_OFFICER, opening, (dispute_status)st), POLICY_FORBIDDEN_ROLE);
+            assert_string_equal(policy_check_dispute(ROLE_ADMIN, opening, (dispute_status)st), POLICY_FORBIDDEN_ROLE);
+        }
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        user_role role = (user_role)r;
+        assert_int_equal(policy_allows(role, PERM_DISPUTE_WRITE),
+                         policy_allows(role, PERM_DISPUTE_OPEN) || policy_allows(role, PERM_DISPUTE_WORK) ||
+                         policy_allows(role, PERM_DISPUTE_ESCALATED));
+        assert_int_equal(policy_allows(role, PERM_DISPUTE_READ), role != ROLE_ADMIN);
+    }
+    assert_int_equal(permission_parse("disputes.escalated", &p), 0);
+    assert_int_equal(p, PERM_DISPUTE_ESCALATED);
+    /* `yxd policy` and the README show the rows */
+    policy_table_markdown(md, sizeof md);
+    assert_non_null(strstr(md, "| disputes.write | - | yes | - | yes | - |"));
+    assert_non_null(strstr(md, "| disputes.open | - | - | - | yes | - |"));
+    assert_non_null(strstr(md, "| disputes.work | - | - | - | yes | - |"));
+    assert_non_null(strstr(md, "| disputes.escalated | - | yes | - | - | - |"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_channel_keys),
         cmocka_unit_test(test_separation_of_duties),
         cmocka_unit_test(test_authority_and_read_only_auditors),
+        cmocka_unit_test(test_dispute_rules),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
