@@ -299,7 +299,8 @@ static void test_clean_stop_and_restart(void **state)
     yx_resp_free(&r);
 }
 
-/* assets/openapi.yaml documents every route of the routing table. */
+/* assets/openapi.yaml documents every route of the routing table, each
+ * with the statuses any request may get (413, 431, 500, 503). */
 static void test_openapi_has_every_route(void **state)
 {
     char path[4096], *spec;
@@ -323,6 +324,20 @@ static void test_openapi_has_every_route(void **state)
         snprintf(key, sizeof key, "\n    %s:", method);
         at = strstr(at - 1, key);
         if (!at || at > end) fail_msg("openapi.yaml lacks %s %s", routes[i].method, routes[i].pattern);
+        {   /* the statuses any operation may answer are listed on each */
+            static const char *const any[] = { "\"413\":", "\"431\":", "\"500\":", "\"503\":" };
+            const char *op_end = end;
+            static const char *const methods[] = { "\n    get:", "\n    post:", "\n    put:", "\n    delete:" };
+            for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
+                const char *next = strstr(at + 1, methods[m]);
+                if (next && next < op_end) op_end = next;
+            }
+            for (size_t c = 0; c < sizeof any / sizeof any[0]; c++) {
+                const char *hit = strstr(at, any[c]);
+                if (!hit || hit > op_end)
+                    fail_msg("openapi.yaml: %s %s does not list %s", routes[i].method, routes[i].pattern, any[c]);
+            }
+        }
     }
     free(spec);
 }
