@@ -23,7 +23,7 @@
 
 #define PW "yixiang-demo"
 
-enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN, A_PASSED, A_HUGE };
+enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN, A_PASSED, A_HUGE, A_RETRY };
 
 static yxd_proc P;
 static char *officer, *officer2, *risk, *auditor, *support;
@@ -65,6 +65,7 @@ static int setup(void **state)
     decide(s, A_HUMAN, OUT_REFER, 'C', 1000000);
     decide(s, A_PASSED, OUT_DECLINE, 'E', 0);
     decide(s, A_HUGE, OUT_REFER, 'B', 60000000);        /* 600,000 yuan: above line 2's 500,000 too */
+    decide(s, A_RETRY, OUT_REFER, 'B', 1000000);
     {   /* settled on line 1: automatically, and by a person */
         defense_state a = { .application_id = A_AUTO, .l1 = L1_REJECTED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
         defense_state h = { .application_id = A_HUMAN, .l1 = L1_APPROVED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
@@ -271,6 +272,32 @@ static void act_case(const char *tok, const char *type, int id, double v, const 
     snprintf(body, sizeof body, "{\"type\":\"%s\",\"application_id\":%d,\"version\":%.0f,%s}", type, id, v,
              fields);
     act(tok, NULL, body, r);
+}
+
+/* A refusal is not kept under its Idempotency-Key: the same key carries
+ * the corrected request, whose answer is then the one replayed. */
+static void test_refusal_leaves_the_key_free(void **state)
+{
+    char body[256];
+    yx_resp r;
+    double v = version_of(A_RETRY), replayed;
+    (void)state;
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
+             "\"decision\":\"approve\",\"reason\":\"income verified\"}", A_RETRY, v - 1);
+    act(officer, "retry-key-0001", body, &r);
+    assert_int_equal(r.status, 409);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
+             "\"decision\":\"approve\",\"reason\":\"income verified\"}", A_RETRY, v);
+    act(officer, "retry-key-0001", body, &r);
+    assert_int_equal(r.status, 200);
+    replayed = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "record"), "version")->valuedouble;
+    yx_resp_free(&r);
+    act(officer, "retry-key-0001", body, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "record"), "version")->valuedouble == replayed);
+    yx_resp_free(&r);
+    assert_true(version_of(A_RETRY) == v + 1);   /* written once */
 }
 
 /* Line 3 had passed the automatic decline; the override that follows is a
@@ -772,6 +799,7 @@ int main(void)
         cmocka_unit_test(test_authority_is_configurable),
         cmocka_unit_test(test_automatic_decisions_can_be_overridden),
         cmocka_unit_test(test_override_of_decline_needs_line2_and_is_sampled),
+        cmocka_unit_test(test_refusal_leaves_the_key_free),
         cmocka_unit_test(test_override_after_line3_passed_is_sampled_again),
         cmocka_unit_test(test_line2_above_its_authority_is_refused),
         cmocka_unit_test(test_limit_change_above_authority_needs_line2),
