@@ -421,13 +421,35 @@ static void test_limit_change_above_authority_needs_line2(void **state)
     yx_resp_free(&r);
 }
 
-/* Every bad body gets a 4xx with a code and leaves the record alone. */
+/* The number a one-row query gives on the database yxd serves (committed
+ * rows), e.g. a count(*). */
+static int64_t db_count(const char *sql)
+{
+    store *s;
+    char err[256];
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    if (store_open(&s, P.db, 0, err, sizeof err)) fail_msg("store_open: %s", err);
+    st = store_stmt(s, sql);
+    if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    if (st) sqlite3_reset(st);
+    store_close(s);
+    if (n < 0) fail_msg("%s failed", sql);
+    return n;
+}
+
+/* Every bad body gets a 4xx with a code and changes nothing. */
 static void test_bad_input_changes_nothing(void **state)
 {
     char bodies[12][320];
     int nb = 0;
     double v = version_of(A_BAD);
+    /* nothing anywhere: no audit entry, no change, no action, no limit */
+    const char *const heads[] = { "SELECT ifnull(max(id), 0) FROM audit", "SELECT ifnull(max(seq), 0) FROM changes",
+                                  "SELECT count(*) FROM actions", "SELECT count(*) FROM limit_history" };
+    int64_t was[4];
     (void)state;
+    for (int i = 0; i < 4; i++) was[i] = db_count(heads[i]);
 #define B(...) snprintf(bodies[nb++], sizeof bodies[0], __VA_ARGS__)
     B("{\"type\":\"review\",\"application_id\":%d,\"version\":\"%.0f\",\"decision\":\"approve\",\"reason\":\"x\"}", A_BAD, v);
     B("{\"type\":\"review\",\"application_id\":%d,\"version\":1e300,\"decision\":\"approve\",\"reason\":\"x\"}", A_BAD);
@@ -449,6 +471,9 @@ static void test_bad_input_changes_nothing(void **state)
         assert_true(strlen(yx_error_code(&r)) > 0);
         yx_resp_free(&r);
     }
+    for (int i = 0; i < 4; i++)
+        if (db_count(heads[i]) != was[i])
+            fail_msg("%s: %lld, was %lld", heads[i], (long long)db_count(heads[i]), (long long)was[i]);
     assert_true(version_of(A_BAD) == v);
 }
 
@@ -471,23 +496,6 @@ static void test_sql_text_is_data(void **state)
 }
 
 /* ---- disputes ------------------------------------------------------------ */
-
-/* count(*) of a query on the database yxd serves (committed rows). */
-static int64_t dsp_count(const char *sql)
-{
-    store *s;
-    char err[256];
-    sqlite3_stmt *st;
-    int64_t n = -1;
-    if (store_open(&s, P.db, 0, err, sizeof err)) fail_msg("store_open: %s", err);
-    st = store_stmt(s, sql);
-    if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    if (st) sqlite3_reset(st);
-    store_close(s);
-    if (n < 0) fail_msg("%s failed", sql);
-    return n;
-}
-
 
 static double rec_num(const yx_resp *r, const char *name)
 {
@@ -514,7 +522,7 @@ static void test_dispute_rules_by_role_and_state(void **state)
     const char *open = "{\"type\":\"dispute_open\",\"application_id\":31,\"category\":\"limit\",\"message\":\"too low\"}";
     yx_resp r;
     double id, v;
-    int64_t rows = dsp_count("SELECT count(*) FROM disputes");
+    int64_t rows = db_count("SELECT count(*) FROM disputes");
     (void)state;
     act(risk, NULL, open, &r);           /* line 2 does not open disputes */
     assert_int_equal(r.status, 403);
@@ -528,7 +536,7 @@ static void test_dispute_rules_by_role_and_state(void **state)
     assert_int_equal(r.status, 403);
     assert_string_equal(yx_error_code(&r), "forbidden_role");
     yx_resp_free(&r);
-    assert_int_equal(dsp_count("SELECT count(*) FROM disputes"), rows);
+    assert_int_equal(db_count("SELECT count(*) FROM disputes"), rows);
     act(support, NULL, open, &r);
     assert_int_equal(r.status, 200);
     id = rec_num(&r, "id");
@@ -568,9 +576,9 @@ static void test_dispute_rules_by_role_and_state(void **state)
     {
         char sql[96];
         snprintf(sql, sizeof sql, "SELECT max(version) FROM disputes WHERE id = %.0f", id);
-        assert_true(dsp_count(sql) == v + 4);
+        assert_true(db_count(sql) == v + 4);
         snprintf(sql, sizeof sql, "SELECT count(*) FROM dispute_messages WHERE dispute_id = %.0f", id);
-        assert_int_equal(dsp_count(sql), 5);
+        assert_int_equal(db_count(sql), 5);
     }
 }
 
@@ -641,7 +649,7 @@ static void test_dispute_for_a_customer(void **state)
         char sql[200];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE action = 'action.dispute_open' AND "
                  "record = 'dispute:%.0f' AND detail = 'category=collection customer=%.0f application=none'", id, cust);
-        assert_int_equal(dsp_count(sql), 1);
+        assert_int_equal(db_count(sql), 1);
     }
     /* both, when the application is the customer's */
     snprintf(body, sizeof body, "{\"type\":\"dispute_open\",\"customer_id\":%.0f,\"application_id\":32,"
@@ -683,7 +691,7 @@ static void test_dispute_bad_subject_changes_nothing(void **state)
     B(400, "bad_field", "{\"type\":\"dispute_open\",\"customer_id\":0,\"category\":\"limit\",\"message\":\"x\"}");
     B(400, "bad_field", "{\"type\":\"dispute_open\",\"customer_id\":%.0f,\"category\":\"mood\",\"message\":\"x\"}", cust);
 #undef B
-    for (int i = 0; i < 4; i++) before[i] = dsp_count(counts[i]);
+    for (int i = 0; i < 4; i++) before[i] = db_count(counts[i]);
     for (int i = 0; i < nb; i++) {
         yx_resp r;
         act(support, NULL, bodies[i], &r);
@@ -692,7 +700,7 @@ static void test_dispute_bad_subject_changes_nothing(void **state)
         yx_resp_free(&r);
     }
     for (int i = 0; i < 4; i++)
-        if (dsp_count(counts[i]) != before[i]) fail_msg("%s changed", counts[i]);
+        if (db_count(counts[i]) != before[i]) fail_msg("%s changed", counts[i]);
 }
 
 struct poll_arg { char since[32]; yx_resp r; };
