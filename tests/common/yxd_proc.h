@@ -94,6 +94,11 @@ void yx_resp_free(yx_resp *r);
  * when the server did not answer. */
 double yx_metric(const yxd_proc *p, const char *sample);
 
+/* The number a one-row query (a count(*), a max(id)) gives on p's
+ * database as committed, read beside the running server; -1 when the
+ * query fails. */
+int64_t yx_db_number(const yxd_proc *p, const char *sql);
+
 /* POST /v1/session; returns the malloc'd token, or NULL. */
 char *yx_login(const yxd_proc *p, const char *user, const char *password);
 

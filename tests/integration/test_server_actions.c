@@ -421,19 +421,11 @@ static void test_limit_change_above_authority_needs_line2(void **state)
     yx_resp_free(&r);
 }
 
-/* The number a one-row query gives on the database yxd serves (committed
- * rows), e.g. a count(*). */
+/* A number from the database yxd serves (committed rows); fails when the
+ * query does. */
 static int64_t db_count(const char *sql)
 {
-    store *s;
-    char err[256];
-    sqlite3_stmt *st;
-    int64_t n = -1;
-    if (store_open(&s, P.db, 0, err, sizeof err)) fail_msg("store_open: %s", err);
-    st = store_stmt(s, sql);
-    if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    if (st) sqlite3_reset(st);
-    store_close(s);
+    int64_t n = yx_db_number(&P, sql);
     if (n < 0) fail_msg("%s failed", sql);
     return n;
 }

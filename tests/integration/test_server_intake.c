@@ -203,7 +203,12 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
     };
     int before = app_count();
     char idem[64];
+    /* and nothing else either: no customer, audit entry or change */
+    const char *const heads[] = { "SELECT count(*) FROM customers", "SELECT ifnull(max(id), 0) FROM audit",
+                                  "SELECT ifnull(max(seq), 0) FROM changes" };
+    int64_t was[3];
     (void)state;
+    for (int i = 0; i < 3; i++) assert_true((was[i] = yx_db_number(&P, heads[i])) >= 0);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *body = body_with(bad[i].field, bad[i].value), fixed[24];
         yx_resp r;
@@ -234,6 +239,9 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
         assert_int_equal(r.status, 400);
         yx_resp_free(&r);
     }
+    for (int i = 0; i < 3; i++)
+        if (yx_db_number(&P, heads[i]) != was[i])
+            fail_msg("%s: %lld, was %lld", heads[i], (long long)yx_db_number(&P, heads[i]), (long long)was[i]);
     assert_int_equal(app_count(), before);
 }
 
