@@ -64,6 +64,36 @@ static const struct {
                              "\"new_limit_fen\":100,\"reason\":\"x\"}", { 1, 1, 0, 0, 0 } },
     { "POST", "/v1/actions", "{\"type\":\"dispute_open\",\"application_id\":999999,"
                              "\"category\":\"limit\",\"message\":\"x\"}", { 0, 0, 0, 1, 0 } },
+    { "GET", "/v1/disputes/999999", NULL,                   { 1, 1, 1, 1, 0 } },
+    /* every other action type, on records that do not exist: the role is
+     * checked first, so a permitted role gets 404 or 400, never 403 */
+    { "POST", "/v1/actions", "{\"type\":\"escalate\",\"application_id\":999999,\"version\":1,"
+                             "\"reason\":\"x\"}", { 1, 0, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"approve_line2\",\"application_id\":999999,\"version\":1,"
+                             "\"reason\":\"x\"}", { 0, 1, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"audit_pass\",\"application_id\":999999,\"version\":1}",
+                                                            { 0, 0, 1, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"audit_finding\",\"application_id\":999999,\"version\":1,"
+                             "\"severity\":\"low\",\"remediation\":\"x\"}", { 0, 0, 1, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_message\",\"dispute_id\":999999,\"version\":1,"
+                             "\"message\":\"x\"}", { 0, 1, 0, 1, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_assign\",\"dispute_id\":999999,\"version\":1,"
+                             "\"assignee\":\"support\"}", { 0, 1, 0, 1, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_request_info\",\"dispute_id\":999999,\"version\":1,"
+                             "\"reason\":\"x\"}", { 0, 1, 0, 1, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_extend\",\"dispute_id\":999999,\"version\":1,"
+                             "\"reason\":\"x\"}", { 0, 1, 0, 1, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_escalate\",\"dispute_id\":999999,\"version\":1,"
+                             "\"reason\":\"x\"}", { 0, 1, 0, 1, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_resolve\",\"dispute_id\":999999,\"version\":1,"
+                             "\"resolution\":\"x\"}", { 0, 1, 0, 1, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"dispute_reject\",\"dispute_id\":999999,\"version\":1,"
+                             "\"resolution\":\"x\"}", { 0, 1, 0, 1, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"alert_ack\",\"alert_id\":999999}", { 0, 1, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"reveal_request\",\"application_id\":999999,"
+                             "\"fields\":[\"name\"],\"reason\":\"a good reason\"}", { 1, 1, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"reveal_decide\",\"request_id\":\"no-such-request\","
+                             "\"decision\":\"approve\",\"reason\":\"x\"}", { 0, 1, 0, 0, 0 } },
 };
 
 static void test_permission_table(void **state)
