@@ -48,9 +48,34 @@ static void checkpoint_message(int64_t audit_id, const unsigned char head[AUDIT_
     for (int i = 7; i >= 0; i--) { msg[40 + i] = (unsigned char)(t & 0xff); t >>= 8; }
 }
 
+/* Reads the 64-byte secret key from fd (path names it in errors) and
+ * derives the public key from its seed; refuses a file others may read and
+ * one whose second half is not the public key of its seed. Closes fd. */
+static int key_from_fd(int fd, const char *path, audit_key *k, char *err, size_t errlen)
+{
+    unsigned char seed[crypto_sign_SEEDBYTES], sk[AUDIT_SK_BYTES];
+    struct stat sb;
+    int rc = -1;
+    if (fstat(fd, &sb) || (sb.st_mode & 077))
+        snprintf(err, errlen, "audit key %s must be readable by its owner only (chmod 600)", path);
+    else if (read(fd, k->sk, sizeof k->sk) != (ssize_t)sizeof k->sk)
+        snprintf(err, errlen, "audit key %s is not a %zu-byte Ed25519 secret key", path, sizeof k->sk);
+    else {
+        crypto_sign_ed25519_sk_to_seed(seed, k->sk);
+        crypto_sign_seed_keypair(k->pk, sk, seed);
+        if (sodium_memcmp(sk, k->sk, sizeof sk))
+            snprintf(err, errlen, "audit key %s is damaged (its public half does not match its seed)", path);
+        else rc = 0;
+    }
+    sodium_memzero(seed, sizeof seed);
+    sodium_memzero(sk, sizeof sk);
+    if (rc) sodium_memzero(k, sizeof *k);
+    close(fd);
+    return rc;
+}
+
 int audit_key_load(const char *path, audit_key *k, char *err, size_t errlen)
 {
-    struct stat sb;
     int fd;
     if (sodium_init() < 0) { snprintf(err, errlen, "libsodium failed to start"); return -1; }
     fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -74,19 +99,19 @@ int audit_key_load(const char *path, audit_key *k, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open audit key %s: %s", path, strerror(errno));
         return -1;
     }
-    if (fstat(fd, &sb) || (sb.st_mode & 077)) {
-        snprintf(err, errlen, "audit key %s must be readable by its owner only (chmod 600)", path);
-        close(fd);
+    return key_from_fd(fd, path, k, err, errlen);
+}
+
+int audit_key_read(const char *path, audit_key *k, char *err, size_t errlen)
+{
+    int fd;
+    if (sodium_init() < 0) { snprintf(err, errlen, "libsodium failed to start"); return -1; }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open audit key %s: %s", path, strerror(errno));
         return -1;
     }
-    if (read(fd, k->sk, sizeof k->sk) != (ssize_t)sizeof k->sk) {
-        snprintf(err, errlen, "audit key %s is not a %zu-byte Ed25519 secret key", path, sizeof k->sk);
-        close(fd);
-        return -1;
-    }
-    close(fd);
-    crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
-    return 0;
+    return key_from_fd(fd, path, k, err, errlen);
 }
 
 static int head(store *s, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES])
@@ -209,30 +234,38 @@ static int verify_entries(store *s, audit_report *r)
     return r->bad_id ? 1 : 0;
 }
 
-static int verify_checkpoints(store *s, audit_report *r)
+/* Every checkpoint must carry r->key and be signed by it: a database
+ * writer can re-sign the heads with a key of their own, but not with this
+ * one. */
+static int verify_checkpoints(store *s, audit_report *r, const char *whose)
 {
     sqlite3_stmt *st = store_stmt(s,
         "SELECT c.id, c.audit_id, c.head_hash, c.at, c.signature, c.public_key, a.hash "
         "FROM audit_checkpoints c LEFT JOIN audit a ON a.id = c.audit_id ORDER BY c.id");
     unsigned char msg[48];
+    char hex[2 * AUDIT_PK_BYTES + 1];
     int rc;
     if (!st) return -1;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t cid = sqlite3_column_int64(st, 0), aid = sqlite3_column_int64(st, 1);
         const unsigned char *hh = sqlite3_column_blob(st, 2);
         r->checkpoints++;
+        r->bad_id = aid;   /* cleared below when this checkpoint passes */
         if (sqlite3_column_bytes(st, 2) != AUDIT_HASH_BYTES ||
             sqlite3_column_bytes(st, 4) != AUDIT_SIG_BYTES ||
             sqlite3_column_bytes(st, 5) != AUDIT_PK_BYTES) {
             snprintf(r->why, sizeof r->why, "checkpoint %lld is malformed", (long long)cid);
-            r->bad_id = aid;
+            break;
+        }
+        if (memcmp(sqlite3_column_blob(st, 5), r->key, AUDIT_PK_BYTES)) {
+            sodium_bin2hex(hex, sizeof hex, sqlite3_column_blob(st, 5), AUDIT_PK_BYTES);
+            snprintf(r->why, sizeof r->why, "checkpoint %lld: carries public key %s, not %s",
+                     (long long)cid, hex, whose);
             break;
         }
         checkpoint_message(aid, hh, sqlite3_column_int64(st, 3), msg);
-        if (crypto_sign_verify_detached(sqlite3_column_blob(st, 4), msg, sizeof msg,
-                                        sqlite3_column_blob(st, 5))) {
+        if (crypto_sign_verify_detached(sqlite3_column_blob(st, 4), msg, sizeof msg, r->key)) {
             snprintf(r->why, sizeof r->why, "checkpoint %lld: signature does not verify", (long long)cid);
-            r->bad_id = aid;
             break;
         }
         if (sqlite3_column_bytes(st, 6) != AUDIT_HASH_BYTES ||
@@ -240,9 +273,9 @@ static int verify_checkpoints(store *s, audit_report *r)
             snprintf(r->why, sizeof r->why,
                      "entry %lld: differs from the head signed by checkpoint %lld (entry missing or rewritten)",
                      (long long)aid, (long long)cid);
-            r->bad_id = aid;
             break;
         }
+        r->bad_id = 0;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -250,12 +283,35 @@ static int verify_checkpoints(store *s, audit_report *r)
     return r->bad_id ? 1 : 0;
 }
 
-int audit_verify(store *s, audit_report *r)
+/* Unpinned: the key of the first checkpoint, which all others must share. */
+static int first_checkpoint_key(store *s, audit_report *r)
+{
+    sqlite3_stmt *st = store_stmt(s, "SELECT public_key FROM audit_checkpoints ORDER BY id LIMIT 1");
+    int rc;
+    if (!st) return -1;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == AUDIT_PK_BYTES) {
+        memcpy(r->key, sqlite3_column_blob(st, 0), AUDIT_PK_BYTES);
+        r->key_known = 1;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, "audit verify: %s", sqlite3_errmsg(store_db(s)));
+    return 0;
+}
+
+int audit_verify(store *s, const unsigned char *pk, audit_report *r)
 {
     int rc;
     memset(r, 0, sizeof *r);
     if (sodium_init() < 0) return store_fail(s, "libsodium failed to start");
+    if (pk) {
+        memcpy(r->key, pk, AUDIT_PK_BYTES);
+        r->key_known = 1;
+    } else if (first_checkpoint_key(s, r)) {
+        return -1;
+    }
     rc = verify_entries(s, r);
     if (rc) return rc;
-    return verify_checkpoints(s, r);
+    return verify_checkpoints(s, r, pk ? "the key verified against" : "the key of the first checkpoint");
 }

@@ -4,7 +4,10 @@
  * entry's canonical content, so changing, removing or reordering any entry
  * breaks every hash after it. Every N entries, and on shutdown, the chain
  * head is signed (Ed25519) into audit_checkpoints, so even someone who
- * rewrites the whole chain cannot forge the signed heads without the key.
+ * rewrites the whole chain cannot forge the signed heads without the key,
+ * as long as the heads are checked against a key the checker trusts: the
+ * public key stored in each checkpoint row is only as trustworthy as
+ * whoever last wrote the database.
  *
  * Canonical content: the fields in a fixed order, each as an 8-byte
  * big-endian length followed by its bytes (at as decimal text), so no two
@@ -32,6 +35,11 @@ typedef struct audit_key {
  * reason in err. */
 int audit_key_load(const char *path, audit_key *k, char *err, size_t errlen);
 
+/* The same for an existing key file only (yxd audit verify): never creates
+ * one. 0 ok, -1 with a reason in err. The caller wipes k->sk
+ * (sodium_memzero) when it needs only the public key. */
+int audit_key_read(const char *path, audit_key *k, char *err, size_t errlen);
+
 typedef struct audit_event {
     const char *actor;     /* user or channel name, "cli" for admin commands */
     const char *role;      /* role name, "channel" or "operator" */
@@ -53,13 +61,23 @@ int64_t audit_checkpoint(store *s, const audit_key *k);
 typedef struct audit_report {
     int64_t entries;        /* entries walked */
     int64_t checkpoints;    /* signatures checked */
-    int64_t bad_id;         /* first broken entry (or checkpoint), 0 if none */
-    char    why[160];       /* what is wrong with it */
+    int64_t bad_id;         /* first broken entry (or the entry a broken
+                               checkpoint signs), 0 if none */
+    char    why[200];       /* what is wrong with it */
+    unsigned char key[AUDIT_PK_BYTES];  /* the key checkpoints were checked against */
+    int     key_known;      /* 0: no key pinned and no checkpoint to take one from */
 } audit_report;
 
 /* Walks the whole chain and every checkpoint signature. Returns 0 when
  * intact, 1 when broken (report names the first broken entry), -1 on a
- * store error. */
-int audit_verify(store *s, audit_report *r);
+ * store error.
+ *
+ * pk is the key every checkpoint must carry and be signed by: the one an
+ * auditor pinned, or the one of the server's key file. Pass NULL only when
+ * neither is at hand: the checkpoints must then all carry the key of the
+ * first one, which proves the database consistent with itself and nothing
+ * more, since whoever can write it can re-sign every head with a key of
+ * their own. */
+int audit_verify(store *s, const unsigned char *pk, audit_report *r);
 
 #endif

@@ -2,7 +2,11 @@
  * changes are audited, GET /v1/audit pages the trail, checkpoints are
  * signed every N entries and on shutdown and verify with the published
  * public key, `yxd audit verify` passes on the result and names the entry
- * when any byte of any entry is changed or an entry is removed. Also the
+ * or checkpoint when any byte of any entry or signed head is changed or an
+ * entry is removed. It checks the heads against a pinned key (or the
+ * server's key file), so a database writer who rewrites the chain and
+ * re-signs it with a key of their own is caught; only with neither key at
+ * hand does it fall back to the stored keys, and says so. Also the
  * disputes flow: deadlines, extension, escalation to line 2, closing. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +14,7 @@
 #include <cmocka.h>
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +242,19 @@ static void test_reads_are_audited_and_paged(void **state)
     assert_true(total >= 10);
 }
 
+static void be64(unsigned char b[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) { b[i] = (unsigned char)(v & 0xff); v >>= 8; }
+}
+
+/* What a checkpoint signs, as GET /v1/audit/checkpoints describes it. */
+static void signed_message(uint64_t audit_id, const unsigned char head[32], uint64_t at, unsigned char msg[48])
+{
+    be64(msg, audit_id);
+    memcpy(msg + 8, head, 32);
+    be64(msg + 40, at);
+}
+
 /* Checkpoints verify against the published key. */
 static void test_checkpoints_are_signed(void **state)
 {
@@ -256,9 +274,7 @@ static void test_checkpoints_are_signed(void **state)
                                         NULL, NULL, NULL), 0);
         assert_int_equal(sodium_hex2bin(sig, 64, cJSON_GetObjectItem(it, "signature")->valuestring, 128,
                                         NULL, NULL, NULL), 0);
-        for (int i = 7; i >= 0; i--) { msg[i] = (unsigned char)(aid & 0xff); aid >>= 8; }
-        memcpy(msg + 8, head, 32);
-        for (int i = 7; i >= 0; i--) { msg[40 + i] = (unsigned char)(at & 0xff); at >>= 8; }
+        signed_message(aid, head, at, msg);
         assert_int_equal(crypto_sign_verify_detached(sig, msg, sizeof msg, pk), 0);
         msg[20] ^= 1;   /* and a changed head does not */
         assert_int_not_equal(crypto_sign_verify_detached(sig, msg, sizeof msg, pk), 0);
@@ -268,10 +284,17 @@ static void test_checkpoints_are_signed(void **state)
     yx_resp_free(&r);
 }
 
+/* `yxd audit verify --db db [--public-key pk_hex]` */
+static int verify_with(const char *db, const char *pk_hex, char *out, size_t n, char *err, size_t en)
+{
+    const char *args[] = { "audit", "verify", "--db", db, "--public-key", pk_hex, NULL };
+    if (!pk_hex) args[4] = NULL;
+    return yxd_run(args, NULL, out, n, err, en);
+}
+
 static int verify(char *out, size_t n, char *err, size_t en)
 {
-    const char *args[] = { "audit", "verify", "--db", P.db, NULL };
-    return yxd_run(args, NULL, out, n, err, en);
+    return verify_with(P.db, NULL, out, n, err, en);
 }
 
 static void exec_sql(const char *sql)
@@ -283,12 +306,83 @@ static void exec_sql(const char *sql)
     store_close(s);
 }
 
+/* The one integer a query on db answers. */
+static int64_t sql_int(const char *db, const char *sql)
+{
+    store *s;
+    char err[256];
+    sqlite3_stmt *st;
+    int64_t v;
+    assert_int_equal(store_open(&s, db, 0, err, sizeof err), 0);
+    st = store_stmt(s, sql);
+    assert_non_null(st);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    store_close(s);
+    return v;
+}
+
+/* A prepared statement the caller finalizes (store_stmt caches by the SQL
+ * text's address, so it is for string literals only). */
+static sqlite3_stmt *prep(store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
+    return st;
+}
+
+/* Flips the low bit of the middle byte of a text or blob column of one row
+ * (of an integer column: of the value), keeping its type; done twice, it
+ * undoes itself. */
+static void flip(const char *table, const char *column, int64_t id)
+{
+    store *s;
+    char err[256], sql[160];
+    unsigned char buf[4096];
+    sqlite3_stmt *rd, *wr;
+    int type, n;
+    assert_int_equal(store_open(&s, P.db, 0, err, sizeof err), 0);
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?", column, table);
+    rd = prep(s, sql);
+    sqlite3_bind_int64(rd, 1, id);
+    assert_int_equal(sqlite3_step(rd), SQLITE_ROW);
+    snprintf(sql, sizeof sql, "UPDATE %s SET %s = ? WHERE id = ?", table, column);
+    wr = prep(s, sql);
+    type = sqlite3_column_type(rd, 0);
+    if (type == SQLITE_INTEGER) {
+        sqlite3_bind_int64(wr, 1, sqlite3_column_int64(rd, 0) ^ 1);
+    } else {
+        const void *v = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(rd, 0) : sqlite3_column_blob(rd, 0);
+        n = sqlite3_column_bytes(rd, 0);
+        assert_true(n > 0 && (size_t)n <= sizeof buf);
+        memcpy(buf, v, (size_t)n);
+        buf[n / 2] ^= 1;
+        if (type == SQLITE_TEXT) sqlite3_bind_text(wr, 1, (const char *)buf, n, SQLITE_TRANSIENT);
+        else sqlite3_bind_blob(wr, 1, buf, n, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(wr, 2, id);
+    assert_int_equal(sqlite3_step(wr), SQLITE_DONE);
+    assert_int_equal(sqlite3_changes(store_db(s)), 1);
+    sqlite3_finalize(rd);
+    sqlite3_finalize(wr);
+    store_close(s);
+}
+
 /* Last: stop (signs the head), verify, then change one byte of one field
- * of every 5th entry: each is named, and undoing it verifies again. */
+ * of every 5th entry, then one byte of the other columns of an entry and
+ * of a checkpoint: each is named, and undoing it verifies again. */
 static void test_verify_and_tamper(void **state)
 {
     static const char *const fields[] = { "actor", "action", "record", "origin", "role" };
+    static const struct { const char *table, *column; } flips[] = {
+        { "audit", "at" }, { "audit", "detail" }, { "audit", "prev_hash" },
+        { "audit_checkpoints", "signature" }, { "audit_checkpoints", "head_hash" },
+        { "audit_checkpoints", "public_key" },
+    };
     char out[512], err[512], sql[200], want[32];
+    int64_t entry, checkpoint;
     int n = 0;
     (void)state;
     assert_int_equal(yxd_proc_stop(&P), 0);
@@ -305,6 +399,22 @@ static void test_verify_and_tamper(void **state)
         if (!strstr(err, want)) fail_msg("changed %s of entry %d, verify said: %s", f, id, err);
         snprintf(sql, sizeof sql, "UPDATE audit SET %s = substr(%s, 1, length(%s) - 1) WHERE id = %d", f, f, f, id);
         exec_sql(sql);
+        assert_int_equal(verify(out, sizeof out, err, sizeof err), 0);
+    }
+    /* an entry past the first that has a detail, and a checkpoint between
+     * the first and the last */
+    entry = sql_int(P.db, "SELECT min(id) FROM audit WHERE id > 1 AND detail IS NOT NULL");
+    checkpoint = sql_int(P.db, "SELECT max(id) - 1 FROM audit_checkpoints");
+    assert_true(entry > 1);
+    assert_true(checkpoint > 1);
+    for (size_t i = 0; i < sizeof flips / sizeof flips[0]; i++) {
+        int is_entry = !strcmp(flips[i].table, "audit");
+        flip(flips[i].table, flips[i].column, is_entry ? entry : checkpoint);
+        assert_int_equal(verify(out, sizeof out, err, sizeof err), 1);
+        snprintf(want, sizeof want, "%s %lld:", is_entry ? "entry" : "checkpoint",
+                 (long long)(is_entry ? entry : checkpoint));
+        if (!strstr(err, want)) fail_msg("flipped a byte of %s.%s, verify said: %s", flips[i].table, flips[i].column, err);
+        flip(flips[i].table, flips[i].column, is_entry ? entry : checkpoint);
         assert_int_equal(verify(out, sizeof out, err, sizeof err), 0);
     }
     /* a damaged stored hash */
@@ -342,6 +452,239 @@ static void test_removed_tail_is_detected(void **state)
     yxd_proc_cleanup(&q);
 }
 
+/* A fresh server (checkpoints every 3 entries) after a few logins, stopped,
+ * which signs the head. pk_hex gets the public key that
+ * GET /v1/audit/checkpoints published, as an auditor pins it. */
+static void signed_chain(yxd_proc *q, char pk_hex[65])
+{
+    const char *extra[] = { "--checkpoint-every", "3", NULL };
+    yx_resp r;
+    assert_int_equal(yxd_proc_start_demo(q, 3, extra), 0);
+    for (int i = 0; i < 7; i++) {
+        char *t = yx_login(q, "officer", PW);
+        assert_non_null(t);
+        free(t);
+    }
+    assert_int_equal(yx_http("GET", q, "/v1/audit/checkpoints", NULL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strlen(cJSON_GetObjectItem(r.json, "public_key")->valuestring), 64);
+    snprintf(pk_hex, 65, "%s", cJSON_GetObjectItem(r.json, "public_key")->valuestring);
+    yx_resp_free(&r);
+    assert_int_equal(yxd_proc_stop(q), 0);
+    assert_true(sql_int(q->db, "SELECT count(*) FROM audit_checkpoints") >= 3);
+}
+
+/* The canonical form audit.h documents, written again from the outside:
+ * SHA-256 over the previous hash, then at (decimal), actor, role, action,
+ * record, origin and detail, each as its 8-byte big-endian length and its
+ * bytes. row holds them in columns 1 to 7. */
+static void outside_hash(const unsigned char prev[32], sqlite3_stmt *row, unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    unsigned char len[8];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, prev, 32);
+    for (int c = 1; c <= 7; c++) {
+        const unsigned char *v = sqlite3_column_text(row, c);
+        be64(len, (uint64_t)sqlite3_column_bytes(row, c));
+        crypto_hash_sha256_update(&h, len, sizeof len);
+        if (v) crypto_hash_sha256_update(&h, v, (unsigned long long)sqlite3_column_bytes(row, c));
+    }
+    crypto_hash_sha256_final(&h, out);
+}
+
+/* What someone who can write the database, but cannot read the key file,
+ * can do: give entry rewrite (0: none) another actor, recompute every hash
+ * from it on, and re-sign the checkpoints from the first one (or, with
+ * only_last, the last one) with a fresh key, stored in each row as yxd
+ * stores its own. pk_hex gets that key. */
+static void forge(const char *db, int64_t rewrite, int only_last, char pk_hex[65])
+{
+    unsigned char pk[32], sk[64], prev[32] = { 0 }, h[32], msg[48], sig[64];
+    sqlite3_stmt *st, *wr;
+    store *s;
+    char err[256];
+    int rehashed = 0, signed_n = 0;
+    assert_int_equal(store_open(&s, db, 0, err, sizeof err), 0);
+    assert_int_equal(store_begin(s), 0);
+    if (rewrite) {
+        st = prep(s, "UPDATE audit SET actor = 'nobody' WHERE id = ?");
+        sqlite3_bind_int64(st, 1, rewrite);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        assert_int_equal(sqlite3_changes(store_db(s)), 1);
+        sqlite3_finalize(st);
+        st = prep(s, "SELECT id, at, actor, role, action, record, origin, detail, hash FROM audit ORDER BY id");
+        wr = prep(s, "UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?");
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (sqlite3_column_int64(st, 0) < rewrite) {
+                assert_int_equal(sqlite3_column_bytes(st, 8), 32);
+                memcpy(prev, sqlite3_column_blob(st, 8), 32);
+                continue;
+            }
+            outside_hash(prev, st, h);
+            sqlite3_bind_blob(wr, 1, prev, 32, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(wr, 2, h, 32, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(wr, 3, sqlite3_column_int64(st, 0));
+            assert_int_equal(sqlite3_step(wr), SQLITE_DONE);
+            sqlite3_reset(wr);
+            memcpy(prev, h, 32);
+            rehashed++;
+        }
+        sqlite3_finalize(st);
+        sqlite3_finalize(wr);
+        assert_true(rehashed > 1);
+    }
+    crypto_sign_keypair(pk, sk);
+    st = prep(s, "SELECT c.id, c.audit_id, c.at, a.hash FROM audit_checkpoints c JOIN audit a "
+                 "ON a.id = c.audit_id WHERE c.id >= "
+                 "CASE WHEN ? THEN (SELECT max(id) FROM audit_checkpoints) ELSE 0 END ORDER BY c.id");
+    wr = prep(s, "UPDATE audit_checkpoints SET head_hash = ?, signature = ?, public_key = ? WHERE id = ?");
+    sqlite3_bind_int(st, 1, only_last);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        assert_int_equal(sqlite3_column_bytes(st, 3), 32);
+        memcpy(h, sqlite3_column_blob(st, 3), 32);
+        signed_message((uint64_t)sqlite3_column_int64(st, 1), h, (uint64_t)sqlite3_column_int64(st, 2), msg);
+        crypto_sign_detached(sig, NULL, msg, sizeof msg, sk);
+        sqlite3_bind_blob(wr, 1, h, 32, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(wr, 2, sig, 64, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(wr, 3, pk, 32, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(wr, 4, sqlite3_column_int64(st, 0));
+        assert_int_equal(sqlite3_step(wr), SQLITE_DONE);
+        sqlite3_reset(wr);
+        signed_n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(wr);
+    assert_true(signed_n >= 1);
+    assert_int_equal(store_commit(s), 0);
+    store_close(s);
+    sodium_bin2hex(pk_hex, 65, pk, 32);
+}
+
+/* Moves the server's key file beside db out of the way (hide) or back. */
+static void key_file(const char *db, int hide)
+{
+    char path[400], away[420];
+    snprintf(path, sizeof path, "%s.audit.key", db);
+    snprintf(away, sizeof away, "%s.away", path);
+    assert_int_equal(hide ? rename(path, away) : rename(away, path), 0);
+}
+
+/* Runs verify on db (pk_hex NULL: without --public-key) into out and err
+ * (1024 bytes each) and expects exit code rc, with want_out (unless NULL)
+ * on stdout and want_err (unless NULL) on stderr. */
+static void verify_says(const char *db, const char *pk_hex, int rc, char *out, char *err,
+                        const char *want_out, const char *want_err)
+{
+    int got = verify_with(db, pk_hex, out, 1024, err, 1024);
+    if (got != rc || (want_out && !strstr(out, want_out)) || (want_err && !strstr(err, want_err)))
+        fail_msg("verify %s: exit %d, want %d with \"%s\" / \"%s\"; it said: %s / %s", pk_hex ? pk_hex : "(no key)",
+                 got, rc, want_out ? want_out : "", want_err ? want_err : "", out, err);
+}
+
+/* The key an auditor pinned: the chain verifies against it and verify says
+ * so; the key file beside the database is the same key; any other key is
+ * refused at the first checkpoint. */
+static void test_verify_with_pinned_key(void **state)
+{
+    yxd_proc q;
+    char pinned[65], upper[65], other[65], out[1024], err[1024], want[160], bad[160];
+    unsigned char pk[32], sk[64];
+    long long entries, checkpoints;
+    (void)state;
+    signed_chain(&q, pinned);
+    snprintf(want, sizeof want, "public key: %s (pinned with --public-key)", pinned);
+    verify_says(q.db, pinned, 0, out, err, want, NULL);
+    assert_int_equal(sscanf(out, "intact: %lld entries, %lld signed checkpoints", &entries, &checkpoints), 2);
+    assert_true(checkpoints >= 3);
+    assert_null(strstr(err, "warning"));
+    /* hex in capitals is the same key */
+    for (int i = 0; i < 65; i++) upper[i] = (char)(pinned[i] >= 'a' && pinned[i] <= 'f' ? pinned[i] - 32 : pinned[i]);
+    verify_says(q.db, upper, 0, out, err, want, NULL);
+    /* without it: the server's key file, the same key */
+    snprintf(want, sizeof want, "public key: %s (from the signing key file", pinned);
+    verify_says(q.db, NULL, 0, out, err, want, NULL);
+    assert_null(strstr(err, "warning"));
+    /* another key: the very first checkpoint is not signed by it */
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2hex(other, sizeof other, pk, 32);
+    snprintf(bad, sizeof bad, "checkpoint 1: carries public key %s, not", pinned);
+    verify_says(q.db, other, 1, out, err, other, bad);
+    yxd_proc_cleanup(&q);
+}
+
+/* Rewrite entry 2, rehash everything after it and re-sign every checkpoint
+ * with the attacker's key: the pinned key and the key file both catch it;
+ * with neither, the chain agrees with itself and passes, with a warning,
+ * naming the attacker's key. */
+static void test_resigned_chain_is_detected(void **state)
+{
+    yxd_proc q;
+    char pinned[65], forged[65], out[1024], err[1024], want[160], bad[160];
+    (void)state;
+    signed_chain(&q, pinned);
+    forge(q.db, 2, 0, forged);
+    assert_string_not_equal(forged, pinned);
+    snprintf(bad, sizeof bad, "checkpoint 1: carries public key %s, not", forged);
+    verify_says(q.db, pinned, 1, out, err, pinned, bad);
+    snprintf(want, sizeof want, "public key: %s (from the signing key file", pinned);
+    verify_says(q.db, NULL, 1, out, err, want, bad);
+    assert_null(strstr(err, "warning"));
+    key_file(q.db, 1);
+    snprintf(want, sizeof want, "public key: %s (stored with the checkpoints, not pinned)", forged);
+    verify_says(q.db, NULL, 0, out, err, want, "warning: public key not pinned");
+    key_file(q.db, 0);
+    yxd_proc_cleanup(&q);
+}
+
+/* Only the last checkpoint re-signed with another key (a valid signature
+ * under the key stored beside it): caught against the pinned key, the key
+ * file, and, with neither, as unlike the first checkpoint's key. */
+static void test_checkpoint_with_another_key_is_detected(void **state)
+{
+    yxd_proc q;
+    char pinned[65], forged[65], out[1024], err[1024], want[160], bad[200];
+    int64_t last;
+    (void)state;
+    signed_chain(&q, pinned);
+    forge(q.db, 0, 1, forged);
+    last = sql_int(q.db, "SELECT max(id) FROM audit_checkpoints");
+    snprintf(bad, sizeof bad, "checkpoint %lld: carries public key %s, not", (long long)last, forged);
+    verify_says(q.db, pinned, 1, out, err, NULL, bad);
+    verify_says(q.db, NULL, 1, out, err, NULL, bad);
+    key_file(q.db, 1);
+    snprintf(want, sizeof want, "public key: %s (stored with the checkpoints, not pinned)", pinned);
+    snprintf(bad, sizeof bad, "checkpoint %lld: carries public key %s, not the key of the first checkpoint",
+             (long long)last, forged);
+    verify_says(q.db, NULL, 1, out, err, want, bad);
+    assert_non_null(strstr(err, "warning: public key not pinned"));
+    key_file(q.db, 0);
+    yxd_proc_cleanup(&q);
+}
+
+/* A malformed --public-key is refused (exit 2) before the database is
+ * looked at: here it does not even exist, which would be exit 1. */
+static void test_bad_public_key_is_refused(void **state)
+{
+    static const char *const bad[] = {
+        "", "abc", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg",
+        "0x23456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "0123456789abcdef0123456789abcdef 123456789abcdef0123456789abcdef",
+    };
+    const char *missing[] = { "audit", "verify", "--db", "/nonexistent/yx.db", "--public-key", NULL };
+    char out[1024], err[1024];
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(verify_with("/nonexistent/yx.db", bad[i], out, sizeof out, err, sizeof err), 2);
+        if (!strstr(err, "--public-key must be the 64 hex digits")) fail_msg("\"%s\": %s", bad[i], err);
+        assert_string_equal(out, "");
+    }
+    assert_int_equal(yxd_run(missing, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--public-key needs a value"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +695,10 @@ int main(void)
         cmocka_unit_test(test_checkpoints_are_signed),
         cmocka_unit_test(test_verify_and_tamper),
         cmocka_unit_test(test_removed_tail_is_detected),
+        cmocka_unit_test(test_verify_with_pinned_key),
+        cmocka_unit_test(test_resigned_chain_is_detected),
+        cmocka_unit_test(test_checkpoint_with_another_key_is_detected),
+        cmocka_unit_test(test_bad_public_key_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
