@@ -452,6 +452,35 @@ static void test_removed_tail_is_detected(void **state)
     yxd_proc_cleanup(&q);
 }
 
+/* Verify reads the evidence as it is: it neither upgrades an older schema
+ * (here: a database that claims to be one version behind, which any
+ * read-write open by yxd would migrate again, and fail on) nor writes
+ * anything else. */
+static void test_verify_changes_nothing(void **state)
+{
+    yxd_proc q;
+    char out[512], err[512];
+    const char *args[] = { "audit", "verify", "--db", q.db, NULL };
+    int64_t version;
+    (void)state;
+    assert_int_equal(yxd_proc_tempdir(&q), 0);
+    assert_int_equal(yxd_proc_init_demo(&q, 3), 0);
+    version = yx_db_number(&q, "PRAGMA user_version");
+    assert_true(version > 1);
+    {
+        store *s;
+        char e[256], sql[64];
+        assert_int_equal(store_open(&s, q.db, 0, e, sizeof e), 0);
+        snprintf(sql, sizeof sql, "PRAGMA user_version=%lld", (long long)(version - 1));
+        assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+        store_close(s);
+    }
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "intact"));
+    assert_int_equal(yx_db_number(&q, "PRAGMA user_version"), version - 1);
+    yxd_proc_cleanup(&q);
+}
+
 /* A fresh server (checkpoints every 3 entries) after a few logins, stopped,
  * which signs the head. pk_hex gets the public key that
  * GET /v1/audit/checkpoints published, as an auditor pins it. */
@@ -695,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_checkpoints_are_signed),
         cmocka_unit_test(test_verify_and_tamper),
         cmocka_unit_test(test_removed_tail_is_detected),
+        cmocka_unit_test(test_verify_changes_nothing),
         cmocka_unit_test(test_verify_with_pinned_key),
         cmocka_unit_test(test_resigned_chain_is_detected),
         cmocka_unit_test(test_checkpoint_with_another_key_is_detected),
