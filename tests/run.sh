@@ -2,7 +2,8 @@
 # Runs every test binary given on the command line, shows their output, and
 # ends with one line "N passed, N failed" summing cmocka's per-binary counts.
 # A binary that crashes or exits non-zero without a cmocka summary counts as
-# one failure, so nothing fails quietly.
+# one failure, and so does each failed group setup or teardown, so nothing
+# fails quietly.
 set -u
 passed=0; failed=0; failed_bins=()
 for bin in "$@"; do
@@ -15,6 +16,10 @@ for bin in "$@"; do
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]\+\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
   f=$(sed -n 's/^\[  FAILED  \] \([0-9]\+\) test.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+  # a group setup or teardown that failed is not in cmocka's test count,
+  # nor always in its exit status
+  g=$(grep -c '^\[  FAILED  \] GROUP' "$log")
+  f=$((f + g))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$name ran no test"; fi
   passed=$((passed + p)); failed=$((failed + f))

@@ -199,6 +199,23 @@ int yxd_proc_stop(yxd_proc *p)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int yxd_proc_stop_verified(yxd_proc *p)
+{
+    const char *verify[] = { "audit", "verify", "--db", p->db, NULL };
+    char out[1024], err[2048];
+    int rc = yxd_proc_stop(p);
+    if (rc != 0) {
+        fprintf(stderr, "yxd exited with %d on SIGTERM\n", rc);
+        return -1;
+    }
+    rc = yxd_run(verify, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0 || !strstr(out, "intact")) {
+        fprintf(stderr, "yxd audit verify after the suite: exit %d: %s%s\n", rc, out, err);
+        return -1;
+    }
+    return 0;
+}
+
 void yxd_proc_cleanup(yxd_proc *p)
 {
     if (p->pid) yxd_proc_stop(p);

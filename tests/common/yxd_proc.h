@@ -66,6 +66,10 @@ int yxd_proc_start_demo(yxd_proc *p, int n, const char *const *extra);
 /* SIGTERM and wait. Returns yxd's exit code (0 on a clean stop), or -1
  * when it died from a signal or was not running. */
 int yxd_proc_stop(yxd_proc *p);
+/* For a suite's teardown: stops yxd, which must exit 0, and checks that
+ * `yxd audit verify` finds the audit chain the suite left intact. 0, or -1
+ * with the reason on stderr. */
+int yxd_proc_stop_verified(yxd_proc *p);
 /* Stops yxd when running and removes the directory. */
 void yxd_proc_cleanup(yxd_proc *p);
 

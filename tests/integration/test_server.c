@@ -342,6 +342,13 @@ static void test_openapi_has_every_route(void **state)
     free(spec);
 }
 
+/* Last: yxd stops cleanly and the audit chain the suite left verifies. */
+static void test_audit_chain_verifies_after_the_suite(void **state)
+{
+    (void)state;
+    assert_int_equal(yxd_proc_stop_verified(&P), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_command_line),
         cmocka_unit_test(test_clean_stop_and_restart),
         cmocka_unit_test(test_openapi_has_every_route),
+        cmocka_unit_test(test_audit_chain_verifies_after_the_suite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -239,6 +239,13 @@ static void test_tls(void **state)
     yxd_proc_cleanup(&q);
 }
 
+/* Last: yxd stops cleanly and the audit chain the suite left verifies. */
+static void test_audit_chain_verifies_after_the_suite(void **state)
+{
+    (void)state;
+    assert_int_equal(yxd_proc_stop_verified(&P), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_user_add_lockout_reset_disable),
         cmocka_unit_test(test_channel_keys),
         cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_audit_chain_verifies_after_the_suite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -497,6 +497,13 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
     free(aud);
 }
 
+/* Last: yxd stops cleanly and the audit chain the suite left verifies. */
+static void test_audit_chain_verifies_after_the_suite(void **state)
+{
+    (void)state;
+    assert_int_equal(yxd_proc_stop_verified(&P), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_metrics_count_decisions),
         cmocka_unit_test(test_reveal_is_reasoned_audited_and_alerting),
+        cmocka_unit_test(test_audit_chain_verifies_after_the_suite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -304,12 +304,20 @@ static void test_password_check_holds_no_connection(void **state)
                  reads, took[reads / 2], one);
 }
 
+/* Last: yxd stops cleanly and the audit chain the suite left verifies. */
+static void test_audit_chain_verifies_after_the_suite(void **state)
+{
+    (void)state;
+    assert_int_equal(yxd_proc_stop_verified(&P), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_logins_while_intake_writes),
         cmocka_unit_test(test_concurrent_wrong_passwords_lock),
         cmocka_unit_test(test_password_check_holds_no_connection),
+        cmocka_unit_test(test_audit_chain_verifies_after_the_suite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
