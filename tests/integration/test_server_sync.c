@@ -10,7 +10,8 @@
  *   - a flush the disk refuses fails its requests with 503, and every
  *     later write too, with the reason in the log and GET /v1/healthz;
  *   - slow flushes show in the metrics and in the log, at most one line
- *     per ten seconds. */
+ *     per ten seconds;
+ *   - SIGTERM during a write's flush answers it and keeps it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,15 +164,8 @@ static void *post_thread(void *arg)
  * for the slow disk too. */
 static int64_t newest_id(const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t id = 0;
-    if (sqlite3_open_v2(P.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return id;
+    int64_t id = yx_db_number(&P, sql);
+    return id > 0 ? id : 0;
 }
 
 static int64_t newest_application(void)
@@ -402,6 +396,26 @@ static void test_failed_flush_refuses_writes(void **state)
     yx_resp_free(&r);
 }
 
+/* SIGTERM while an intake waits for its flush: the request is answered
+ * 201 and its application is in the database after yxd has exited 0. */
+static void test_sigterm_finishes_a_write_in_flight(void **state)
+{
+    struct poster p;
+    pthread_t th;
+    (void)state;
+    poster_init(&p, 51, "sync-term-0051");
+    assert_int_equal(pthread_create(&th, NULL, post_thread, &p), 0);
+    /* in flight: the intake and this metrics request (the flush takes
+     * DELAY_MS, polling takes a few) */
+    while (yx_metric(&P, "yxd_requests_in_flight ") < 2 && !p.done) { }
+    assert_false(p.done);
+    assert_int_equal(yxd_proc_stop(&P), 0);
+    pthread_join(th, NULL);
+    assert_int_equal(p.status, 201);
+    assert_true(p.id > 0);
+    assert_int_equal(yx_db_number(&P, "SELECT count(*) FROM applications WHERE idempotency_key = 'sync-term-0051'"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest slow[] = {
@@ -412,11 +426,15 @@ int main(void)
     const struct CMUnitTest measured[] = {
         cmocka_unit_test(test_slow_flushes_are_measured_and_logged),
     };
+    const struct CMUnitTest stopped[] = {
+        cmocka_unit_test(test_sigterm_finishes_a_write_in_flight),
+    };
     const struct CMUnitTest failing[] = {
         cmocka_unit_test(test_failed_flush_refuses_writes),
     };
     int failed = cmocka_run_group_tests_name("slow disk", slow, setup_slow, teardown);
     failed += cmocka_run_group_tests_name("slow disk, measured", measured, setup_slow, teardown);
+    failed += cmocka_run_group_tests_name("slow disk, stopped", stopped, setup_slow, teardown);
     failed += cmocka_run_group_tests_name("failing disk", failing, setup_failing, teardown);
     return failed;
 }
