@@ -1,15 +1,19 @@
 /* POST /v1/intake/applications against a real yxd: a channel key from
  * `yxd channel add`, a decided and stored application, idempotent replays,
  * every kind of bad input refused with nothing stored, revoked and wrong
- * keys, personal data sealed at rest and masked on the way out, metrics. */
+ * keys, personal data sealed at rest and masked on the way out, metrics,
+ * and the change feed read in small pages while intakes arrive. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/person.h"
 #include "tests/common/yxd_proc.h"
@@ -497,6 +501,91 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
     free(aud);
 }
 
+#define FEED_N 40
+struct feeder { int64_t ids[FEED_N]; int n; _Atomic int done; };
+
+/* FEED_N intakes of fresh applicants, one after another. */
+static void *feed_intakes(void *arg)
+{
+    struct feeder *f = arg;
+    for (int i = 0; i < FEED_N; i++) {
+        char id17[32], id[40], idem[40], *body;
+        cJSON *b;
+        yx_resp r;
+        snprintf(id17, sizeof id17, "11010519850612%03d", i);
+        snprintf(id, sizeof id, "%s%c", id17, person_id_check(id17));
+        b = yx_test_application(id, NULL);
+        body = cJSON_PrintUnformatted(b);
+        cJSON_Delete(b);
+        snprintf(idem, sizeof idem, "feed-page-%03d", i);
+        submit(key, idem, body, &r);
+        if (r.status == 201) f->ids[f->n++] = (int64_t)cJSON_GetObjectItem(r.json, "application_id")->valuedouble;
+        yx_resp_free(&r);
+        free(body);
+    }
+    f->done = 1;
+    return NULL;
+}
+
+/* Pages of 7 while applications arrive: every page holds at most 7, the
+ * sequence only rises across pages, and every new application shows up
+ * exactly once. */
+static void test_feed_pages_while_intakes_arrive(void **state)
+{
+    struct feeder f;
+    pthread_t th;
+    char cursor[32], path[96];
+    int64_t last, seen[4 * FEED_N];
+    int nseen = 0, more = 1;
+    time_t deadline = time(NULL) + 60;
+    (void)state;
+    memset(&f, 0, sizeof f);
+    /* the end of the feed now */
+    snprintf(cursor, sizeof cursor, "0");
+    while (more) {
+        yx_resp r;
+        snprintf(path, sizeof path, "/v1/changes?since=%s&limit=500", cursor);
+        assert_int_equal(yx_http("GET", &P, path, officer, NULL, NULL, &r), 0);
+        assert_int_equal(r.status, 200);
+        snprintf(cursor, sizeof cursor, "%s", cJSON_GetObjectItem(r.json, "next")->valuestring);
+        more = cJSON_IsTrue(cJSON_GetObjectItem(r.json, "more"));
+        yx_resp_free(&r);
+    }
+    last = atoll(cursor);
+    assert_int_equal(pthread_create(&th, NULL, feed_intakes, &f), 0);
+    for (;;) {
+        int all = f.done;   /* read before the page: a later page holds the rest */
+        yx_resp r;
+        const cJSON *it;
+        int n = 0;
+        if (time(NULL) > deadline) fail_msg("the feed showed %d applications in 60 s", nseen);
+        snprintf(path, sizeof path, "/v1/changes?since=%s&limit=7&wait=1", cursor);
+        assert_int_equal(yx_http("GET", &P, path, officer, NULL, NULL, &r), 0);
+        assert_int_equal(r.status, 200);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items")) {
+            int64_t seq = (int64_t)cJSON_GetObjectItem(it, "seq")->valuedouble;
+            if (seq <= last) fail_msg("seq %lld after %lld", (long long)seq, (long long)last);
+            last = seq;
+            n++;
+            if (!strcmp(cJSON_GetObjectItem(it, "kind")->valuestring, "application") && nseen < 4 * FEED_N)
+                seen[nseen++] = (int64_t)cJSON_GetObjectItem(it, "record_id")->valuedouble;
+        }
+        assert_true(n <= 7);
+        snprintf(cursor, sizeof cursor, "%s", cJSON_GetObjectItem(r.json, "next")->valuestring);
+        assert_true(atoll(cursor) >= last);
+        more = cJSON_IsTrue(cJSON_GetObjectItem(r.json, "more"));
+        yx_resp_free(&r);
+        if (all && !more && n == 0) break;
+    }
+    pthread_join(th, NULL);
+    assert_int_equal(f.n, FEED_N);
+    for (int i = 0; i < f.n; i++) {
+        int times = 0;
+        for (int k = 0; k < nseen; k++) times += seen[k] == f.ids[i];
+        if (times != 1) fail_msg("application %lld shown %d times", (long long)f.ids[i], times);
+    }
+}
+
 /* Last: yxd stops cleanly and the audit chain the suite left verifies. */
 static void test_audit_chain_verifies_after_the_suite(void **state)
 {
@@ -516,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_metrics_count_decisions),
         cmocka_unit_test(test_reveal_is_reasoned_audited_and_alerting),
+        cmocka_unit_test(test_feed_pages_while_intakes_arrive),
         cmocka_unit_test(test_audit_chain_verifies_after_the_suite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
