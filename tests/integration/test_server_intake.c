@@ -501,6 +501,20 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
     free(aud);
 }
 
+/* Submits the application of a fresh applicant, number n (0..999). */
+static void submit_applicant(int n, const char *idem, yx_resp *r)
+{
+    char id17[32], id[40], *body;
+    cJSON *b;
+    snprintf(id17, sizeof id17, "11010519850612%03d", n % 1000);
+    snprintf(id, sizeof id, "%s%c", id17, person_id_check(id17));
+    b = yx_test_application(id, NULL);
+    body = cJSON_PrintUnformatted(b);
+    cJSON_Delete(b);
+    submit(key, idem, body, r);
+    free(body);
+}
+
 #define FEED_N 40
 struct feeder { int64_t ids[FEED_N]; int n; _Atomic int done; };
 
@@ -509,19 +523,12 @@ static void *feed_intakes(void *arg)
 {
     struct feeder *f = arg;
     for (int i = 0; i < FEED_N; i++) {
-        char id17[32], id[40], idem[40], *body;
-        cJSON *b;
+        char idem[40];
         yx_resp r;
-        snprintf(id17, sizeof id17, "11010519850612%03d", i);
-        snprintf(id, sizeof id, "%s%c", id17, person_id_check(id17));
-        b = yx_test_application(id, NULL);
-        body = cJSON_PrintUnformatted(b);
-        cJSON_Delete(b);
         snprintf(idem, sizeof idem, "feed-page-%03d", i);
-        submit(key, idem, body, &r);
+        submit_applicant(i, idem, &r);
         if (r.status == 201) f->ids[f->n++] = (int64_t)cJSON_GetObjectItem(r.json, "application_id")->valuedouble;
         yx_resp_free(&r);
-        free(body);
     }
     f->done = 1;
     return NULL;
@@ -552,6 +559,8 @@ static void test_feed_pages_while_intakes_arrive(void **state)
         yx_resp_free(&r);
     }
     last = atoll(cursor);
+    /* read to the end: no change waits for a reader */
+    assert_true(yx_metric(&P, "yxd_changes_lag ") == 0);
     assert_int_equal(pthread_create(&th, NULL, feed_intakes, &f), 0);
     for (;;) {
         int all = f.done;   /* read before the page: a later page holds the rest */
@@ -579,6 +588,14 @@ static void test_feed_pages_while_intakes_arrive(void **state)
     }
     pthread_join(th, NULL);
     assert_int_equal(f.n, FEED_N);
+    assert_true(yx_metric(&P, "yxd_changes_lag ") == 0);
+    {   /* one more intake nobody has read yet: the lag shows it */
+        yx_resp r;
+        submit_applicant(999, "feed-page-lag", &r);
+        assert_int_equal(r.status, 201);
+        yx_resp_free(&r);
+        assert_true(yx_metric(&P, "yxd_changes_lag ") >= 1);
+    }
     for (int i = 0; i < f.n; i++) {
         int times = 0;
         for (int k = 0; k < nseen; k++) times += seen[k] == f.ids[i];
