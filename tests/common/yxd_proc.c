@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/person.h"
 #include "core/util.h"
 #include "tests/common/tmpdir.h"
 
@@ -320,12 +321,12 @@ double yx_metric(const yxd_proc *p, const char *sample)
     return v;
 }
 
-char *yx_login(const yxd_proc *p, const char *user, const char *password)
+char *yx_login(const yxd_proc *p, const char *username, const char *password)
 {
     cJSON *b = cJSON_CreateObject();
     char *body, *tok = NULL;
     yx_resp r;
-    cJSON_AddStringToObject(b, "username", user);
+    cJSON_AddStringToObject(b, "username", username);
     cJSON_AddStringToObject(b, "password", password);
     body = cJSON_PrintUnformatted(b);
     cJSON_Delete(b);
@@ -386,4 +387,16 @@ int yxd_proc_add_channel(const yxd_proc *p, const char *name, const char *kind, 
     }
     key[strcspn(key, "\n")] = '\0';
     return 0;
+}
+
+char *yx_test_applicant_body(int n)
+{
+    char id17[32], id[40], *s;
+    cJSON *b;
+    snprintf(id17, sizeof id17, "11010119900307%03d", ((n % 1000) + 1000) % 1000);
+    snprintf(id, sizeof id, "%s%c", id17, person_id_check(id17));
+    b = yx_test_application(id, NULL);
+    s = b ? cJSON_PrintUnformatted(b) : NULL;
+    cJSON_Delete(b);
+    return s;
 }

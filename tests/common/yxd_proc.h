@@ -110,6 +110,9 @@ char *yx_login(const yxd_proc *p, const char *user, const char *password);
  * the caller to change and delete: an applicant with this ID number and
  * bank card (NULL: none), a mall purchase, every model feature. */
 cJSON *yx_test_application(const char *id_number, const char *bank_card);
+/* The same as JSON text (caller frees) for applicant number n (0..999): a
+ * valid ID number of its own, born 1990-03-07, and no bank card. */
+char *yx_test_applicant_body(int n);
 
 /* The string error.code of a JSON error response, or "" when absent. */
 const char *yx_error_code(const yx_resp *r);

@@ -504,13 +504,8 @@ static void test_reveal_is_reasoned_audited_and_alerting(void **state)
 /* Submits the application of a fresh applicant, number n (0..999). */
 static void submit_applicant(int n, const char *idem, yx_resp *r)
 {
-    char id17[32], id[40], *body;
-    cJSON *b;
-    snprintf(id17, sizeof id17, "11010519850612%03d", n % 1000);
-    snprintf(id, sizeof id, "%s%c", id17, person_id_check(id17));
-    b = yx_test_application(id, NULL);
-    body = cJSON_PrintUnformatted(b);
-    cJSON_Delete(b);
+    char *body = yx_test_applicant_body(n);
+    assert_non_null(body);
     submit(key, idem, body, r);
     free(body);
 }

@@ -102,24 +102,12 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A valid application from a fresh applicant (seed varies the ID). */
-static char *application_body(int seed)
-{
-    char id17[24], id[32], *s;
-    cJSON *b;
-    snprintf(id17, sizeof id17, "11010119900307%03d", seed % 1000);
-    snprintf(id, sizeof id, "%s%c", id17, person_id_check(id17));
-    b = yx_test_application(id, NULL);
-    s = cJSON_PrintUnformatted(b);
-    cJSON_Delete(b);
-    return s;
-}
 
 /* POST an application under an Idempotency-Key: the status, and the
  * application's id in *id (0 when none). */
 static long post(int seed, const char *idem, int64_t *id)
 {
-    char hdr[200], *body = application_body(seed);
+    char hdr[200], *body = yx_test_applicant_body(seed);
     const char *headers[] = { hdr, NULL };
     yx_resp r;
     long status;
