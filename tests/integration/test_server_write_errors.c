@@ -2,15 +2,19 @@
  * write batch that cannot begin (another process holds the database's
  * write lock) names that on the failed request's own log line, and an
  * audit checkpoint the writer cannot sign is logged with the store's
- * reason, not SQLite's state after the rollback. */
+ * reason, not SQLite's state after the rollback. A lock held briefly is
+ * waited out: the request succeeds once it is released. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/store.h"
 #include "core/util.h"
@@ -76,6 +80,58 @@ static void test_batch_that_cannot_begin_names_the_reason(void **state)
     if (!strstr(why, "locked")) fail_msg("the failed login's log line says \"%s\"", why);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct locker { _Atomic int held; double released_at; };
+
+/* Another process's short write transaction: the lock for 300 ms. */
+static void *hold_lock(void *arg)
+{
+    struct locker *l = arg;
+    struct timespec hold = { 0, 300000000 };
+    store *s;
+    char err[256];
+    if (store_open(&s, P.db, 0, err, sizeof err)) return NULL;
+    if (sqlite3_exec(store_db(s), "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+        l->held = 1;
+        nanosleep(&hold, NULL);
+        l->released_at = now_s();
+        sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
+    } else {
+        l->held = -1;
+    }
+    store_close(s);
+    return NULL;
+}
+
+/* A login while another process holds the write lock for a moment: the
+ * writer waits it out and the login succeeds, answered only after the
+ * lock was let go. */
+static void test_brief_lock_is_waited_out(void **state)
+{
+    struct locker l = { 0, 0 };
+    pthread_t th;
+    yx_resp r;
+    double answered;
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&P, 5, NULL), 0);
+    assert_int_equal(pthread_create(&th, NULL, hold_lock, &l), 0);
+    while (!l.held) { }
+    assert_int_equal(l.held, 1);
+    assert_int_equal(yx_http("POST", &P, "/v1/session", NULL,
+                             "{\"username\":\"officer\",\"password\":\"" PW "\"}", NULL, &r), 0);
+    answered = now_s();
+    pthread_join(th, NULL);
+    assert_int_equal(r.status, 200);
+    yx_resp_free(&r);
+    assert_true(answered >= l.released_at);
+}
+
 /* Signing refused by the database (a trigger): the writer's log line
  * carries the refusal. */
 static void test_unsigned_checkpoint_names_the_reason(void **state)
@@ -103,6 +159,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_batch_that_cannot_begin_names_the_reason, teardown),
+        cmocka_unit_test_teardown(test_brief_lock_is_waited_out, teardown),
         cmocka_unit_test_teardown(test_unsigned_checkpoint_names_the_reason, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
