@@ -21,7 +21,7 @@ int cmd_replay(int argc, char **argv);
     { "serve", cmd_serve, "serve --db FILE --listen ADDR:PORT [--tls-cert F --tls-key F] [--key-file F]" }, \
     { "user", cmd_user, "user add|reset|disable|enable NAME [--role ROLE] --db FILE  (password on stdin)" }, \
     { "channel", cmd_channel, "channel add NAME --kind api|semi_api|h5|own --db FILE | revoke NAME | list" }, \
-    { "audit", cmd_audit, "audit verify --db FILE [--public-key HEX]" }, \
+    { "audit", cmd_audit, "audit verify --db FILE [--public-key HEX] [--checkpoint ID]" }, \
     { "simulate", cmd_simulate, "simulate --server URL --channel-key KEY... [--rate R] [--duration S]" }, \
     { "policy", cmd_policy, "policy                     (the permission table as Markdown)" }, \
     { "model", cmd_model, "model predict --model FILE.json --csv FILE [--margin] [--contribs]" }, \

@@ -17,9 +17,10 @@
 #include "backend/admin.h"
 #include "backend/cmd.h"
 #include "core/audit.h"
+#include "core/util.h"
 
 static const char usage_text[] =
-    "usage: yxd audit verify --db FILE [--public-key HEX]\n"
+    "usage: yxd audit verify --db FILE [--public-key HEX] [--checkpoint ID]\n"
     "Checks every entry's hash and every checkpoint's Ed25519 signature;\n"
     "names the first broken entry. Exit 0 intact, 1 broken, 2 bad usage.\n"
     "\n"
@@ -27,6 +28,10 @@ static const char usage_text[] =
     "  --public-key HEX   the audit public key (64 hex digits) you pinned from\n"
     "                     GET /v1/audit/checkpoints or got from the operator;\n"
     "                     every checkpoint must be signed by exactly this key\n"
+    "  --checkpoint ID    the newest checkpoint id you recorded (the id in\n"
+    "                     GET /v1/audit/checkpoints): it must still be there,\n"
+    "                     so deleting the newest checkpoints with the entries\n"
+    "                     they sign is caught\n"
     "\n"
     "Without --public-key, the key of the signing key file FILE.audit.key is\n"
     "used when it can be read; failing that, the key stored with the\n"
@@ -61,7 +66,8 @@ static int key_file_public_key(const char *db, unsigned char pk[AUDIT_PK_BYTES],
 
 int cmd_audit(int argc, char **argv)
 {
-    const char *db = NULL, *pk_hex = NULL;
+    const char *db = NULL, *pk_hex = NULL, *ckpt = NULL;
+    int64_t ckpt_id = 0;
     unsigned char pk[AUDIT_PK_BYTES];
     char keypath[4096], why[600], hex[2 * AUDIT_PK_BYTES + 1], source[4200];
     audit_report rep;
@@ -75,7 +81,8 @@ int cmd_audit(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
         else if (!strcmp(argv[i], "--public-key") && i + 1 < argc) pk_hex = argv[++i];
-        else if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--public-key")) {
+        else if (!strcmp(argv[i], "--checkpoint") && i + 1 < argc) ckpt = argv[++i];
+        else if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--public-key") || !strcmp(argv[i], "--checkpoint")) {
             fprintf(stderr, "yxd audit: %s needs a value (try yxd audit --help)\n", argv[i]);
             return 2;
         } else {
@@ -88,6 +95,10 @@ int cmd_audit(int argc, char **argv)
         return 2;
     }
     /* before anything is read */
+    if (ckpt && yx_parse_i64(ckpt, 1, INT64_MAX, &ckpt_id)) {
+        fprintf(stderr, "yxd audit: --checkpoint must be a checkpoint id (a positive integer), not \"%.40s\"\n", ckpt);
+        return 2;
+    }
     if (pk_hex && parse_public_key(pk_hex, pk)) {
         fprintf(stderr, "yxd audit: --public-key must be the 64 hex digits of an Ed25519 public key "
                         "(the public_key of GET /v1/audit/checkpoints), not \"%.80s\"\n", pk_hex);
@@ -117,6 +128,17 @@ int cmd_audit(int argc, char **argv)
                         "with itself: whoever can write it can re-sign it. Pin the key from "
                         "GET /v1/audit/checkpoints with --public-key HEX.\n", why);
     rc = audit_verify(s, have_key ? pk : NULL, &rep);
+    if (rc == 0 && ckpt_id) {
+        int has = audit_has_checkpoint(s, ckpt_id);
+        if (has < 0) rc = -1;
+        else if (!has) {
+            rc = 1;
+            rep.bad_id = rep.signed_id + 1;
+            snprintf(rep.why, sizeof rep.why,
+                     "checkpoint %lld is gone: the newest checkpoints, and the entries they signed, were removed",
+                     (long long)ckpt_id);
+        }
+    }
     if (rc < 0) {
         fprintf(stderr, "yxd audit: cannot read the audit chain: %s\n", store_errmsg(s));
         store_close(s);
@@ -128,6 +150,14 @@ int cmd_audit(int argc, char **argv)
     } else {
         printf("intact: %lld entries, %lld signed checkpoints\n", (long long)rep.entries,
                (long long)rep.checkpoints);
+    }
+    if (rc == 0) {
+        printf("signed through entry %lld; %lld newer entries not signed yet\n", (long long)rep.signed_id,
+               (long long)(rep.last_id - rep.signed_id));
+        if (rep.entries > 0 && !rep.checkpoints)
+            fprintf(stderr, "yxd audit: warning: no signed checkpoint: nothing proves these %lld entries "
+                            "(a server that never stopped cleanly, or checkpoints deleted; compare with "
+                            "--checkpoint ID)\n", (long long)rep.entries);
     }
     if (rep.key_known) {
         sodium_bin2hex(hex, sizeof hex, rep.key, AUDIT_PK_BYTES);

@@ -326,8 +326,13 @@ int act_dispute(act_ctx *a, srv_resp *out)
         if (!st) return -1;
         sqlite3_bind_int64(st, 1, id);
     } else {
-        const char *to = !strcmp(verb, "request_info") ? "info_requested" : !strcmp(verb, "escalate") ? "escalated"
-                       : !strcmp(verb, "resolve") ? "resolved" : "rejected";
+        /* Line 2 asking for information keeps an escalated dispute its
+         * own: were it to become info_requested, support could close it. */
+        int escalated = !strcmp(status, "escalated");
+        const char *to = !strcmp(verb, "request_info") ? (escalated ? "escalated" : "info_requested")
+                       : !strcmp(verb, "escalate")   ? "escalated"
+                       : !strcmp(verb, "resolve")    ? "resolved"
+                                                     : "rejected";
         int closes = !strcmp(verb, "resolve") || !strcmp(verb, "reject");
         if (add_message(a->r->st, id, a->r->who.user, text)) return -1;
         st = store_stmt(a->r->st, "UPDATE disputes SET status = ?, resolution = CASE WHEN ? THEN ? "

@@ -368,10 +368,11 @@ static void *syncer_main(void *arg)
         if (!s->unsynced) s->unsynced_tail = NULL;
         seq = s->durable.seq;
         pthread_mutex_unlock(&s->wmu);
-        /* logged before the answers, so the line is there once they are */
+        /* logged, and the feed moved on, before the answers: a client that
+         * has its answer finds the line and its change */
         if (slow) srv_log("warning", "the disk was slow to flush the write-ahead log; writes waited for it", slow);
-        post_all(done);
         if (seq > 0) srv_changed(s, seq);
+        post_all(done);
         pthread_mutex_lock(&s->wmu);
         pthread_cond_broadcast(&s->scv);   /* a stopping syncer may wait on this answer */
     }

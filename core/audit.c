@@ -212,6 +212,7 @@ static int verify_entries(store *s, audit_report *r)
                           col_text(st, 5), col_text(st, 6), col_text(st, 7) };
         int64_t id = sqlite3_column_int64(st, 0);
         r->entries++;
+        r->last_id = id;
         if (sqlite3_column_bytes(st, 8) != AUDIT_HASH_BYTES ||
             memcmp(sqlite3_column_blob(st, 8), prev, AUDIT_HASH_BYTES)) {
             r->bad_id = id;
@@ -276,6 +277,7 @@ static int verify_checkpoints(store *s, audit_report *r, const char *whose)
             break;
         }
         r->bad_id = 0;
+        if (aid > r->signed_id) r->signed_id = aid;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -314,4 +316,17 @@ int audit_verify(store *s, const unsigned char *pk, audit_report *r)
     rc = verify_entries(s, r);
     if (rc) return rc;
     return verify_checkpoints(s, r, pk ? "the key verified against" : "the key of the first checkpoint");
+}
+
+int audit_has_checkpoint(store *s, int64_t id)
+{
+    sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM audit_checkpoints WHERE id = ?");
+    int rc, n = 0;
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return store_fail(s, "audit verify: %s", sqlite3_errmsg(store_db(s)));
+    return n > 0;
 }

@@ -66,11 +66,17 @@ typedef struct audit_report {
     char    why[200];       /* what is wrong with it */
     unsigned char key[AUDIT_PK_BYTES];  /* the key checkpoints were checked against */
     int     key_known;      /* 0: no key pinned and no checkpoint to take one from */
+    int64_t last_id;        /* the newest entry */
+    int64_t signed_id;      /* the newest entry a valid checkpoint signs (0: none) */
 } audit_report;
 
 /* Walks the whole chain and every checkpoint signature. Returns 0 when
  * intact, 1 when broken (report names the first broken entry), -1 on a
- * store error.
+ * store error. Entries after signed_id are not signed yet (the server
+ * signs every N entries and as it stops, so a crash leaves some): nothing
+ * in the database proves them, and deleting the newest checkpoints with
+ * the entries they sign leaves no trace in it. Against that an auditor
+ * keeps the id of the newest checkpoint seen (audit_has_checkpoint).
  *
  * pk is the key every checkpoint must carry and be signed by: the one an
  * auditor pinned, or the one of the server's key file. Pass NULL only when
@@ -79,5 +85,9 @@ typedef struct audit_report {
  * more, since whoever can write it can re-sign every head with a key of
  * their own. */
 int audit_verify(store *s, const unsigned char *pk, audit_report *r);
+
+/* 1 when checkpoint id is in the database, 0 when not, -1 on a store
+ * error. After audit_verify passed, a present checkpoint is a valid one. */
+int audit_has_checkpoint(store *s, int64_t id);
 
 #endif

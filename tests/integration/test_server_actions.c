@@ -560,17 +560,23 @@ static void test_dispute_rules_by_role_and_state(void **state)
     yx_resp_free(&r);
     dispute_act(risk, "message", "message", id, v + 2, 200, NULL, &r);
     yx_resp_free(&r);
-    dispute_act(risk, "reject", "resolution", id, v + 3, 200, NULL, &r);
+    /* line 2 asking for information keeps the dispute: support still may not close it */
+    dispute_act(risk, "request_info", "reason", id, v + 3, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "status"), "escalated");
+    yx_resp_free(&r);
+    dispute_act(support, "resolve", "resolution", id, v + 4, 403, "dispute_escalated_to_line2", &r);
+    yx_resp_free(&r);
+    dispute_act(risk, "reject", "resolution", id, v + 4, 200, NULL, &r);
     assert_string_equal(rec_str(&r, "status"), "rejected");
     assert_string_equal(rec_str(&r, "resolution"), "x y z");
     yx_resp_free(&r);
-    /* the refusals wrote nothing: 4 changes, 1 open + 4 messages */
+    /* the refusals wrote nothing: 5 changes, 1 open + 5 messages */
     {
         char sql[96];
         snprintf(sql, sizeof sql, "SELECT max(version) FROM disputes WHERE id = %.0f", id);
-        assert_true(db_count(sql) == v + 4);
+        assert_true(db_count(sql) == v + 5);
         snprintf(sql, sizeof sql, "SELECT count(*) FROM dispute_messages WHERE dispute_id = %.0f", id);
-        assert_int_equal(db_count(sql), 5);
+        assert_int_equal(db_count(sql), 6);
     }
 }
 

@@ -691,6 +691,52 @@ static void test_checkpoint_with_another_key_is_detected(void **state)
     yxd_proc_cleanup(&q);
 }
 
+/* Removing the newest checkpoint with the entries it signed leaves a chain
+ * that agrees with itself; the checkpoint id an auditor recorded catches
+ * it. With every checkpoint gone, verify warns that nothing proves the
+ * entries. */
+static void test_removed_checkpoints_are_caught_by_the_recorded_id(void **state)
+{
+    yxd_proc q;
+    char pinned[65], out[1024], err[1024], newest[32], sql[160];
+    const char *args[] = { "audit", "verify", "--db", q.db, "--public-key", pinned, "--checkpoint", newest, NULL };
+    int64_t last, prev_head;
+    store *s;
+    (void)state;
+    signed_chain(&q, pinned);
+    last = sql_int(q.db, "SELECT max(id) FROM audit_checkpoints");
+    snprintf(newest, sizeof newest, "%lld", (long long)last);
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(out, "signed through entry"));
+    snprintf(sql, sizeof sql, "SELECT audit_id FROM audit_checkpoints WHERE id = %lld", (long long)(last - 1));
+    prev_head = sql_int(q.db, sql);
+    assert_int_equal(store_open(&s, q.db, 0, err, sizeof err), 0);
+    snprintf(sql, sizeof sql, "DELETE FROM audit_checkpoints WHERE id = %lld", (long long)last);
+    assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+    snprintf(sql, sizeof sql, "DELETE FROM audit WHERE id > %lld", (long long)prev_head);
+    assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+    store_close(s);
+    /* without the recorded id it looks whole */
+    args[6] = NULL;
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 0);
+    args[6] = "--checkpoint";
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 1);
+    assert_non_null(strstr(err, "is gone"));
+    /* every checkpoint gone: a warning, and the recorded id still fails it */
+    assert_int_equal(store_open(&s, q.db, 0, err, sizeof err), 0);
+    assert_int_equal(sqlite3_exec(store_db(s), "DELETE FROM audit_checkpoints", NULL, NULL, NULL), SQLITE_OK);
+    store_close(s);
+    args[6] = NULL;
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_non_null(strstr(err, "no signed checkpoint"));
+    args[6] = "--checkpoint";
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 1);
+    /* a malformed id is refused before anything is read */
+    snprintf(newest, sizeof newest, "latest");
+    assert_int_equal(yxd_run(args, NULL, out, sizeof out, err, sizeof err), 2);
+    yxd_proc_cleanup(&q);
+}
+
 /* A malformed --public-key is refused (exit 2) before the database is
  * looked at: here it does not even exist, which would be exit 1. */
 static void test_bad_public_key_is_refused(void **state)
@@ -728,6 +774,7 @@ int main(void)
         cmocka_unit_test(test_verify_with_pinned_key),
         cmocka_unit_test(test_resigned_chain_is_detected),
         cmocka_unit_test(test_checkpoint_with_another_key_is_detected),
+        cmocka_unit_test(test_removed_checkpoints_are_caught_by_the_recorded_id),
         cmocka_unit_test(test_bad_public_key_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -96,7 +96,10 @@ static void *hold_lock(void *arg)
     struct timespec hold = { 0, 300000000 };
     store *s;
     char err[256];
-    if (store_open(&s, P.db, 0, err, sizeof err)) return NULL;
+    if (store_open(&s, P.db, 0, err, sizeof err)) {
+        l->held = -1;
+        return NULL;
+    }
     if (sqlite3_exec(store_db(s), "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
         l->held = 1;
         nanosleep(&hold, NULL);
