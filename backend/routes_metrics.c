@@ -179,7 +179,7 @@ int route_metrics(srv_req *r, srv_resp *out)
                     "# HELP yxd_wal_restarts_total Times the write-ahead log was started over (yxd serve --wal-max).\n"
                     "# TYPE yxd_wal_restarts_total counter\nyxd_wal_restarts_total %ld\n", frames, restarts);
     }
-    bprintf(&b, "# HELP yxd_wal_flush_seconds Time the disk took to flush the write-ahead log (fdatasync); "
+    bprintf(&b, "# HELP yxd_wal_flush_seconds Time a flush of the write-ahead log (fdatasync) took until its thread ran again (the disk, and any wait for a CPU); "
                 "every write waits for one.\n# TYPE yxd_wal_flush_seconds histogram\n");
     print_hist(&b, "yxd_wal_flush_seconds", "", &flush);
     bprintf(&b, "# HELP yxd_write_batch_seconds Time the writer took to write one group of requests "

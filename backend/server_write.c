@@ -370,7 +370,7 @@ static void *syncer_main(void *arg)
         pthread_mutex_unlock(&s->wmu);
         /* logged, and the feed moved on, before the answers: a client that
          * has its answer finds the line and its change */
-        if (slow) srv_log("warning", "the disk was slow to flush the write-ahead log; writes waited for it", slow);
+        if (slow) srv_log("warning", "yxd was slow to flush the write-ahead log; writes waited for it (a slow disk, or no free CPU)", slow);
         if (seq > 0) srv_changed(s, seq);
         post_all(done);
         pthread_mutex_lock(&s->wmu);
