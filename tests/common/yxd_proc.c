@@ -304,6 +304,17 @@ int64_t yx_db_number(const yxd_proc *p, const char *sql)
     return n;
 }
 
+int yx_log_count(const yxd_proc *p, const char *needle)
+{
+    FILE *f = fopen(p->log, "r");
+    char line[4096];
+    int n = 0;
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f)) n += strstr(line, needle) != NULL;
+    fclose(f);
+    return n;
+}
+
 double yx_metric(const yxd_proc *p, const char *sample)
 {
     yx_resp r;

@@ -103,6 +103,9 @@ double yx_metric(const yxd_proc *p, const char *sample);
  * query fails. */
 int64_t yx_db_number(const yxd_proc *p, const char *sql);
 
+/* Lines of p's log (yxd's stderr) holding needle. */
+int yx_log_count(const yxd_proc *p, const char *needle);
+
 /* POST /v1/session; returns the malloc'd token, or NULL. */
 char *yx_login(const yxd_proc *p, const char *user, const char *password);
 

@@ -113,6 +113,16 @@ static void act(const char *tok, const char *key, const char *body, yx_resp *r)
     assert_int_equal(yx_http("POST", &P, "/v1/actions", tok, body, headers, r), 0);
 }
 
+/* POSTs body as tok and expects a 403 with this code. */
+static void act_refused(const char *tok, const char *body, const char *code)
+{
+    yx_resp r;
+    act(tok, NULL, body, &r);
+    if (r.status != 403) fail_msg("%s: got %ld, want 403 %s: %s", body, r.status, code, r.body);
+    assert_string_equal(yx_error_code(&r), code);
+    yx_resp_free(&r);
+}
+
 /* A number of application id's record, as line 2 reads it. */
 static double app_field(int64_t id, const char *name)
 {
@@ -210,10 +220,7 @@ static void test_above_authority_goes_to_line2(void **state)
     /* an officer cannot take the line-2 decision */
     snprintf(body, sizeof body, "{\"type\":\"line2\",\"application_id\":%d,\"version\":%.0f,"
              "\"decision\":\"approve\",\"reason\":\"ok\"}", A_LARGE, v + 1);
-    act(officer2, NULL, body, &r);
-    assert_int_equal(r.status, 403);
-    assert_string_equal(yx_error_code(&r), "forbidden_role");
-    yx_resp_free(&r);
+    act_refused(officer2, body, "forbidden_role");
     act(risk, NULL, body, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(rec_str(&r, "status"), "approved");
@@ -223,10 +230,7 @@ static void test_above_authority_goes_to_line2(void **state)
     /* risk acted on line 2 of this case: it may not act on line 1 (a limit change) */
     snprintf(body, sizeof body, "{\"type\":\"adjust_limit\",\"application_id\":%d,\"version\":%.0f,"
              "\"new_limit_fen\":7000000,\"reason\":\"x\"}", A_LARGE, v + 2);
-    act(risk, NULL, body, &r);
-    assert_int_equal(r.status, 403);
-    assert_string_equal(yx_error_code(&r), "separation_two_lines");
-    yx_resp_free(&r);
+    act_refused(risk, body, "separation_two_lines");
 }
 
 /* The officer's authority is configured at 45,000 yuan: 48,000 goes to line 2. */
@@ -371,14 +375,8 @@ static void test_override_of_decline_needs_line2_and_is_sampled(void **state)
     yx_resp_free(&r);
     snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
              "\"decision\":\"decline\",\"reason\":\"x\"}", A_DECLINED, v + 3);
-    act(auditor, NULL, body, &r);
-    assert_int_equal(r.status, 403);
-    assert_string_equal(yx_error_code(&r), "read_only_role");
-    yx_resp_free(&r);
-    act(support, NULL, body, &r);
-    assert_int_equal(r.status, 403);
-    assert_string_equal(yx_error_code(&r), "forbidden_role");
-    yx_resp_free(&r);
+    act_refused(auditor, body, "read_only_role");
+    act_refused(support, body, "forbidden_role");
 }
 
 static double credit_limit(const cJSON *answer)
@@ -520,14 +518,8 @@ static void test_dispute_rules_by_role_and_state(void **state)
     assert_int_equal(r.status, 403);
     assert_string_equal(yx_error_code(&r), "dispute_open_support_only");
     yx_resp_free(&r);
-    act(auditor, NULL, open, &r);
-    assert_int_equal(r.status, 403);
-    assert_string_equal(yx_error_code(&r), "read_only_role");
-    yx_resp_free(&r);
-    act(officer, NULL, open, &r);
-    assert_int_equal(r.status, 403);
-    assert_string_equal(yx_error_code(&r), "forbidden_role");
-    yx_resp_free(&r);
+    act_refused(auditor, open, "read_only_role");
+    act_refused(officer, open, "forbidden_role");
     assert_int_equal(db_count("SELECT count(*) FROM disputes"), rows);
     act(support, NULL, open, &r);
     assert_int_equal(r.status, 200);

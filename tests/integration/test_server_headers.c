@@ -156,23 +156,12 @@ static void test_metrics_count_431(void **state)
     assert_true(atoi(line + strlen("yxd_requests_total{route=\"unmatched\",status=\"431\"} ")) >= 3);
     yx_resp_free(&r);
 }
+
 static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Lines of p's log holding needle. */
-static int log_count(const yxd_proc *p, const char *needle)
-{
-    FILE *f = fopen(p->log, "r");
-    char line[2048];
-    int n = 0;
-    if (!f) return 0;
-    while (fgets(line, sizeof line, f)) n += strstr(line, needle) != NULL;
-    fclose(f);
-    return n;
 }
 
 static void test_slow_body_is_cut_off(void **state)
@@ -220,7 +209,7 @@ static void test_slow_body_is_cut_off(void **state)
     close(fd);
     if (took < 0) fail_msg("the connection stayed open for 15 s (%d bytes sent)", sent);
     if (took < 1.9 || took > 8) fail_msg("cut off after %.1f s, not about 2", took);
-    assert_int_equal(log_count(&q, "request body too slow"), 1);
+    assert_int_equal(yx_log_count(&q, "request body too slow"), 1);
     {   /* and the server goes on serving */
         yx_resp r;
         assert_int_equal(yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r), 0);

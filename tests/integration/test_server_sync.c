@@ -316,18 +316,6 @@ static void test_audit_serves_only_durable_entries(void **state)
     free(auditor);
 }
 
-/* Lines of yxd's log holding needle. */
-static int log_count(const char *needle)
-{
-    FILE *f = fopen(P.log, "r");
-    char line[2048];
-    int n = 0;
-    if (!f) return 0;
-    while (fgets(line, sizeof line, f)) n += strstr(line, needle) != NULL;
-    fclose(f);
-    return n;
-}
-
 /* Every flush of the slow disk takes DELAY_MS: the histogram of flushes
  * counts them above 0.5 s, the writer's groups are counted with their
  * requests, and the log warns of the slow disk without a line per flush.
@@ -341,7 +329,7 @@ static void test_slow_flushes_are_measured_and_logged(void **state)
     int64_t id;
     (void)state;
     assert_true(flushes >= 1 && requests >= 1);
-    assert_int_equal(log_count(slow), 1);
+    assert_int_equal(yx_log_count(&P, slow), 1);
     assert_int_equal(post(41, "sync-slow-0041", &id), 201);
     assert_int_equal(post(42, "sync-slow-0042", &id), 201);
     assert_int_equal(post(43, "sync-slow-0043", &id), 201);
@@ -352,8 +340,8 @@ static void test_slow_flushes_are_measured_and_logged(void **state)
     assert_true(yx_metric(&P, "yxd_write_batch_requests_total ") >= requests + 3);
     assert_true(yx_metric(&P, "yxd_write_batch_seconds_count ") >= 3);
     /* three more slow flushes within the same ten seconds: no new line */
-    assert_int_equal(log_count(slow), 1);
-    assert_int_equal(log_count("\"worst_ms\":"), 1);
+    assert_int_equal(yx_log_count(&P, slow), 1);
+    assert_int_equal(yx_log_count(&P, "\"worst_ms\":"), 1);
 }
 
 static void test_failed_flush_refuses_writes(void **state)
@@ -375,7 +363,7 @@ static void test_failed_flush_refuses_writes(void **state)
     /* and the server writes no more, even once the disk answers again:
      * what reached the disk is for a restart to find out */
     assert_int_equal(post(24, "sync-fail-0004", &id), 503);
-    assert_true(log_count("cannot be flushed to disk") >= 1);
+    assert_true(yx_log_count(&P, "cannot be flushed to disk") >= 1);
     /* and the health check tells the operator */
     assert_int_equal(yx_http("GET", &P, "/v1/healthz", NULL, NULL, NULL, &r), 0);
     assert_int_equal(r.status, 503);
