@@ -252,19 +252,13 @@ static int refuse(act_ctx *a, const char *code, srv_resp *out)
     return srv_error(out, 403, code, "role %s may not perform %s: %s", role_name(a->r->who.role), a->type, rule);
 }
 
-static dispute_status status_of(const char *name)
-{
-    for (int i = 0; i < DSPS__COUNT; i++)
-        if (!strcmp(name, dispute_status_name((dispute_status)i))) return (dispute_status)i;
-    return DSPS__COUNT;
-}
-
 int act_dispute(act_ctx *a, srv_resp *out)
 {
     const char *verb = a->type + strlen("dispute_"), *text = NULL, *field = "reason";
     int64_t id, version, cur_version = 0, opened_at = 0;
     char status[24] = "";
     int extended = 0;
+    dispute_status dst;
     const char *refused;
     sqlite3_stmt *st;
     if (!strcmp(verb, "open")) {
@@ -293,7 +287,9 @@ int act_dispute(act_ctx *a, srv_resp *out)
         return srv_json(out, 409, o);
     }
     if (is_closed(status)) return srv_error(out, 409, "invalid_state", "the dispute is %s", status);
-    if ((refused = policy_check_dispute(a->r->who.role, 0, status_of(status)))) return refuse(a, refused, out);
+    if (dispute_status_parse(status, &dst))
+        return store_fail(a->r->st, "dispute %lld has status %s", (long long)id, status);
+    if ((refused = policy_check_dispute(a->r->who.role, 0, dst))) return refuse(a, refused, out);
     if (!strcmp(verb, "escalate") && !strcmp(status, "escalated"))
         return srv_error(out, 409, "invalid_state", "the dispute is already escalated");
     if (!strcmp(verb, "message")) field = "message";

@@ -79,14 +79,15 @@ static void log_failure(store *s, const char *what)
     srv_log_error(what, sqlite3_errmsg(store_db(s)));
 }
 
-/* Runs one batch in one transaction. */
-static void run_batch(server *s, struct write_job *jobs)
+/* Runs one batch in one transaction; returns the number of its jobs. */
+static int run_batch(server *s, struct write_job *jobs)
 {
     store *w = s->writer;
-    int ok = server_step(w, "BEGIN IMMEDIATE") == 0;
+    int ok = server_step(w, "BEGIN IMMEDIATE") == 0, n = 0;
     if (!ok) log_failure(w, "write batch cannot begin");
     for (struct write_job *j = jobs; j; j = j->next) {
         store *own = j->r->st;
+        n++;
         if (!ok || server_step(w, "SAVEPOINT job")) {
             j->rc = -1;
             snprintf(j->why, sizeof j->why, "cannot begin writing: %s", sqlite3_errmsg(store_db(w)));
@@ -112,6 +113,7 @@ static void run_batch(server *s, struct write_job *jobs)
                 snprintf(j->why, sizeof j->why, "%s", jobs->why);
             }
     }
+    return n;
 }
 
 /* The WAL restarts from its beginning only when a checkpoint has copied
@@ -252,9 +254,7 @@ static void *writer_main(void *arg)
         }
         {
             int64_t t0 = yx_mono_ns();
-            int n = 0;
-            run_batch(s, batch);
-            for (struct write_job *j = batch; j; j = j->next) n++;
+            int n = run_batch(s, batch);
             metrics_write_batch(n, (double)(yx_mono_ns() - t0) / 1e9);
         }
         {

@@ -48,6 +48,13 @@ const char *line1_name(line1_state s) { return (unsigned)s < L1__COUNT ? l1_name
 const char *line2_name(line2_state s) { return (unsigned)s < L2__COUNT ? l2_names[s] : "?"; }
 const char *line3_name(line3_state s) { return (unsigned)s < L3__COUNT ? l3_names[s] : "?"; }
 const char *dispute_status_name(dispute_status s) { return (unsigned)s < DSPS__COUNT ? dsps_names[s] : "?"; }
+int dispute_status_parse(const char *s, dispute_status *out)
+{
+    int i;
+    if (parse_in(dsps_names, DSPS__COUNT, s, &i)) return -1;
+    *out = (dispute_status)i;
+    return 0;
+}
 
 /* ---- features ---- */
 

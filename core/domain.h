@@ -67,6 +67,7 @@ const char *line3_name(line3_state s);
 const char *dispute_category_name(dispute_category c);
 int dispute_category_parse(const char *s, dispute_category *out);
 const char *dispute_status_name(dispute_status s);
+int dispute_status_parse(const char *s, dispute_status *out);   /* 0 ok, -1 unknown */
 
 /* ---- features: the columns of the credit data set ------------------- */
 

@@ -13,9 +13,9 @@
  * intake_p99_ms_at_max_sim, intake_errors_at_max_sim, intake_rps_max_wrk,
  * intake_p99_ms_at_max_wrk and intake_errors_at_max_wrk (when wrk is
  * installed), disk_fdatasync_ms_p50 and _p99 (the disk's own floor under
- * a durable answer), wal_flushes_over_5ms_at_1000rps (how often the disk
- * itself stalled during the fixed-rate run: each such flush holds back
- * every intake behind it), intake_acked_missing, changes_per_s, and the
+ * a durable answer), wal_flushes_over_5ms_at_1000rps (WAL flushes over
+ * 5 ms during the fixed-rate run, timed until their thread ran again, so
+ * the disk and any wait for a CPU: each holds back every intake behind it), intake_acked_missing, changes_per_s, and the
  * slow-disk rows (slow_disk below). Progress goes to stderr. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +37,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run(yxd_proc *p, const char *key, double rate, double secs, int threads, sim_report *rep)
+static int run(yxd_proc *p, const char *key, double rate, double secs, int conns, sim_report *rep)
 {
     sim_config c = { 0 };
     char err[256];
@@ -45,8 +45,8 @@ static int run(yxd_proc *p, const char *key, double rate, double secs, int threa
     c.channel_key = key;
     c.rate = rate;
     c.duration_s = secs;
-    c.connections = threads;
-    c.seed = (uint64_t)(rate + threads);
+    c.connections = conns;
+    c.seed = (uint64_t)(rate + conns);
     if (sim_run(&c, rep, err, sizeof err)) {
         fprintf(stderr, "bench_intake: %s\n", err);
         return -1;

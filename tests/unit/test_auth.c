@@ -232,7 +232,15 @@ static void test_dispute_rules(void **state)
 {
     char md[4096];
     permission p;
+    dispute_status ds;
     (void)state;
+    /* the states as stored read back to themselves; anything else is refused */
+    for (int i = 0; i < DSPS__COUNT; i++) {
+        assert_int_equal(dispute_status_parse(dispute_status_name((dispute_status)i), &ds), 0);
+        assert_int_equal(ds, i);
+    }
+    assert_int_equal(dispute_status_parse("closed", &ds), -1);
+    assert_int_equal(dispute_status_parse(NULL, &ds), -1);
     assert_int_equal(policy_dispute_permission(1, DSPS_ESCALATED), PERM_DISPUTE_OPEN);
     assert_int_equal(policy_dispute_permission(0, DSPS_OPEN), PERM_DISPUTE_WORK);
     assert_int_equal(policy_dispute_permission(0, DSPS_INFO_REQUESTED), PERM_DISPUTE_WORK);
