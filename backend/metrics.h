@@ -16,6 +16,8 @@ void metrics_decision(decision_outcome o);
 void metrics_delivered(int64_t seq);
 /* One flush of the write-ahead log, and how long the disk took. */
 void metrics_flush(double seconds);
+/* One start-over of the write-ahead log, which every write waited for. */
+void metrics_wal_restart(double seconds);
 /* One group of requests the writer wrote in one transaction. */
 void metrics_write_batch(int requests, double seconds);
 

@@ -36,7 +36,7 @@ static struct {
     struct route_stats route[MAX_ROUTES + 1];  /* last slot: unmatched paths */
     unsigned long long decisions[OUT__COUNT];
     long long delivered_seq;
-    struct hist flush, batch;                  /* WAL flushes; write batches */
+    struct hist flush, batch, restart;         /* WAL flushes; write batches; WAL restarts */
     unsigned long long batch_requests;
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -65,6 +65,13 @@ void metrics_flush(double seconds)
 {
     pthread_mutex_lock(&m.mu);
     hist_add(&m.flush, seconds);
+    pthread_mutex_unlock(&m.mu);
+}
+
+void metrics_wal_restart(double seconds)
+{
+    pthread_mutex_lock(&m.mu);
+    hist_add(&m.restart, seconds);
     pthread_mutex_unlock(&m.mu);
 }
 
@@ -124,7 +131,7 @@ int route_metrics(srv_req *r, srv_resp *out)
     static struct route_stats snap[MAX_ROUTES + 1];
     static pthread_mutex_t snap_mu = PTHREAD_MUTEX_INITIALIZER;
     unsigned long long dec[OUT__COUNT], batch_requests;
-    struct hist flush, batch;
+    struct hist flush, batch, restart;
     long long delivered;
     int64_t last = srv_last_change(r->srv);
     struct page b = { { 0 }, 0 };
@@ -137,6 +144,7 @@ int route_metrics(srv_req *r, srv_resp *out)
     delivered = m.delivered_seq;
     flush = m.flush;
     batch = m.batch;
+    restart = m.restart;
     batch_requests = m.batch_requests;
     pthread_mutex_unlock(&m.mu);
 
@@ -182,6 +190,9 @@ int route_metrics(srv_req *r, srv_resp *out)
     bprintf(&b, "# HELP yxd_wal_flush_seconds Time a flush of the write-ahead log (fdatasync) took until its thread ran again (the disk, and any wait for a CPU); "
                 "every write waits for one.\n# TYPE yxd_wal_flush_seconds histogram\n");
     print_hist(&b, "yxd_wal_flush_seconds", "", &flush);
+    bprintf(&b, "# HELP yxd_wal_restart_seconds Time the writer took to start the write-ahead log over "
+                "(every write waited for it).\n# TYPE yxd_wal_restart_seconds histogram\n");
+    print_hist(&b, "yxd_wal_restart_seconds", "", &restart);
     bprintf(&b, "# HELP yxd_write_batch_seconds Time the writer took to write one group of requests "
                 "in one transaction.\n# TYPE yxd_write_batch_seconds histogram\n");
     print_hist(&b, "yxd_write_batch_seconds", "", &batch);

@@ -61,6 +61,11 @@ struct server {
     _Atomic long wal_restarts;   /* times the writer started the WAL over */
     int wal_max_frames;          /* --wal-max in frames */
     int wal_restart_at;          /* restart the WAL once it is this long */
+    /* checkpoint rounds, guarded by wmu */
+    int64_t ckpt_started, ckpt_done;
+    pthread_cond_t cdone;        /* a round is done */
+    int ckpt_wanted;             /* rounds to run now, not at the next tick */
+    int64_t restart_after;       /* the round a WAL restart waits for, or 0 */
     /* pipelined durability (server_write.c), guarded by wmu */
     pthread_cond_t scv;          /* a batch was written, or the writer stopped */
     struct srv_syncer {
