@@ -425,6 +425,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!cr) return MHD_NO;
         cr->start_ns = yx_mono_ns();
         *con_cls = cr;
+        srv_conn_busy(s, c, 1);   /* its headers are in */
         server_request_begin(s);
         /* Refuse oversize headers, and an announced oversize body, before
          * reading any of the body. */
@@ -469,8 +470,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode why)
 {
     struct conn_req *cr = *con_cls;
-    (void)c;
     (void)why;
+    srv_conn_busy(cls, c, 0);   /* the next request's headers are due */
     if (!cr) return;
     free(cr->body.p);
     free(cr);
@@ -489,7 +490,8 @@ int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
     if (!s) { snprintf(err, errlen, "out of memory"); return -1; }
     s->cfg = *cfg;
     if (server_state_init(s, err, errlen)) { server_state_free(s); return -1; }
-    if (server_writer_start(s, err, errlen) || server_listen(s, err, errlen)) {
+    if (server_writer_start(s, err, errlen) || server_listen(s, err, errlen) ||
+        server_watch_start(s, err, errlen)) {
         server_state_free(s);
         return -1;
     }
@@ -498,6 +500,7 @@ int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
         MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, srv_conn_notify, s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, SRV_CONN_MEMORY,

@@ -5,6 +5,7 @@
 #ifndef YXD_SERVER_INT_H
 #define YXD_SERVER_INT_H
 
+#include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -83,6 +84,12 @@ struct server {
     srv_marks durable;           /* what is on disk */
     int wdone;                   /* the writer has stopped */
     int sync_failed;             /* errno of a failed flush: writes are refused */
+    /* the header deadline (server_watch.c), guarded by cmu */
+    pthread_mutex_t cmu;
+    pthread_cond_t ccond;        /* the watch is to stop */
+    struct srv_conn *conns;      /* open connections */
+    pthread_t watch;
+    int watch_inited, watch_running, watch_stop;
     int64_t slow_logged_ns;      /* when a slow flush was last logged */
     long slow_flushes;           /* slow flushes since then */
     double slow_worst_s;         /* the slowest of them */
@@ -109,6 +116,14 @@ void server_final_checkpoint(server *s);
 /* 1 when checkpoint_every audit entries were appended since the last
  * signature, and starts the count again. The writer signs. */
 int  server_checkpoint_take(server *s);
+/* The header deadline: the watch thread, libmicrohttpd's connection
+ * notifications (MHD_OPTION_NOTIFY_CONNECTION), and busy = 1 when a
+ * request's headers are all in, 0 when its answer is sent. */
+int  server_watch_start(server *s, char *err, size_t errlen);
+void server_watch_stop(server *s);
+void srv_conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                     enum MHD_ConnectionNotificationCode code);
+void srv_conn_busy(server *s, struct MHD_Connection *c, int busy);
 int  server_writer_start(server *s, char *err, size_t errlen);
 void server_writer_stop(server *s);   /* runs what is queued, then stops */
 

@@ -204,6 +204,7 @@ int server_state_init(server *s, char *err, size_t errlen)
 
 void server_state_free(server *s)
 {
+    server_watch_stop(s);   /* after libmicrohttpd: every connection is closed */
     server_writer_stop(s);
     if (s->listen_fd >= 0) close(s->listen_fd);
     for (int i = 0; i < s->pool.nidle; i++) store_close(s->pool.idle[i]);

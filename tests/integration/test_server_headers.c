@@ -5,7 +5,8 @@
  * are served; headers too large even for libmicrohttpd's connection
  * memory still get a 431 (its own page) and leave the server serving.
  * A body sent a byte at a time, never idle for long, is cut off --timeout
- * seconds after its headers. */
+ * seconds after its headers, and headers sent so --timeout + 1 seconds
+ * after the connection opened or its last answer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,19 +165,12 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void test_slow_body_is_cut_off(void **state)
+/* A connection to q's port. */
+static int connect_to(const yxd_proc *q)
 {
-    const char *extra[] = { "--timeout", "2", NULL };
-    const char head[] = "POST /v1/session HTTP/1.1\r\nHost: yxd\r\nContent-Type: application/json\r\n"
-                        "Content-Length: 200\r\n\r\n{";
-    yxd_proc q;
     struct sockaddr_in a;
-    const char *colon;
-    double t0, took = -1;
-    int fd, sent = 0;
-    (void)state;
-    assert_int_equal(yxd_proc_start_demo(&q, 5, extra), 0);
-    colon = strrchr(q.addr, ':');
+    const char *colon = strrchr(q->addr, ':');
+    int fd;
     assert_non_null(colon);
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
@@ -185,37 +179,113 @@ static void test_slow_body_is_cut_off(void **state)
     fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(fd >= 0);
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(send(fd, head, sizeof head - 1, MSG_NOSIGNAL), (ssize_t)(sizeof head - 1));
+    return fd;
+}
+
+/* Sends head, then one byte every 0.3 s (never idle for the 2 s of
+ * --timeout) while reading whatever comes back, for at most max_s:
+ * seconds until the server closed the connection, or -1 if it never did. */
+static double trickle(int fd, const char *head, double max_s, int *sent)
+{
+    double t0;
+    *sent = 0;
+    assert_int_equal(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
     t0 = now_s();
-    /* a byte every 0.3 s: never idle for the 2 s of --timeout, and 200
-     * bytes would take a minute */
-    while (now_s() - t0 < 15) {
+    while (now_s() - t0 < max_s) {
         struct pollfd pf = { fd, POLLIN, 0 };
         char buf[512];
         if (poll(&pf, 1, 300) > 0) {
             ssize_t n = recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) {
-                took = now_s() - t0;
-                break;
-            }
-            continue;   /* an answer before the body is whole: keep reading */
+            if (n <= 0) return now_s() - t0;
+            continue;   /* an answer before the request is whole: keep reading */
         }
-        if (send(fd, "a", 1, MSG_NOSIGNAL) != 1) {
-            took = now_s() - t0;
-            break;
-        }
-        sent++;
+        if (send(fd, "a", 1, MSG_NOSIGNAL) != 1) return now_s() - t0;
+        (*sent)++;
     }
+    return -1;
+}
+
+static void assert_serves(yxd_proc *q)
+{
+    yx_resp r;
+    assert_int_equal(yx_http("GET", q, "/v1/healthz", NULL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    yx_resp_free(&r);
+}
+
+static void test_slow_body_is_cut_off(void **state)
+{
+    const char *extra[] = { "--timeout", "2", NULL };
+    yxd_proc q;
+    double took;
+    int fd, sent;
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&q, 5, extra), 0);
+    fd = connect_to(&q);
+    /* 200 bytes of body at a byte every 0.3 s would take a minute */
+    took = trickle(fd, "POST /v1/session HTTP/1.1\r\nHost: yxd\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 200\r\n\r\n{", 15, &sent);
     close(fd);
     if (took < 0) fail_msg("the connection stayed open for 15 s (%d bytes sent)", sent);
     if (took < 1.9 || took > 8) fail_msg("cut off after %.1f s, not about 2", took);
     assert_int_equal(yx_log_count(&q, "request body too slow"), 1);
-    {   /* and the server goes on serving */
-        yx_resp r;
-        assert_int_equal(yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r), 0);
-        assert_int_equal(r.status, 200);
-        yx_resp_free(&r);
+    assert_serves(&q);
+    yxd_proc_cleanup(&q);
+}
+
+/* Headers sent a byte at a time: libmicrohttpd's idle timeout never
+ * fires, the header deadline (--timeout + 1 s after the connection was
+ * accepted) does. A connection that is only idle is left to the idle
+ * timeout, without the warning; one that makes a request, waits, and
+ * makes another is served both times. */
+static void test_slow_headers_are_cut_off(void **state)
+{
+    const char *extra[] = { "--timeout", "2", NULL };
+    const char get[] = "GET /v1/healthz HTTP/1.1\r\nHost: yxd\r\n\r\n";
+    yxd_proc q;
+    double took, t0;
+    int fd, sent;
+    char buf[4096];
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&q, 5, extra), 0);
+
+    fd = connect_to(&q);
+    took = trickle(fd, "GET /v1/healthz HTTP/1.1\r\nHost: yxd\r\nX-Slow: ", 15, &sent);
+    close(fd);
+    if (took < 0) fail_msg("the connection stayed open for 15 s (%d header bytes sent)", sent);
+    if (took < 2.5 || took > 8) fail_msg("cut off after %.1f s, not about 3", took);
+    assert_int_equal(yx_log_count(&q, "request headers too slow"), 1);
+    assert_serves(&q);
+
+    /* idle: closed by the idle timeout, not counted as slow headers */
+    fd = connect_to(&q);
+    t0 = now_s();
+    {
+        struct pollfd pf = { fd, POLLIN, 0 };
+        assert_int_equal(poll(&pf, 1, 10000), 1);
+        assert_true(recv(fd, buf, sizeof buf, 0) <= 0);
     }
+    close(fd);
+    if (now_s() - t0 > 8) fail_msg("an idle connection stayed open %.1f s", now_s() - t0);
+    assert_int_equal(yx_log_count(&q, "request headers too slow"), 1);
+
+    /* kept alive: each answer starts the deadline again */
+    fd = connect_to(&q);
+    for (int i = 0; i < 3; i++) {
+        ssize_t n, got = 0;
+        struct timespec pause = { 1, 500000000 };   /* together 4.5 s: past one deadline */
+        assert_int_equal(send(fd, get, sizeof get - 1, MSG_NOSIGNAL), (ssize_t)(sizeof get - 1));
+        while (got < 12 && (n = recv(fd, buf + got, sizeof buf - 1 - (size_t)got, 0)) > 0) got += n;
+        buf[got] = '\0';
+        if (strncmp(buf, "HTTP/1.1 200", 12) != 0) fail_msg("request %d on a kept-alive connection: %s", i + 1, buf);
+        {   /* the rest of the answer */
+            struct pollfd pf = { fd, POLLIN, 0 };
+            while (poll(&pf, 1, 100) > 0 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) { }
+        }
+        nanosleep(&pause, NULL);
+    }
+    close(fd);
+    assert_int_equal(yx_log_count(&q, "request headers too slow"), 1);
     yxd_proc_cleanup(&q);
 }
 
@@ -228,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_headers_beyond_the_connection_memory),
         cmocka_unit_test(test_metrics_count_431),
         cmocka_unit_test(test_slow_body_is_cut_off),
+        cmocka_unit_test(test_slow_headers_are_cut_off),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
