@@ -64,9 +64,9 @@ struct server {
     int wal_restart_at;          /* restart the WAL once it is this long */
     /* checkpoint rounds, guarded by wmu */
     int64_t ckpt_started, ckpt_done;
-    pthread_cond_t cdone;        /* a round is done */
     int ckpt_wanted;             /* rounds to run now, not at the next tick */
-    int64_t restart_after;       /* the round a WAL restart waits for, or 0 */
+    int restarting;              /* the writer is restarting the WAL: no round */
+    int64_t restart_after;       /* the round a WAL restart waits for, or 0 (the writer's own) */
     /* pipelined durability (server_write.c), guarded by wmu */
     pthread_cond_t scv;          /* a batch was written, or the writer stopped */
     struct srv_syncer {

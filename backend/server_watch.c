@@ -124,20 +124,22 @@ static void *watch_main(void *arg)
         if (s->watch_stop) break;
         now = yx_mono_ns();
         for (struct srv_conn *sc = s->conns; sc; sc = sc->next)
-            if (sc->deadline_ns && now > sc->deadline_ns) {
-                shutdown(sc->fd, SHUT_RDWR);
-                sc->deadline_ns = 0;   /* once: it is closing */
-                if (!cut++) snprintf(first, sizeof first, "%s", sc->peer);
-            }
-        if (cut) {
+            if (sc->deadline_ns && now > sc->deadline_ns && !cut++) snprintf(first, sizeof first, "%s", sc->peer);
+        if (!cut) continue;
+        /* logged first, so the line is there once the client sees the
+         * connection end; all under cmu, which keeps every descriptor open */
+        {
             cJSON *x = cJSON_CreateObject();
-            pthread_mutex_unlock(&s->cmu);
             cJSON_AddNumberToObject(x, "connections", cut);
             cJSON_AddStringToObject(x, "peer", first);
             cJSON_AddNumberToObject(x, "deadline_s", s->cfg.request_timeout_s + 1);
             srv_log("warning", "request headers too slow: connection closed", x);
-            pthread_mutex_lock(&s->cmu);
         }
+        for (struct srv_conn *sc = s->conns; sc; sc = sc->next)
+            if (sc->deadline_ns && now > sc->deadline_ns) {
+                shutdown(sc->fd, SHUT_RDWR);
+                sc->deadline_ns = 0;   /* once: it is closing */
+            }
     }
     pthread_mutex_unlock(&s->cmu);
     return NULL;
@@ -170,6 +172,11 @@ void server_watch_stop(server *s)
         pthread_mutex_unlock(&s->cmu);
         pthread_join(s->watch, NULL);
         s->watch_running = 0;
+    }
+    while (s->conns) {   /* none once libmicrohttpd has stopped; freed if so */
+        struct srv_conn *sc = s->conns;
+        s->conns = sc->next;
+        free(sc);
     }
     pthread_cond_destroy(&s->ccond);
     pthread_mutex_destroy(&s->cmu);

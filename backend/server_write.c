@@ -130,9 +130,10 @@ static int run_batch(server *s, struct write_job *jobs)
  * and restarts as soon as they are done: the second round copies only
  * what was written during the first, and the restart only what the last
  * batch or two wrote, not up to a tick's worth. At 1,000 intakes/s this
- * took a restart from about 5 ms to about 2 (yxd_wal_restart_seconds;
+ * took a restart from about 5 ms to about 1.5 (yxd_wal_restart_seconds;
  * the database's own fsync is most of what is left). If the rounds have
- * not finished within WAL_RESTART_RETRY more frames, it restarts anyway. It waits at most
+ * not finished within WAL_RESTART_RETRY more frames, it asks for no more
+ * and restarts once the one running is done. It waits at most
  * RESTART_WAIT_TRIES short sleeps for readers of older snapshots (a
  * request's reads take well under a millisecond); if one is still
  * reading, the writer goes on and tries again a little later, so a slow
@@ -160,39 +161,43 @@ static int restart_busy(void *ctx, int n)
 }
 
 /* Called between batches while the WAL is past wal_restart_at: asks for
- * the rounds the first time, restarts once they are done. */
+ * the rounds the first time, and restarts once they are done (or the WAL
+ * has grown WAL_RESTART_RETRY past the mark) and no round is running; a
+ * running round holds the checkpoint lock, and the restart would only
+ * fail on it. While the writer restarts, the checkpointer starts none. */
 static void restart_wal(server *s)
 {
     sqlite3 *db = store_db(s->writer);
     int64_t t0;
-    int rc, go;
+    int rc, go, overdue = s->wal_frames >= s->wal_restart_at + WAL_RESTART_RETRY(s);
     pthread_mutex_lock(&s->wmu);
     if (!s->restart_after) {
         s->restart_after = s->ckpt_started + RESTART_ROUNDS;   /* rounds that start from now */
         s->ckpt_wanted = RESTART_ROUNDS;
         pthread_cond_signal(&s->ccv);
     }
-    go = s->ckpt_done >= s->restart_after;
-    if (!go && s->wal_frames >= s->wal_restart_at + WAL_RESTART_RETRY(s)) {
-        /* no more rounds, and none running: the restart would only wait
-         * for the checkpoint lock, and give up */
+    if (overdue) s->ckpt_wanted = 0;   /* the round running, if any, is the last */
+    go = s->ckpt_done == s->ckpt_started && (overdue || s->ckpt_done >= s->restart_after);
+    if (go) {
+        s->restart_after = 0;
         s->ckpt_wanted = 0;
-        while (s->ckpt_done < s->ckpt_started) pthread_cond_wait(&s->cdone, &s->wmu);
-        go = 1;
+        s->restarting = 1;
     }
-    if (go) s->restart_after = 0;
     pthread_mutex_unlock(&s->wmu);
     if (!go) return;
     t0 = yx_mono_ns();
     sqlite3_busy_handler(db, restart_busy, NULL);
     rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
     server_busy_handler(s->writer);
+    metrics_wal_restart((double)(yx_mono_ns() - t0) / 1e9);
+    pthread_mutex_lock(&s->wmu);
+    s->restarting = 0;
+    pthread_mutex_unlock(&s->wmu);
     if (rc == SQLITE_OK) {
         s->wal_frames = 0;
         s->wal_restarts++;
         s->wal_restart_at = s->wal_max_frames;
     } else s->wal_restart_at = s->wal_frames + WAL_RESTART_RETRY(s);
-    metrics_wal_restart((double)(yx_mono_ns() - t0) / 1e9);
 }
 
 /* Every checkpoint_every audit entries the writer signs the chain head, in
@@ -305,6 +310,7 @@ static void *writer_main(void *arg)
         /* between two batches: jobs arriving meanwhile queue for the next */
         sign_if_due(s);
         if (s->wal_frames >= s->wal_restart_at) restart_wal(s);
+        else s->restart_after = 0;   /* SQLite started the WAL over by itself */
         pthread_mutex_lock(&s->wmu);
     }
     s->wdone = 1;
@@ -502,13 +508,16 @@ static void *checkpointer_main(void *arg)
             pthread_cond_timedwait(&s->ccv, &s->wmu, &until);
             if (s->wstop) break;
         }
+        if (s->restarting) {
+            s->ckpt_wanted = 0;
+            continue;
+        }
         if (s->ckpt_wanted > 0) s->ckpt_wanted--;
         s->ckpt_started++;
         pthread_mutex_unlock(&s->wmu);
         sqlite3_wal_checkpoint_v2(store_db(s->checkpointer), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         pthread_mutex_lock(&s->wmu);
         s->ckpt_done = s->ckpt_started;
-        pthread_cond_signal(&s->cdone);
     }
     pthread_mutex_unlock(&s->wmu);
     return NULL;
@@ -572,7 +581,6 @@ int server_writer_start(server *s, char *err, size_t errlen)
     pthread_mutex_init(&s->wmu, NULL);
     pthread_cond_init(&s->wcv, NULL);
     pthread_cond_init(&s->ccv, NULL);
-    pthread_cond_init(&s->cdone, NULL);
     pthread_cond_init(&s->scv, NULL);
     for (int i = 0; i < SYNCERS; i++) s->syncer[i].fd = -1;
     s->wstarted = 1;
@@ -661,7 +669,6 @@ void server_writer_stop(server *s)
     pthread_mutex_destroy(&s->wmu);
     pthread_cond_destroy(&s->wcv);
     pthread_cond_destroy(&s->ccv);
-    pthread_cond_destroy(&s->cdone);
     pthread_cond_destroy(&s->scv);
     s->wstarted = 0;
 }

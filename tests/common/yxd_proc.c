@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,6 +129,11 @@ int yxd_proc_start(yxd_proc *p, const char *const *extra)
     const char *argv[64];
     int argc = 0, o[2], logfd;
     size_t len = 0;
+    pid_t parent = getpid();
+    if (p->pid > 0) {   /* a second server on one yxd_proc would be left running */
+        fprintf(stderr, "yxd_proc_start: yxd (pid %d) is still running; stop it first\n", (int)p->pid);
+        return -1;
+    }
     yxd_path(bin, sizeof bin);
     argv[argc++] = bin;
     argv[argc++] = "serve";
@@ -142,6 +148,9 @@ int yxd_proc_start(yxd_proc *p, const char *const *extra)
     p->pid = fork();
     if (p->pid < 0) { p->pid = 0; return -1; }
     if (p->pid == 0) {
+        /* killed with the test binary, even one that failed before its
+         * cleanup or crashed: no server outlives its suite */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent) _exit(127);
         dup2(o[1], 1);
         dup2(logfd, 2);
         close(o[0]);

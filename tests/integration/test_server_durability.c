@@ -88,6 +88,7 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
     sim_report_free(&a.rep);
     assert_int_equal(yxd_proc_start(&P, NULL), 0);   /* and it serves again */
     assert_true(intakes() == 0);
+    assert_int_equal(yxd_proc_stop(&P), 0);
 }
 
 /* Under steady load the write-ahead log never empties by itself; yxd

@@ -233,6 +233,19 @@ static void test_slow_body_is_cut_off(void **state)
     yxd_proc_cleanup(&q);
 }
 
+/* Sends req on fd and reads its answer, which must be a 200. */
+static void read_answer(int fd, const char *req, int n)
+{
+    char buf[4096];
+    ssize_t got = 0, k;
+    struct pollfd pf = { fd, POLLIN, 0 };
+    assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    while (got < 12 && (k = recv(fd, buf + got, sizeof buf - 1 - (size_t)got, 0)) > 0) got += k;
+    buf[got] = '\0';
+    if (strncmp(buf, "HTTP/1.1 200", 12) != 0) fail_msg("request %d on a kept-alive connection: %s", n, buf);
+    while (poll(&pf, 1, 100) > 0 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) { }   /* the rest of it */
+}
+
 /* Headers sent a byte at a time: libmicrohttpd's idle timeout never
  * fires, the header deadline (--timeout + 1 s after the connection was
  * accepted) does. A connection that is only idle is left to the idle
@@ -269,23 +282,21 @@ static void test_slow_headers_are_cut_off(void **state)
     if (now_s() - t0 > 8) fail_msg("an idle connection stayed open %.1f s", now_s() - t0);
     assert_int_equal(yx_log_count(&q, "request headers too slow"), 1);
 
-    /* kept alive: each answer starts the deadline again */
+    /* kept alive: each answer starts the deadline again (four requests a
+     * second apart outlast one deadline), and the headers of a request
+     * after an answer are held to it too */
     fd = connect_to(&q);
-    for (int i = 0; i < 3; i++) {
-        ssize_t n, got = 0;
-        struct timespec pause = { 1, 500000000 };   /* together 4.5 s: past one deadline */
-        assert_int_equal(send(fd, get, sizeof get - 1, MSG_NOSIGNAL), (ssize_t)(sizeof get - 1));
-        while (got < 12 && (n = recv(fd, buf + got, sizeof buf - 1 - (size_t)got, 0)) > 0) got += n;
-        buf[got] = '\0';
-        if (strncmp(buf, "HTTP/1.1 200", 12) != 0) fail_msg("request %d on a kept-alive connection: %s", i + 1, buf);
-        {   /* the rest of the answer */
-            struct pollfd pf = { fd, POLLIN, 0 };
-            while (poll(&pf, 1, 100) > 0 && recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) { }
-        }
+    for (int i = 0; i < 4; i++) {
+        struct timespec pause = { 1, 0 };
+        read_answer(fd, get, i + 1);
         nanosleep(&pause, NULL);
     }
+    read_answer(fd, get, 5);
+    took = trickle(fd, "GET /v1/healthz HTTP/1.1\r\nHost: yxd\r\nX-Slow: ", 15, &sent);
     close(fd);
-    assert_int_equal(yx_log_count(&q, "request headers too slow"), 1);
+    if (took < 0) fail_msg("after an answer, slow headers kept the connection open 15 s");
+    if (took < 2.5 || took > 8) fail_msg("after an answer, cut off after %.1f s, not about 3", took);
+    assert_int_equal(yx_log_count(&q, "request headers too slow"), 2);
     yxd_proc_cleanup(&q);
 }
 
