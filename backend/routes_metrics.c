@@ -180,12 +180,17 @@ int route_metrics(srv_req *r, srv_resp *out)
                 "# TYPE yxd_requests_in_flight gauge\nyxd_requests_in_flight %d\n", srv_inflight(r->srv));
     {
         int frames;
-        long restarts;
-        srv_wal_stats(r->srv, &frames, &restarts);
+        long restarts, forced;
+        srv_wal_stats(r->srv, &frames, &restarts, &forced);
         bprintf(&b, "# HELP yxd_wal_frames Pages in the write-ahead log after the last commit.\n"
                     "# TYPE yxd_wal_frames gauge\nyxd_wal_frames %d\n"
                     "# HELP yxd_wal_restarts_total Times the write-ahead log was started over (yxd serve --wal-max).\n"
-                    "# TYPE yxd_wal_restarts_total counter\nyxd_wal_restarts_total %ld\n", frames, restarts);
+                    "# TYPE yxd_wal_restarts_total counter\nyxd_wal_restarts_total %ld\n"
+                    "# HELP yxd_wal_restarts_forced_total Of those, restarts that did not wait for the checkpoint "
+                    "rounds, the log having grown a sixteenth of --wal-max past the mark first "
+                    "(checkpoints not keeping up with the writes).\n"
+                    "# TYPE yxd_wal_restarts_forced_total counter\nyxd_wal_restarts_forced_total %ld\n",
+                frames, restarts, forced);
     }
     bprintf(&b, "# HELP yxd_wal_flush_seconds Time a flush of the write-ahead log (fdatasync) took until its thread ran again (the disk, and any wait for a CPU); "
                 "every write waits for one.\n# TYPE yxd_wal_flush_seconds histogram\n");

@@ -126,9 +126,10 @@ int  srv_reacquire_store(srv_req *r);
 
 /* Requests received and not yet answered (for metrics). */
 int srv_inflight(server *s);
-/* The write-ahead log: its length in frames after the last commit, and how
- * often the writer started it over (GET /v1/metrics). */
-void srv_wal_stats(server *s, int *frames, long *restarts);
+/* The write-ahead log: its length in frames after the last commit, how
+ * often the writer started it over, and how many of those restarts did
+ * not wait for the checkpoint rounds (GET /v1/metrics). */
+void srv_wal_stats(server *s, int *frames, long *restarts, long *forced);
 
 /* The newest change sequence the server has seen committed durably:
  * every change up to it is on disk (the change feed serves no further). */

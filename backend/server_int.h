@@ -60,6 +60,7 @@ struct server {
     int wstop, wstarted, wrunning;
     _Atomic int wal_frames;      /* WAL length after the last commit (set by the writer) */
     _Atomic long wal_restarts;   /* times the writer started the WAL over */
+    _Atomic long wal_forced;     /* of them, without the checkpoint rounds first */
     int wal_max_frames;          /* --wal-max in frames */
     int wal_restart_at;          /* restart the WAL once it is this long */
     /* checkpoint rounds, guarded by wmu */

@@ -169,7 +169,7 @@ static void restart_wal(server *s)
 {
     sqlite3 *db = store_db(s->writer);
     int64_t t0;
-    int rc, go, overdue = s->wal_frames >= s->wal_restart_at + WAL_RESTART_RETRY(s);
+    int rc, go, forced = 0, overdue = s->wal_frames >= s->wal_restart_at + WAL_RESTART_RETRY(s);
     pthread_mutex_lock(&s->wmu);
     if (!s->restart_after) {
         s->restart_after = s->ckpt_started + RESTART_ROUNDS;   /* rounds that start from now */
@@ -179,6 +179,7 @@ static void restart_wal(server *s)
     if (overdue) s->ckpt_wanted = 0;   /* the round running, if any, is the last */
     go = s->ckpt_done == s->ckpt_started && (overdue || s->ckpt_done >= s->restart_after);
     if (go) {
+        forced = s->ckpt_done < s->restart_after;
         s->restart_after = 0;
         s->ckpt_wanted = 0;
         s->restarting = 1;
@@ -196,6 +197,7 @@ static void restart_wal(server *s)
     if (rc == SQLITE_OK) {
         s->wal_frames = 0;
         s->wal_restarts++;
+        if (forced) s->wal_forced++;
         s->wal_restart_at = s->wal_max_frames;
     } else s->wal_restart_at = s->wal_frames + WAL_RESTART_RETRY(s);
 }
@@ -627,10 +629,11 @@ int server_writer_start(server *s, char *err, size_t errlen)
     return 0;
 }
 
-void srv_wal_stats(server *s, int *frames, long *restarts)
+void srv_wal_stats(server *s, int *frames, long *restarts, long *forced)
 {
     *frames = s->wal_frames;
     *restarts = s->wal_restarts;
+    *forced = s->wal_forced;
 }
 
 void server_writer_stop(server *s)

@@ -131,6 +131,40 @@ static void test_wal_stays_bounded_under_load(void **state)
     assert_int_equal(yxd_proc_stop(&P), 0);
 }
 
+/* At a steady rate the checkpoint thread keeps up: a restart waits for
+ * its two rounds (run at once, beside the writes), instead of forcing its
+ * way once the WAL has grown a sixteenth of --wal-max past the mark. */
+static void test_wal_restart_waits_for_checkpoint_rounds(void **state)
+{
+    const char *extra[] = { "--wal-max", "8", NULL };
+    char err[256], k[128];
+    sim_config c;
+    sim_report rep;
+    long restarts, forced;
+    (void)state;
+    assert_int_equal(yxd_proc_add_channel(&P, "wal-rounds", "api", k, sizeof k), 0);
+    assert_int_equal(yxd_proc_start(&P, extra), 0);
+    memset(&c, 0, sizeof c);
+    c.server = P.url;
+    c.channel_key = k;
+    /* fast enough that the checkpoints never catch up by themselves (at
+     * a few intakes a second SQLite starts the WAL over on its own), with
+     * a restart about every half second */
+    c.rate = 400;
+    c.duration_s = 3;
+    c.connections = 4;
+    c.seed = 6;
+    assert_int_equal(sim_run(&c, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.errors, 0);
+    restarts = (long)yx_metric(&P, "yxd_wal_restarts_total ");
+    forced = (long)yx_metric(&P, "yxd_wal_restarts_forced_total ");
+    if (restarts < 2) fail_msg("only %ld restarts of the WAL in %lld intakes", restarts, (long long)rep.accepted);
+    if (forced >= restarts) fail_msg("all %ld restarts forced their way; none waited for the checkpoint rounds", restarts);
+    assert_true(forced >= 0);
+    sim_report_free(&rep);
+    assert_int_equal(yxd_proc_stop(&P), 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -149,6 +183,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_acknowledged_applications_survive_sigkill),
         cmocka_unit_test(test_wal_stays_bounded_under_load),
+        cmocka_unit_test(test_wal_restart_waits_for_checkpoint_rounds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
