@@ -91,29 +91,38 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
     assert_int_equal(yxd_proc_stop(&P), 0);
 }
 
+/* A server with --wal-max wal_max_mib under 3 s of intakes at rate (0:
+ * as fast as connections allow), which must all be accepted. */
+static void load(const char *channel, const char *wal_max_mib, double rate, int connections, unsigned seed,
+                 sim_report *rep)
+{
+    const char *extra[] = { "--wal-max", wal_max_mib, NULL };
+    char err[256], k[128];
+    sim_config c;
+    assert_int_equal(yxd_proc_add_channel(&P, channel, "api", k, sizeof k), 0);
+    assert_int_equal(yxd_proc_start(&P, extra), 0);
+    memset(&c, 0, sizeof c);
+    c.server = P.url;
+    c.channel_key = k;
+    c.rate = rate;
+    c.duration_s = 3;
+    c.connections = connections;
+    c.seed = seed;
+    assert_int_equal(sim_run(&c, rep, err, sizeof err), 0);
+    assert_int_equal(rep->errors, 0);
+}
+
 /* Under steady load the write-ahead log never empties by itself; yxd
  * starts it over once it reaches --wal-max, so its file stays near that
  * size instead of growing with every commit. */
 static void test_wal_stays_bounded_under_load(void **state)
 {
-    const char *extra[] = { "--wal-max", "1", NULL };
-    char err[256], wal[600], k[128];
-    sim_config c;
+    char wal[600];
     sim_report rep;
     struct stat stw;
     long restarts;
     (void)state;
-    assert_int_equal(yxd_proc_add_channel(&P, "wal-test", "api", k, sizeof k), 0);
-    assert_int_equal(yxd_proc_start(&P, extra), 0);
-    memset(&c, 0, sizeof c);
-    c.server = P.url;
-    c.channel_key = k;
-    c.rate = 0;
-    c.duration_s = 3;
-    c.connections = 8;
-    c.seed = 5;
-    assert_int_equal(sim_run(&c, &rep, err, sizeof err), 0);
-    assert_int_equal(rep.errors, 0);
+    load("wal-test", "1", 0, 8, 5, &rep);
     restarts = (long)yx_metric(&P, "yxd_wal_restarts_total ");
     snprintf(wal, sizeof wal, "%s-wal", P.db);
     assert_int_equal(stat(wal, &stw), 0);
@@ -136,31 +145,18 @@ static void test_wal_stays_bounded_under_load(void **state)
  * way once the WAL has grown a sixteenth of --wal-max past the mark. */
 static void test_wal_restart_waits_for_checkpoint_rounds(void **state)
 {
-    const char *extra[] = { "--wal-max", "8", NULL };
-    char err[256], k[128];
-    sim_config c;
     sim_report rep;
     long restarts, forced;
     (void)state;
-    assert_int_equal(yxd_proc_add_channel(&P, "wal-rounds", "api", k, sizeof k), 0);
-    assert_int_equal(yxd_proc_start(&P, extra), 0);
-    memset(&c, 0, sizeof c);
-    c.server = P.url;
-    c.channel_key = k;
     /* fast enough that the checkpoints never catch up by themselves (at
      * a few intakes a second SQLite starts the WAL over on its own), with
      * a restart about every half second */
-    c.rate = 400;
-    c.duration_s = 3;
-    c.connections = 4;
-    c.seed = 6;
-    assert_int_equal(sim_run(&c, &rep, err, sizeof err), 0);
-    assert_int_equal(rep.errors, 0);
+    load("wal-rounds", "8", 400, 4, 6, &rep);
     restarts = (long)yx_metric(&P, "yxd_wal_restarts_total ");
     forced = (long)yx_metric(&P, "yxd_wal_restarts_forced_total ");
     if (restarts < 2) fail_msg("only %ld restarts of the WAL in %lld intakes", restarts, (long long)rep.accepted);
-    if (forced >= restarts) fail_msg("all %ld restarts forced their way; none waited for the checkpoint rounds", restarts);
-    assert_true(forced >= 0);
+    /* none forced in runs here, even beside two busy loops */
+    if (forced * 2 > restarts) fail_msg("%ld of %ld restarts forced their way past the checkpoint rounds", forced, restarts);
     sim_report_free(&rep);
     assert_int_equal(yxd_proc_stop(&P), 0);
 }
