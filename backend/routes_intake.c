@@ -18,6 +18,7 @@
 #include "core/decide.h"
 #include "core/decide_app.h"
 #include "core/intake.h"
+#include "core/json_doc.h"
 #include "core/store_app.h"
 #include "core/util.h"
 
@@ -35,16 +36,16 @@ static int answer_of(const decision *d, int64_t id, srv_resp *out)
 {
     char grade[2] = { d->risk_grade, 0 };
     cJSON *o = cJSON_CreateObject(), *dj;
-    cJSON_AddNumberToObject(o, "application_id", (double)id);
+    json_add_int(o, "application_id", id);
     cJSON_AddStringToObject(o, "status", app_status_name(store_status_for_outcome(d->outcome)));
     dj = cJSON_AddObjectToObject(o, "decision");
     cJSON_AddStringToObject(dj, "outcome", outcome_name(d->outcome));
     cJSON_AddStringToObject(dj, "risk_grade", grade);
-    cJSON_AddNumberToObject(dj, "limit_fen", (double)d->limit_fen);
-    cJSON_AddNumberToObject(dj, "apr_bp", d->apr_bp);
+    json_add_int(dj, "limit_fen", d->limit_fen);
+    json_add_int(dj, "apr_bp", d->apr_bp);
     cJSON_AddStringToObject(dj, "reasons", d->reasons);
     cJSON_AddStringToObject(dj, "strategy_version", d->strategy_version);
-    cJSON_AddNumberToObject(dj, "decided_at", (double)d->decided_at);
+    json_add_int(dj, "decided_at", d->decided_at);
     return srv_json(out, 201, o);
 }
 

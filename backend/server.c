@@ -28,6 +28,7 @@
 #include "backend/routes.h"
 #include "backend/server_int.h"
 #include "core/audit.h"
+#include "core/json_doc.h"
 #include "core/util.h"
 
 void server_config_default(srv_config *cfg)
@@ -148,7 +149,7 @@ void srv_log(const char *level, const char *msg, cJSON *extra)
 {
     cJSON *o = cJSON_CreateObject();
     char *line;
-    cJSON_AddNumberToObject(o, "ts", (double)store_now_ms());
+    json_add_int(o, "ts", store_now_ms());
     cJSON_AddStringToObject(o, "level", level);
     cJSON_AddStringToObject(o, "msg", msg);
     if (extra) {
@@ -381,8 +382,12 @@ static void access_log(const char *method, const char *url, int status, double s
     cJSON *x = cJSON_CreateObject();
     cJSON_AddStringToObject(x, "method", method);
     cJSON_AddStringToObject(x, "path", url);
-    cJSON_AddNumberToObject(x, "status", status);
-    cJSON_AddNumberToObject(x, "ms", (double)(int64_t)(secs * 1e5) / 100.0);
+    json_add_int(x, "status", status);
+    {   /* as text: cJSON would print it through %g and a scanf check */
+        char ms[32];
+        snprintf(ms, sizeof ms, "%.2f", secs * 1e3);
+        cJSON_AddRawToObject(x, "ms", ms);
+    }
     if (who[0]) cJSON_AddStringToObject(x, "user", who);
     cJSON_AddStringToObject(x, "origin", origin);
     srv_log(status >= 500 ? "error" : "info", "request", x);

@@ -86,13 +86,13 @@ char *decide_input_to_json(const decide_input *in)
     if (!o || !f) { cJSON_Delete(o); cJSON_Delete(f); return NULL; }
     cJSON_AddStringToObject(o, "channel", channel_kind_name(in->channel));
     cJSON_AddStringToObject(o, "product", product_kind_name(in->product));
-    cJSON_AddNumberToObject(o, "amount_fen", (double)in->amount_fen);
-    cJSON_AddNumberToObject(o, "term_months", in->term_months);
+    json_add_int(o, "amount_fen", in->amount_fen);
+    json_add_int(o, "term_months", in->term_months);
     cJSON_AddStringToObject(o, "completeness", completeness_name(in->completeness));
-    cJSON_AddNumberToObject(o, "age", in->age);
+    json_add_int(o, "age", in->age);
     cJSON_AddBoolToObject(o, "id_valid", in->id_valid != 0);
     cJSON_AddBoolToObject(o, "blacklist_hit", in->blacklist_hit != 0);
-    cJSON_AddNumberToObject(o, "recent_apps", in->recent_apps);
+    json_add_int(o, "recent_apps", in->recent_apps);
     for (int i = 0; i < F__COUNT; i++) {
         double v = in->feat.v[i];
         int nl;
@@ -100,6 +100,8 @@ char *decide_input_to_json(const decide_input *in)
         if (isnan(v)) cJSON_AddNullToObject(f, feature_name((feature_id)i));
         else if (lv && v >= 0 && v < nl && v == floor(v))
             cJSON_AddStringToObject(f, feature_name((feature_id)i), lv[(int)v]);
+        else if (v == floor(v) && fabs(v) < 9007199254740992.0)
+            json_add_int(f, feature_name((feature_id)i), (int64_t)v);   /* most are whole: exact, and fast */
         else {
             /* %.17g reads back to the same double; cJSON's own printing
              * does too, but say so explicitly with a raw number */

@@ -90,3 +90,10 @@ void *json_doc_new(size_t size, void (*destroy)(void *), const char *json, size_
     }
     return o;
 }
+
+cJSON *json_add_int(cJSON *o, const char *name, int64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    return cJSON_AddRawToObject(o, name, buf);
+}

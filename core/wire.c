@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json_doc.h"
 #include "core/util.h"
 
 /* Largest integer a JSON number (an IEEE double) holds exactly. */
@@ -18,13 +19,12 @@ static int add_str(cJSON *o, const char *k, const char *v)
     return cJSON_AddStringToObject(o, k, v) ? 0 : -1;
 }
 
-/* Integers are written as raw decimal text: cJSON prints doubles with 15
- * significant digits, which would round ids and millisecond times. */
+/* Integers are written as raw decimal text (json_add_int): cJSON prints
+ * doubles with 15 significant digits, which would round ids and
+ * millisecond times. */
 static int add_num(cJSON *o, const char *k, int64_t v)
 {
-    char buf[24];
-    snprintf(buf, sizeof buf, "%lld", (long long)v);
-    return cJSON_AddRawToObject(o, k, buf) ? 0 : -1;
+    return json_add_int(o, k, v) ? 0 : -1;
 }
 
 cJSON *wire_app_row_to_json(const app_row *r)
