@@ -110,16 +110,10 @@ static void *watch_main(void *arg)
     prctl(PR_SET_NAME, "yxd-watch");
     pthread_mutex_lock(&s->cmu);
     while (!s->watch_stop) {
-        struct timespec until;
+        struct timespec until = yx_deadline_ms(CLOCK_MONOTONIC, WATCH_MS);
         int64_t now;
         int cut = 0;
         char first[64] = "";
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += WATCH_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000;
-        }
         pthread_cond_timedwait(&s->ccond, &s->cmu, &until);
         if (s->watch_stop) break;
         now = yx_mono_ns();

@@ -500,13 +500,7 @@ static void *checkpointer_main(void *arg)
     pthread_mutex_lock(&s->wmu);
     while (!s->wstop) {
         if (!s->ckpt_wanted) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 100000000;
-            if (until.tv_nsec >= 1000000000) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000;
-            }
+            struct timespec until = yx_deadline_ms(CLOCK_REALTIME, 100);
             pthread_cond_timedwait(&s->ccv, &s->wmu, &until);
             if (s->wstop) break;
         }

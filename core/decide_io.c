@@ -100,7 +100,7 @@ char *decide_input_to_json(const decide_input *in)
         if (isnan(v)) cJSON_AddNullToObject(f, feature_name((feature_id)i));
         else if (lv && v >= 0 && v < nl && v == floor(v))
             cJSON_AddStringToObject(f, feature_name((feature_id)i), lv[(int)v]);
-        else if (v == floor(v) && fabs(v) < 9007199254740992.0)
+        else if (v == floor(v) && fabs(v) < JSON_INT_EXACT_MAX)
             json_add_int(f, feature_name((feature_id)i), (int64_t)v);   /* most are whole: exact, and fast */
         else {
             /* %.17g reads back to the same double; cJSON's own printing

@@ -32,6 +32,9 @@ int json_doc_load_file(const char *path, size_t max, json_doc_fn fn, void *ctx, 
 void *json_doc_new(size_t size, void (*destroy)(void *), const char *json, size_t len,
                    const char *name, size_t max, json_doc_fn fn, char *err, size_t n);
 
+/* Largest integer a JSON number (an IEEE double) holds exactly: 2^53. */
+#define JSON_INT_EXACT_MAX 9007199254740992.0
+
 /* Adds name: v to object o as raw decimal text; the item, or NULL. cJSON
  * (1.7.15) prints every number through printf's %g followed by a scanf
  * check, a few microseconds each on every request, and rounds past 15

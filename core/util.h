@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Copies at most n-1 bytes and always terminates; returns strlen(src). */
 size_t yx_strlcpy(char *dst, const char *src, size_t n);
@@ -40,6 +41,9 @@ int yx_utf8_valid(const char *s, size_t n);
 
 /* Nanoseconds on the monotonic clock, for measuring durations. */
 int64_t yx_mono_ns(void);
+/* The time ms milliseconds from now on clock, as a timed wait takes it
+ * (pthread_cond_timedwait on a condition variable of that clock). */
+struct timespec yx_deadline_ms(clockid_t clock, long ms);
 
 /* Directory of shipped assets: $YX_DATADIR, else the install location, else
  * ./assets when run from the source tree. Returns a static string. */

@@ -11,9 +11,6 @@
 #include "core/json_doc.h"
 #include "core/util.h"
 
-/* Largest integer a JSON number (an IEEE double) holds exactly. */
-#define WIRE_INT_MAX 9007199254740992.0
-
 static int add_str(cJSON *o, const char *k, const char *v)
 {
     return cJSON_AddStringToObject(o, k, v) ? 0 : -1;
@@ -108,7 +105,7 @@ static void get_int(reader *rd, const char *k, int64_t min, int64_t max, int64_t
     }
     if (!cJSON_IsNumber(v)) { fail(rd, k, "must be a number"); return; }
     d = v->valuedouble;
-    if (!isfinite(d) || d != floor(d) || fabs(d) > WIRE_INT_MAX) {
+    if (!isfinite(d) || d != floor(d) || fabs(d) > JSON_INT_EXACT_MAX) {
         fail(rd, k, "must be an integer");
         return;
     }
