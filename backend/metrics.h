@@ -18,6 +18,8 @@ void metrics_delivered(int64_t seq);
 void metrics_flush(double seconds);
 /* One start-over of the write-ahead log, which every write waited for. */
 void metrics_wal_restart(double seconds);
+/* One passive checkpoint round of the checkpoint thread. */
+void metrics_checkpoint(double seconds);
 /* One group of requests the writer wrote in one transaction. */
 void metrics_write_batch(int requests, double seconds);
 

@@ -36,7 +36,7 @@ static struct {
     struct route_stats route[MAX_ROUTES + 1];  /* last slot: unmatched paths */
     unsigned long long decisions[OUT__COUNT];
     long long delivered_seq;
-    struct hist flush, batch, restart;         /* WAL flushes; write batches; WAL restarts */
+    struct hist flush, batch, restart, ckpt;   /* WAL flushes; write batches; WAL restarts; checkpoints */
     unsigned long long batch_requests;
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -72,6 +72,13 @@ void metrics_wal_restart(double seconds)
 {
     pthread_mutex_lock(&m.mu);
     hist_add(&m.restart, seconds);
+    pthread_mutex_unlock(&m.mu);
+}
+
+void metrics_checkpoint(double seconds)
+{
+    pthread_mutex_lock(&m.mu);
+    hist_add(&m.ckpt, seconds);
     pthread_mutex_unlock(&m.mu);
 }
 
@@ -131,7 +138,7 @@ int route_metrics(srv_req *r, srv_resp *out)
     static struct route_stats snap[MAX_ROUTES + 1];
     static pthread_mutex_t snap_mu = PTHREAD_MUTEX_INITIALIZER;
     unsigned long long dec[OUT__COUNT], batch_requests;
-    struct hist flush, batch, restart;
+    struct hist flush, batch, restart, ckpt;
     long long delivered;
     int64_t last = srv_last_change(r->srv);
     struct page b = { { 0 }, 0 };
@@ -145,6 +152,7 @@ int route_metrics(srv_req *r, srv_resp *out)
     flush = m.flush;
     batch = m.batch;
     restart = m.restart;
+    ckpt = m.ckpt;
     batch_requests = m.batch_requests;
     pthread_mutex_unlock(&m.mu);
 
@@ -198,6 +206,10 @@ int route_metrics(srv_req *r, srv_resp *out)
     bprintf(&b, "# HELP yxd_wal_restart_seconds Time the writer took to start the write-ahead log over "
                 "(every write waited for it).\n# TYPE yxd_wal_restart_seconds histogram\n");
     print_hist(&b, "yxd_wal_restart_seconds", "", &restart);
+    bprintf(&b, "# HELP yxd_checkpoint_seconds Time a passive checkpoint round (copying the write-ahead log "
+                "back into the database, beside the writes) took, its fsync included.\n"
+                "# TYPE yxd_checkpoint_seconds histogram\n");
+    print_hist(&b, "yxd_checkpoint_seconds", "", &ckpt);
     bprintf(&b, "# HELP yxd_write_batch_seconds Time the writer took to write one group of requests "
                 "in one transaction.\n# TYPE yxd_write_batch_seconds histogram\n");
     print_hist(&b, "yxd_write_batch_seconds", "", &batch);

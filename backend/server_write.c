@@ -511,7 +511,11 @@ static void *checkpointer_main(void *arg)
         if (s->ckpt_wanted > 0) s->ckpt_wanted--;
         s->ckpt_started++;
         pthread_mutex_unlock(&s->wmu);
-        sqlite3_wal_checkpoint_v2(store_db(s->checkpointer), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        {
+            int64_t t0 = yx_mono_ns();
+            sqlite3_wal_checkpoint_v2(store_db(s->checkpointer), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+            metrics_checkpoint((double)(yx_mono_ns() - t0) / 1e9);
+        }
         pthread_mutex_lock(&s->wmu);
         s->ckpt_done = s->ckpt_started;
     }

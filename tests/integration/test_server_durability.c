@@ -157,6 +157,10 @@ static void test_wal_restart_waits_for_checkpoint_rounds(void **state)
     if (restarts < 2) fail_msg("only %ld restarts of the WAL in %lld intakes", restarts, (long long)rep.accepted);
     /* none forced in runs here, even beside two busy loops */
     if (forced * 2 > restarts) fail_msg("%ld of %ld restarts forced their way past the checkpoint rounds", forced, restarts);
+    /* every round is timed: each restart that waited, waited for two */
+    if ((long)yx_metric(&P, "yxd_checkpoint_seconds_count ") < 2 * (restarts - forced))
+        fail_msg("%.0f checkpoint rounds timed for %ld restarts that waited for two each",
+                 yx_metric(&P, "yxd_checkpoint_seconds_count "), restarts - forced);
     sim_report_free(&rep);
     assert_int_equal(yxd_proc_stop(&P), 0);
 }
