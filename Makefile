@@ -130,7 +130,7 @@ $(TST)/tests/%: tests/%.c $(call objs,$(TST),$(COMMON_SRC)) $(TEST_LIBS)
 	    $(TEST_LIBS) $(LIBS_VTERM) $(LIBS_TUI) $(LIBS_BACKEND) $(LIBS_CORE)
 
 # A preloaded fault injector for the disk (tests/shim): plain, unsanitized.
-SHIMS := $(TST)/libyx_sync_fault.so
+SHIMS := $(patsubst tests/shim/%.c,$(TST)/libyx_%.so,$(wildcard tests/shim/*.c))
 $(TST)/libyx_%.so: tests/shim/%.c
 	@mkdir -p $(@D)
 	$(Q)$(call say,SHIM,$@)$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
@@ -185,7 +185,7 @@ test: deps
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory $(REL)/yx $(REL)/yxd $(BENCH_BINS) $(SHIMS) $(MO_FILES)
-	@YX_BIN=$(CURDIR)/$(REL) YX_DATADIR=$(CURDIR)/assets YX_SHIM=$(CURDIR)/$(firstword $(SHIMS)) \
+	@YX_BIN=$(CURDIR)/$(REL) YX_DATADIR=$(CURDIR)/assets YX_SHIM=$(CURDIR)/$(TST)/libyx_sync_fault.so \
 	  YX_LOCALEDIR=$(CURDIR)/$(REL)/locale bash tests/bench/run.sh $(BENCH_BINS)
 
 # libFuzzer targets (clang). Each links the release objects built with clang.

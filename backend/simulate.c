@@ -37,6 +37,7 @@ struct sim {
     int npfd, cappfd;
     int64_t timer_ns;             /* curl's next timeout, -1 none */
     int64_t t0_ns, end_ns;
+    const _Atomic int *stop;   /* the caller's, or NULL */
     int64_t next;                 /* next request index */
     char *ready;                  /* its body, made ahead of its due time */
     double *lat;                  /* latencies in ms */
@@ -248,6 +249,8 @@ static int loop(struct sim *s, struct slot *slots, int n, char *err, size_t errl
         int64_t now = yx_mono_ns(), due = due_of(s, s->next), wake = -1;
         nfds_t np;
         int started = 0;
+        /* stopped: the run ends before the next request, sent or late */
+        if (s->stop && *s->stop && due < s->end_ns) s->end_ns = due;
         if (now >= s->end_ns + SIM_LATE_NS)
             for (; due < s->end_ns; due = due_of(s, s->next)) {
                 record(s, (double)(now - due) / 1e6, 0, "");
@@ -377,6 +380,7 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errlen)
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     s.t0_ns = yx_mono_ns();
     s.end_ns = s.t0_ns + (int64_t)(cfg->duration_s * 1e9);
+    s.stop = cfg->stop;
     rc = loop(&s, slots, n, err, errlen);
     rep->elapsed_s = (double)(yx_mono_ns() - s.t0_ns) / 1e9;
     rep->achieved_rps = rep->elapsed_s > 0 ? (double)rep->accepted / rep->elapsed_s : 0;

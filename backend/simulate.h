@@ -27,6 +27,8 @@ typedef struct sim_config {
     const char *data_path;     /* credit data set CSV; NULL = the shipped one */
     const char *cacert;        /* CA file for an https server; NULL = the system's */
     double      timeout_s;     /* each request's limit (0 = 30 s) */
+    const _Atomic int *stop;   /* may be NULL; once *stop is non-zero no request is
+                                  sent, and the run ends when those in flight do */
 } sim_config;
 
 typedef struct sim_report {

@@ -189,6 +189,40 @@ int yxd_proc_start(yxd_proc *p, const char *const *extra)
     return 0;
 }
 
+int yxd_proc_start_shim(yxd_proc *p, const char *shim, const char *const *env, const char *const *extra)
+{
+    char lib[512], asan[512], name[128];
+    char *old_asan = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
+    int rc, n = 0;
+    snprintf(lib, sizeof lib, "%s/libyx_%s.so", yxd_test_bin(), shim);
+    if (access(lib, R_OK)) {
+        fprintf(stderr, "no %s (make test builds it)\n", lib);
+        free(old_asan);
+        return -1;
+    }
+    /* the sanitizer runtime accepts a library loaded before it */
+    snprintf(asan, sizeof asan, "%s%sverify_asan_link_order=0", old_asan ? old_asan : "", old_asan ? ":" : "");
+    setenv("LD_PRELOAD", lib, 1);
+    setenv("ASAN_OPTIONS", asan, 1);
+    for (; env && env[n]; n++) {
+        size_t len = strcspn(env[n], "=");
+        snprintf(name, sizeof name, "%.*s", (int)len, env[n]);
+        setenv(name, env[n][len] ? env[n] + len + 1 : "", 1);
+    }
+    rc = yxd_proc_start(p, extra);
+    /* this process's own environment as it was */
+    unsetenv("LD_PRELOAD");
+    for (int i = 0; i < n; i++) {
+        size_t len = strcspn(env[i], "=");
+        snprintf(name, sizeof name, "%.*s", (int)len, env[i]);
+        unsetenv(name);
+    }
+    if (old_asan) setenv("ASAN_OPTIONS", old_asan, 1);
+    else unsetenv("ASAN_OPTIONS");
+    free(old_asan);
+    return rc;
+}
+
 int yxd_proc_start_demo(yxd_proc *p, int n, const char *const *extra)
 {
     if (yxd_proc_tempdir(p) || yxd_proc_init_demo(p, n) || yxd_proc_start(p, extra)) {

@@ -59,6 +59,11 @@ int yxd_proc_start(yxd_proc *p, const char *const *extra);
  * into key (n bytes, without the newline). 0, or -1 (yxd's error on
  * stderr). */
 int yxd_proc_add_channel(const yxd_proc *p, const char *name, const char *kind, char *key, size_t n);
+/* yxd_proc_start with the test library YX_TEST_BIN/libyx_SHIM.so
+ * (tests/shim/SHIM.c) preloaded into yxd, and env ("NAME=VALUE" strings,
+ * NULL-terminated) set for yxd only: this process's environment is
+ * restored before it returns. 0 / -1. */
+int yxd_proc_start_shim(yxd_proc *p, const char *shim, const char *const *env, const char *const *extra);
 /* yxd_proc_tempdir, yxd_proc_init_demo(p, n), yxd_proc_start(p, extra) in
  * one: a running server on n demo applications. 0, or -1 after removing
  * whatever was made. */

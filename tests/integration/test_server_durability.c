@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,21 +18,11 @@
 
 #include "backend/simulate.h"
 #include "core/store.h"
+#include "tests/common/sim_thread.h"
 #include "tests/common/yxd_proc.h"
 
 static yxd_proc P;
 static char key[128];
-
-struct sim_arg { sim_config cfg; sim_report rep; int rc; _Atomic int done; };
-
-static void *run_sim(void *p)
-{
-    struct sim_arg *a = p;
-    char err[256];
-    a->rc = sim_run(&a->cfg, &a->rep, err, sizeof err);
-    a->done = 1;
-    return NULL;
-}
 
 /* Intake answers counted by the server so far. */
 static long intakes(void)
@@ -43,8 +32,7 @@ static long intakes(void)
 
 static void test_acknowledged_applications_survive_sigkill(void **state)
 {
-    struct sim_arg a;
-    pthread_t th;
+    yx_sim_thread a;
     const char *verify[] = { "audit", "verify", "--db", P.db, NULL };
     char err[256], out[256];
     int status;
@@ -59,7 +47,7 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
     a.cfg.duration_s = 2;
     a.cfg.connections = 4;
     a.cfg.seed = 11;
-    assert_int_equal(pthread_create(&th, NULL, run_sim, &a), 0);
+    assert_int_equal(yx_sim_start(&a), 0);
     for (long n = 0; n < 40;) {          /* poll until the load is under way */
         n = intakes();
         assert_true(n >= 0);
@@ -68,7 +56,7 @@ static void test_acknowledged_applications_survive_sigkill(void **state)
     kill(P.pid, SIGKILL);
     waitpid(P.pid, &status, 0);
     P.pid = 0;
-    pthread_join(th, NULL);
+    yx_sim_join(&a);
     assert_int_equal(a.rc, 0);
     assert_true(a.rep.accepted >= 40);
     assert_true(a.rep.errors > 0);        /* it really died under load */

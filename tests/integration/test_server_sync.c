@@ -47,25 +47,13 @@ static int64_t now_ns(void)
 static char fail_file[400];
 
 /* Starts yxd with the fault injector preloaded and configured by
- * name=value (YX_SHIM_...), then restores this process's environment. */
+ * name=value (YX_SHIM_...). */
 static int start_with_shim(const char *name, const char *value)
 {
-    char shim[512], asan[512];
-    const char *old_asan = getenv("ASAN_OPTIONS");
-    int rc;
-    snprintf(shim, sizeof shim, "%s/libyx_sync_fault.so", yxd_test_bin());
-    if (access(shim, R_OK)) { fprintf(stderr, "no %s (make test builds it)\n", shim); return -1; }
-    /* the sanitizer runtime accepts a library loaded before it */
-    snprintf(asan, sizeof asan, "%s%sverify_asan_link_order=0", old_asan ? old_asan : "", old_asan ? ":" : "");
-    setenv("LD_PRELOAD", shim, 1);
-    setenv("ASAN_OPTIONS", asan, 1);
-    setenv(name, value, 1);
-    rc = yxd_proc_start(&P, NULL);
-    unsetenv("LD_PRELOAD");
-    unsetenv(name);
-    if (old_asan) setenv("ASAN_OPTIONS", old_asan, 1);
-    else unsetenv("ASAN_OPTIONS");
-    return rc;
+    static char setting[512];
+    const char *env[] = { setting, NULL };
+    snprintf(setting, sizeof setting, "%s=%s", name, value);
+    return yxd_proc_start_shim(&P, "sync_fault", env, NULL);
 }
 
 /* A server on a demo database with a channel, the disk faulty as

@@ -6,7 +6,8 @@
  *     are given up a second after the end, and the run neither hangs nor
  *     spins the CPU while it waits;
  * and against a real yxd, a stream across several channels: the requests
- * take the channel keys in turn. */
+ * take the channel keys in turn; and a run stopped by its caller ends at
+ * once, every request it sent answered. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 
 #include <sqlite3.h>
 
+#include "tests/common/sim_thread.h"
 #include "tests/common/yxd_proc.h"
 
 /* A loopback socket on an ephemeral port; listening when listen_too,
@@ -148,12 +150,48 @@ static void test_stream_across_channels(void **state)
     yxd_proc_cleanup(&p);
 }
 
+/* A run of a minute at 50/s, stopped by its caller after ten answers:
+ * it ends within seconds, sends nothing more, and what it sent was all
+ * answered and stored. */
+static void test_stop_ends_the_run(void **state)
+{
+    yxd_proc p;
+    yx_sim_thread a;
+    char key[128];
+    double t0;
+    (void)state;
+    memset(&a, 0, sizeof a);
+    assert_int_equal(yxd_proc_start_demo(&p, 5, NULL), 0);
+    assert_int_equal(yxd_proc_add_channel(&p, "partner-api", "api", key, sizeof key), 0);
+    a.cfg.server = p.url;
+    a.cfg.channel_key = key;
+    a.cfg.rate = 50;
+    a.cfg.duration_s = 60;
+    a.cfg.connections = 2;
+    a.cfg.seed = 3;
+    t0 = now_s();
+    assert_int_equal(yx_sim_start(&a), 0);
+    while (yx_metric(&p, "yxd_requests_total{route=\"intake\",status=\"201\"} ") < 10)
+        if (a.done) fail_msg("the run ended before it was stopped");
+    a.stop = 1;
+    yx_sim_join(&a);
+    if (now_s() - t0 > 20) fail_msg("a stopped run took %.1f s", now_s() - t0);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(a.rep.errors, 0);
+    assert_true(a.rep.sent >= 10);
+    assert_int_equal(a.rep.accepted, a.rep.sent);
+    assert_int_equal(apps_of(p.db, "partner-api"), a.rep.sent);
+    sim_report_free(&a.rep);
+    yxd_proc_cleanup(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nothing_listening),
         cmocka_unit_test(test_server_that_never_answers),
         cmocka_unit_test(test_stream_across_channels),
+        cmocka_unit_test(test_stop_ends_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
