@@ -1,6 +1,7 @@
 /* Typed staff actions behind POST /v1/actions. routes_actions.c runs every
  * action the same way (role check, Idempotency-Key, one transaction, audit,
- * change feed); the handlers only check their rules and write:
+ * change feed), with the body decoded beforehand (core/action); the
+ * handlers only check their rules and write:
  * routes_cases.c for the three lines of defense and limit changes,
  * routes_disputes.c for disputes. */
 #ifndef YXD_ACTIONS_H
@@ -10,12 +11,13 @@
 #include <stdint.h>
 
 #include "backend/server.h"
+#include "core/action.h"
 #include "core/store_app.h"
 
 typedef struct act_ctx {
     srv_req     *r;
-    const char  *type;
-    const cJSON *body;
+    const char  *type;           /* the action's wire name */
+    const action_req *req;       /* its decoded body (core/action) */
     const char  *key;            /* the action's Idempotency-Key */
     char         record[48];     /* set by the handler: "application:12" */
     char         detail[600];    /* set by the handler: what the audit keeps */
@@ -35,15 +37,6 @@ int act_dispute(act_ctx *a, srv_resp *out);
 int act_alert_ack(act_ctx *a, srv_resp *out);       /* routes_reveal.c */
 int act_reveal_request(act_ctx *a, srv_resp *out);
 int act_reveal_decide(act_ctx *a, srv_resp *out);
-
-/* Body field readers. On a missing or bad field they fill out with a 400
- * naming the field and return -1. */
-int act_int(act_ctx *a, const char *name, int64_t min, int64_t max, int64_t *v, srv_resp *out);
-/* A required (or optional: NULL when absent) UTF-8 string of at most maxlen
- * bytes without control characters. */
-int act_str(act_ctx *a, const char *name, size_t maxlen, int required, const char **v, srv_resp *out);
-/* One of the NULL-terminated choices; returns its index. */
-int act_choice(act_ctx *a, const char *name, const char *const *choices, int *idx, srv_resp *out);
 
 /* An application with its defense-line states and the customer's credit
  * line as the API shows it (row from store_app_get, masked). NULL when out

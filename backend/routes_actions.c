@@ -16,99 +16,31 @@
 #include "backend/routes.h"
 #include "core/util.h"
 
+/* By action type (core/action): the permission it needs, its handler. */
 static const struct {
-    const char *type;
     permission  perm;
     act_fn      fn;
-} action_types[] = {
-    { "review",            PERM_ACT_LINE1,     act_review },
-    { "escalate",          PERM_ACT_LINE1,     act_review },
-    { "line2",             PERM_ACT_LINE2,     act_line2 },
-    { "approve_line2",     PERM_ACT_LINE2,     act_line2 },
-    { "audit_sample",      PERM_ACT_LINE3,     act_audit },
-    { "audit_pass",        PERM_ACT_LINE3,     act_audit },
-    { "audit_finding",     PERM_ACT_LINE3,     act_audit },
-    { "adjust_limit",      PERM_ACT_LIMIT,     act_adjust_limit },
-    { "dispute_open",      PERM_DISPUTE_WRITE, act_dispute },
-    { "dispute_message",   PERM_DISPUTE_WRITE, act_dispute },
-    { "dispute_assign",    PERM_DISPUTE_WRITE, act_dispute },
-    { "dispute_request_info", PERM_DISPUTE_WRITE, act_dispute },
-    { "dispute_extend",    PERM_DISPUTE_WRITE, act_dispute },
-    { "dispute_resolve",   PERM_DISPUTE_WRITE, act_dispute },
-    { "dispute_reject",    PERM_DISPUTE_WRITE, act_dispute },
-    { "dispute_escalate",  PERM_DISPUTE_WRITE, act_dispute },
-    { "alert_ack",         PERM_ACT_LINE2,     act_alert_ack },
-    { "reveal_request",    PERM_REVEAL,        act_reveal_request },
-    { "reveal_decide",     PERM_ACT_LINE2,     act_reveal_decide },
+} action_types[ACTION__COUNT] = {
+    [ACTION_REVIEW]               = { PERM_ACT_LINE1,     act_review },
+    [ACTION_ESCALATE]             = { PERM_ACT_LINE1,     act_review },
+    [ACTION_LINE2]                = { PERM_ACT_LINE2,     act_line2 },
+    [ACTION_APPROVE_LINE2]        = { PERM_ACT_LINE2,     act_line2 },
+    [ACTION_AUDIT_SAMPLE]         = { PERM_ACT_LINE3,     act_audit },
+    [ACTION_AUDIT_PASS]           = { PERM_ACT_LINE3,     act_audit },
+    [ACTION_AUDIT_FINDING]        = { PERM_ACT_LINE3,     act_audit },
+    [ACTION_ADJUST_LIMIT]         = { PERM_ACT_LIMIT,     act_adjust_limit },
+    [ACTION_DISPUTE_OPEN]         = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_MESSAGE]      = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_ASSIGN]       = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_REQUEST_INFO] = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_EXTEND]       = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_RESOLVE]      = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_REJECT]       = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_ESCALATE]     = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_ALERT_ACK]            = { PERM_ACT_LINE2,     act_alert_ack },
+    [ACTION_REVEAL_REQUEST]       = { PERM_REVEAL,        act_reveal_request },
+    [ACTION_REVEAL_DECIDE]        = { PERM_ACT_LINE2,     act_reveal_decide },
 };
-#define NTYPES ((int)(sizeof action_types / sizeof action_types[0]))
-
-/* ---- body fields ------------------------------------------------------- */
-
-static const cJSON *field(act_ctx *a, const char *name)
-{
-    return cJSON_GetObjectItemCaseSensitive(a->body, name);
-}
-
-int act_int(act_ctx *a, const char *name, int64_t min, int64_t max, int64_t *v, srv_resp *out)
-{
-    const cJSON *f = field(a, name);
-    double d;
-    if (!cJSON_IsNumber(f)) {
-        srv_error(out, 400, "bad_field", "'%s' must be an integer", name);
-        return -1;
-    }
-    d = f->valuedouble;
-    /* Reject fractions and anything beyond the range before converting. */
-    if (d != d || d < (double)min || d > (double)max || d != (double)(int64_t)d) {
-        srv_error(out, 400, "bad_field", "'%s' must be an integer from %lld to %lld", name,
-                  (long long)min, (long long)max);
-        return -1;
-    }
-    *v = (int64_t)d;
-    return 0;
-}
-
-int act_str(act_ctx *a, const char *name, size_t maxlen, int required, const char **v, srv_resp *out)
-{
-    const cJSON *f = field(a, name);
-    size_t n;
-    *v = NULL;
-    if (!f || cJSON_IsNull(f)) {
-        if (!required) return 0;
-        srv_error(out, 400, "bad_field", "'%s' is required", name);
-        return -1;
-    }
-    if (!cJSON_IsString(f)) {
-        srv_error(out, 400, "bad_field", "'%s' must be a string", name);
-        return -1;
-    }
-    n = strlen(f->valuestring);
-    if ((required && n == 0) || n > maxlen || !yx_utf8_valid(f->valuestring, n)) {
-        srv_error(out, 400, "bad_field", "'%s' must be 1 to %zu bytes of UTF-8 text", name, maxlen);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)f->valuestring[i] < 0x20 && f->valuestring[i] != '\n') {
-            srv_error(out, 400, "bad_field", "'%s' must not hold control characters", name);
-            return -1;
-        }
-    *v = f->valuestring;
-    return 0;
-}
-
-int act_choice(act_ctx *a, const char *name, const char *const *choices, int *idx, srv_resp *out)
-{
-    const char *v;
-    char list[256] = "";
-    if (act_str(a, name, 64, 1, &v, out)) return -1;
-    for (int i = 0; choices[i]; i++) {
-        if (!strcmp(v, choices[i])) { *idx = i; return 0; }
-        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", choices[i]);
-    }
-    srv_error(out, 400, "bad_field", "'%s' must be one of: %s", name, list);
-    return -1;
-}
 
 /* ---- idempotency ------------------------------------------------------ */
 
@@ -193,33 +125,37 @@ static int action_job(srv_req *r, void *arg)
 int route_actions(srv_req *r, srv_resp *out)
 {
     const char *key = srv_header(r, "Idempotency-Key");
-    cJSON *body, *t;
+    cJSON *body;
+    action_req req;
+    action_error err;
     act_ctx a;
-    int ti = -1, rc;
+    int rc, bad;
     if (!key_ok(key))
         return srv_error(out, 400, "idempotency_key_required",
                          "send an Idempotency-Key header of 8 to 128 printable characters, fresh per action");
     if (!(body = srv_body_json(r, out))) return 0;
-    t = cJSON_GetObjectItemCaseSensitive(body, "type");
-    for (int i = 0; cJSON_IsString(t) && i < NTYPES; i++)
-        if (!strcmp(t->valuestring, action_types[i].type)) { ti = i; break; }
-    if (ti < 0) {
+    /* the role is checked before the fields: a refused role learns nothing
+     * of the body's other problems */
+    if ((bad = action_decode(body, &req, &err)) < 0) {
         cJSON_Delete(body);
-        return srv_error(out, 400, "unknown_action", "'type' must name an action (review, line2, audit_sample, "
-                         "audit_pass, audit_finding, adjust_limit, dispute_...)");
+        return srv_error(out, 400, err.code, "%s", err.message);
     }
-    if (!policy_allows(r->who.role, action_types[ti].perm)) {
+    if (!policy_allows(r->who.role, action_types[req.type].perm)) {
         cJSON_Delete(body);
         return srv_error(out, 403, r->who.role == ROLE_AUDITOR ? POLICY_READ_ONLY : POLICY_FORBIDDEN_ROLE,
-                         "role %s may not perform %s", role_name(r->who.role), action_types[ti].type);
+                         "role %s may not perform %s", role_name(r->who.role), action_type_name(req.type));
+    }
+    if (bad) {
+        cJSON_Delete(body);
+        return srv_error(out, 400, err.code, "%s", err.message);
     }
     memset(&a, 0, sizeof a);
     a.r = r;
-    a.type = action_types[ti].type;
-    a.body = body;
+    a.type = action_type_name(req.type);
+    a.req = &req;
     a.key = key;
     {
-        struct action_job j = { &a, action_types[ti].fn, key, out };
+        struct action_job j = { &a, action_types[req.type].fn, key, out };
         rc = srv_write(r, action_job, &j);
         if (rc < 0) {
             free(out->body);

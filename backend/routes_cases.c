@@ -20,8 +20,6 @@
 #include "core/util.h"
 #include "core/wire.h"
 
-#define LIMIT_MAX_FEN 1000000000000LL   /* 10 billion yuan: beyond any product */
-
 typedef struct {
     app_row       row;
     defense_state d;
@@ -60,12 +58,9 @@ cJSON *case_json(store *s, const app_row *row, const defense_state *d)
  * 0 to go on, 1 when out holds the refusal, -1 on store failure. */
 static int load(act_ctx *a, case_state *c, srv_resp *out)
 {
-    int64_t id, version;
+    int64_t id = a->req->application_id, version = a->req->version;
     sqlite3_stmt *st;
     int rc;
-    if (act_int(a, "application_id", 1, INT64_MAX / 2, &id, out) ||
-        act_int(a, "version", 1, INT64_MAX / 2, &version, out))
-        return 1;
     memset(c, 0, sizeof *c);
     rc = store_app_get(a->r->st, id, &c->row);
     if (rc < 0) return -1;
@@ -158,14 +153,11 @@ static int64_t case_amount(const case_state *c)
 
 int act_review(act_ctx *a, srv_resp *out)
 {
-    static const char *const choices[] = { "approve", "decline", "escalate", NULL };
-    const char *reason, *me = a->r->who.user, *rule = NULL;
+    const char *reason = a->req->reason, *me = a->r->who.user, *rule = NULL;
     case_state c;
-    int d = 2, rc, auto_declined;
+    int d = a->req->decision, rc, auto_declined;
     app_status st;
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
-    if (strcmp(a->type, "escalate") && act_choice(a, "decision", choices, &d, out)) return 0;
-    if (act_str(a, "reason", 500, 1, &reason, out)) return 0;
     /* An automatic decision ("auto" on line 1) may be reviewed: that is an
      * override. A person's line-1 decision stands. */
     if ((c.d.l1 != L1_PENDING && strcmp(c.d.l1_user, "auto")) || c.d.l2 == L2_PENDING)
@@ -174,7 +166,7 @@ int act_review(act_ctx *a, srv_resp *out)
         return refuse_state(a, out, &c, "this application is not waiting for line 1");
     if (check_line(a, &c, 1, out)) return 0;
     auto_declined = c.row.app.status == APP_DECLINED;
-    snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", choices[d], reason);
+    snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", action_decision_name(a->req), reason);
     yx_strlcpy(c.d.l1_user, me, sizeof c.d.l1_user);
     if (d == 0 && auto_declined) rule = POLICY_OVERRIDE_NEEDS_L2;
     else if (d == 0 && case_amount(&c) > srv_limits(a->r->srv)->authority_fen[a->r->who.role]) rule = POLICY_AUTHORITY;
@@ -262,18 +254,15 @@ static int set_limit(act_ctx *a, case_state *c, int64_t limit, const char *reaso
 
 int act_line2(act_ctx *a, srv_resp *out)
 {
-    static const char *const choices[] = { "approve", "reject", "return", NULL };
-    const char *reason;
+    const char *reason = a->req->reason;
     case_state c;
-    int d = 0, rc, limit_case;
+    int d = a->req->decision, rc, limit_case;
     app_status st = APP_APPROVED;
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
-    if (strcmp(a->type, "approve_line2") && act_choice(a, "decision", choices, &d, out)) return 0;
-    if (act_str(a, "reason", 500, 1, &reason, out)) return 0;
     if (c.d.l2 != L2_PENDING) return refuse_state(a, out, &c, "no line-2 decision is pending on this case");
     if (check_line(a, &c, 2, out)) return 0;
     limit_case = !strcmp(c.kind, "limit");
-    snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", choices[d], reason);
+    snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", action_decision_name(a->req), reason);
     yx_strlcpy(c.d.l2_user, a->r->who.user, sizeof c.d.l2_user);
     if (d == 0) {
         int64_t amount = limit_case ? requested_limit(a) : case_amount(&c);
@@ -299,34 +288,30 @@ int act_line2(act_ctx *a, srv_resp *out)
         c.d.l1 = L1_PENDING;
         st = limit_case ? c.row.app.status : APP_REFERRED;
     }
-    return commit_case(a, &c, st, c.maker, choices[d], NULL, out);
+    return commit_case(a, &c, st, c.maker, action_decision_name(a->req), NULL, out);
 }
 
 int act_audit(act_ctx *a, srv_resp *out)
 {
-    static const char *const sev[] = { "low", "medium", "high", "critical", NULL };
-    const char *note = NULL, *remediation = NULL;
+    const char *note = a->req->note, *remediation = NULL;
     case_state c;
-    int rc, s = 0;
+    int rc;
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
     if (check_line(a, &c, 3, out)) return 0;
-    if (!strcmp(a->type, "audit_sample")) {
+    if (a->req->type == ACTION_AUDIT_SAMPLE) {
         if (c.d.l3 != L3_NOT_SAMPLED) return refuse_state(a, out, &c, "this case is already sampled");
         c.d.l3 = L3_SAMPLED;
     } else {
         if (c.d.l3 != L3_SAMPLED) return refuse_state(a, out, &c, "sample the case before recording a result");
-        if (!strcmp(a->type, "audit_finding")) {
-            if (act_choice(a, "severity", sev, &s, out) ||
-                act_str(a, "remediation", 1000, 1, &remediation, out))
-                return 0;
+        if (a->req->type == ACTION_AUDIT_FINDING) {
+            remediation = a->req->remediation;
             c.d.l3 = L3_FINDING;
         } else {
             c.d.l3 = L3_PASSED;
         }
     }
-    if (act_str(a, "note", 500, 0, &note, out)) return 0;
     snprintf(a->detail, sizeof a->detail, "%s%s%s%s%s note=%.200s", a->type,
-             remediation ? " severity=" : "", remediation ? sev[s] : "",
+             remediation ? " severity=" : "", remediation ? action_severities[a->req->severity] : "",
              remediation ? " remediation=" : "", remediation ? remediation : "", note ? note : "");
     yx_strlcpy(c.d.l3_user, a->r->who.user, sizeof c.d.l3_user);
     return commit_case(a, &c, c.row.app.status, c.maker, line3_name(c.d.l3), NULL, out);
@@ -334,14 +319,11 @@ int act_audit(act_ctx *a, srv_resp *out)
 
 int act_adjust_limit(act_ctx *a, srv_resp *out)
 {
-    const char *reason;
+    const char *reason = a->req->reason;
     case_state c;
-    int64_t limit;
+    int64_t limit = a->req->new_limit_fen;
     int rc;
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
-    if (act_int(a, "new_limit_fen", 1, LIMIT_MAX_FEN, &limit, out) ||
-        act_str(a, "reason", 500, 1, &reason, out))
-        return 0;
     if (!c.row.grade || c.row.app.status != APP_APPROVED)
         return refuse_state(a, out, &c, "only an approved application's limit can change");
     if (c.d.l2 == L2_PENDING) return refuse_state(a, out, &c, "a line-2 decision is pending on this case");

@@ -164,16 +164,6 @@ static int answer(act_ctx *a, int64_t id, int64_t version, srv_resp *out)
     return srv_json(out, 200, o);
 }
 
-/* An optional id field: *v = 0 when absent or null. 0, or -1 with out
- * filled (400 naming the field) when present but not a positive integer. */
-static int opt_id(act_ctx *a, const char *name, int64_t *v, srv_resp *out)
-{
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(a->body, name);
-    *v = 0;
-    if (!f || cJSON_IsNull(f)) return 0;
-    return act_int(a, name, 1, INT64_MAX / 2, v, out);
-}
-
 /* The first column of the row `sql` finds for id: *v = 0 when none. */
 static int lookup(store *s, const char *sql, int64_t id, int64_t *v)
 {
@@ -193,20 +183,11 @@ static int lookup(store *s, const char *sql, int64_t id, int64_t *v)
  * the application's. */
 static int open_dispute(act_ctx *a, srv_resp *out)
 {
-    const char *msg;
-    int64_t app_id, cust, found, now = store_now_ms(), id;
+    const char *msg = a->req->text;
+    int64_t app_id = a->req->application_id, cust = a->req->customer_id, found, now = store_now_ms(), id;
     sqlite3_stmt *st;
-    dispute_category dc;
+    dispute_category dc = a->req->category;
     char app_txt[24] = "none";
-    if (opt_id(a, "customer_id", &cust, out) || opt_id(a, "application_id", &app_id, out) ||
-        act_str(a, "message", 4000, 1, &msg, out))
-        return 0;
-    {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(a->body, "category");
-        if (!cJSON_IsString(f) || dispute_category_parse(f->valuestring, &dc))
-            return srv_error(out, 400, "bad_field", "'category' must be one of: decision, limit, pricing, "
-                             "not_me, data_correction, collection");
-    }
     if (!cust && !app_id)
         return srv_error(out, 422, "dispute_subject_required",
                          "name the customer_id or the application_id the dispute is about (or both)");
@@ -254,8 +235,8 @@ static int refuse(act_ctx *a, const char *code, srv_resp *out)
 
 int act_dispute(act_ctx *a, srv_resp *out)
 {
-    const char *verb = a->type + strlen("dispute_"), *text = NULL, *field = "reason";
-    int64_t id, version, cur_version = 0, opened_at = 0;
+    const char *verb = a->type + strlen("dispute_"), *text = a->req->text, *field = a->req->text_field;
+    int64_t id = a->req->dispute_id, version = a->req->version, cur_version = 0, opened_at = 0;
     char status[24] = "";
     int extended = 0;
     dispute_status dst;
@@ -265,9 +246,6 @@ int act_dispute(act_ctx *a, srv_resp *out)
         if ((refused = policy_check_dispute(a->r->who.role, 1, DSPS_OPEN))) return refuse(a, refused, out);
         return open_dispute(a, out);
     }
-    if (act_int(a, "dispute_id", 1, INT64_MAX / 2, &id, out) ||
-        act_int(a, "version", 1, INT64_MAX / 2, &version, out))
-        return 0;
     st = store_stmt(a->r->st, "SELECT status, version, opened_at, extended FROM disputes WHERE id = ?");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -292,10 +270,6 @@ int act_dispute(act_ctx *a, srv_resp *out)
     if ((refused = policy_check_dispute(a->r->who.role, 0, dst))) return refuse(a, refused, out);
     if (!strcmp(verb, "escalate") && !strcmp(status, "escalated"))
         return srv_error(out, 409, "invalid_state", "the dispute is already escalated");
-    if (!strcmp(verb, "message")) field = "message";
-    else if (!strcmp(verb, "assign")) field = "assignee";
-    else if (!strcmp(verb, "resolve") || !strcmp(verb, "reject")) field = "resolution";
-    if (act_str(a, field, 4000, 1, &text, out)) return 0;
     snprintf(a->detail, sizeof a->detail, "%s=%.500s", field, text);
 
     if (!strcmp(verb, "assign")) {

@@ -94,53 +94,11 @@ static int reveal_job(srv_req *r, void *arg)
     return 0;
 }
 
-static const char *const field_names[] = { "name", "id_number", "mobile", "bank_card" };
-
-/* The body of a reveal or a reveal request: application_id, fields[] and
- * reason. 0, or -1 with out set to a 400. fields receives "a,b" for the
- * audit trail. */
-static int parse_reveal(const cJSON *body, int64_t *app_id, int want[4], char *fields, size_t fn,
-                        const char **reason, srv_resp *out)
-{
-    const cJSON *aid = cJSON_GetObjectItemCaseSensitive(body, "application_id");
-    const cJSON *why = cJSON_GetObjectItemCaseSensitive(body, "reason");
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(body, "fields"), *it;
-    if (!cJSON_IsNumber(aid) || aid->valuedouble < 1 || aid->valuedouble > 9e15 ||
-        aid->valuedouble != (double)(int64_t)aid->valuedouble) {
-        srv_error(out, 400, "bad_field", "'application_id' must be a positive integer");
-        return -1;
-    }
-    if (!cJSON_IsString(why) || strlen(why->valuestring) < 10 || strlen(why->valuestring) > 500 ||
-        !yx_utf8_valid(why->valuestring, strlen(why->valuestring))) {
-        srv_error(out, 400, "reason_required", "say why, in 10 to 500 bytes of text ('reason')");
-        return -1;
-    }
-    if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) == 0) {
-        srv_error(out, 400, "bad_field", "'fields' must list some of: name, id_number, mobile, bank_card");
-        return -1;
-    }
-    memset(want, 0, 4 * sizeof *want);
-    fields[0] = '\0';
-    cJSON_ArrayForEach(it, f) {
-        int k = -1;
-        for (int i = 0; i < 4 && cJSON_IsString(it); i++) if (!strcmp(it->valuestring, field_names[i])) k = i;
-        if (k < 0) {
-            srv_error(out, 400, "bad_field", "'fields' must list some of: name, id_number, mobile, bank_card");
-            return -1;
-        }
-        if (!want[k]) snprintf(fields + strlen(fields), fn - strlen(fields), "%s%s", fields[0] ? "," : "", field_names[k]);
-        want[k] = 1;
-    }
-    *app_id = (int64_t)aid->valuedouble;
-    *reason = why->valuestring;
-    return 0;
-}
-
 /* Line 1 reveals only under a reveal request of its own that line 2
  * approved less than REVEAL_APPROVAL_MS ago, for that application and no
  * more fields than were asked. Returns NULL when it holds, else why not;
  * -1 in *rc on a store failure. */
-static const char *approved(srv_req *r, const char *key, int64_t app_id, const int want[4], int *rc)
+static const char *approved(srv_req *r, const char *key, int64_t app_id, const int want[REVEAL__COUNT], int *rc)
 {
     sqlite3_stmt *st;
     char akey[160];
@@ -158,11 +116,11 @@ static const char *approved(srv_req *r, const char *key, int64_t app_id, const i
     if (!req) return "no reveal request of yours has that id";
     if (cJSON_GetObjectItem(req, "application_id")->valuedouble != (double)app_id)
         why = "the request was for another application";
-    for (int i = 0; !why && i < 4; i++) {
+    for (int i = 0; !why && i < REVEAL__COUNT; i++) {
         const cJSON *f;
         int asked = 0;
         cJSON_ArrayForEach(f, cJSON_GetObjectItem(req, "fields"))
-            if (cJSON_IsString(f) && !strcmp(f->valuestring, field_names[i])) asked = 1;
+            if (cJSON_IsString(f) && !strcmp(f->valuestring, reveal_field_names[i])) asked = 1;
         if (want[i] && !asked) why = "the request did not ask for all these fields";
     }
     cJSON_Delete(req);
@@ -184,25 +142,27 @@ static const char *approved(srv_req *r, const char *key, int64_t app_id, const i
 int route_reveal(srv_req *r, srv_resp *out)
 {
     cJSON *body = srv_body_json(r, out), *o, *vals;
-    const cJSON *req;
-    const char *reason, *why;
-    int want[4], n, rc;
+    const char *why;
+    int n, rc;
     app_row row;
     customer c;
-    char record[48], detail[760], fields[64];
-    int64_t now = store_now_ms(), app_id;
+    char record[48], detail[760];
+    int64_t now = store_now_ms();
     struct reveal_job j;
+    reveal_req q;
+    action_error err;
     if (!body) return 0;
-    if (parse_reveal(body, &app_id, want, fields, sizeof fields, &reason, out)) { cJSON_Delete(body); return 0; }
-    rc = store_app_get(r->st, app_id, &row);
+    if (reveal_decode(body, &q, &err)) {
+        cJSON_Delete(body);
+        return srv_error(out, 400, err.code, "%s", err.message);
+    }
+    rc = store_app_get(r->st, q.application_id, &row);
     if (rc) {
         cJSON_Delete(body);
-        return rc < 0 ? -1 : srv_error(out, 404, "not_found", "no application %lld", (long long)app_id);
+        return rc < 0 ? -1 : srv_error(out, 404, "not_found", "no application %lld", (long long)q.application_id);
     }
     /* Line 2 reveals on its own reason; everyone else needs line 2's yes. */
-    req = cJSON_GetObjectItemCaseSensitive(body, "request");
-    if (r->who.role != ROLE_RISK &&
-        (why = approved(r, cJSON_IsString(req) ? req->valuestring : NULL, app_id, want, &rc))) {
+    if (r->who.role != ROLE_RISK && (why = approved(r, q.request, q.application_id, q.want, &rc))) {
         cJSON_Delete(body);
         return rc < 0 ? -1 : srv_error(out, 403, "reveal_not_approved", "%s", why);
     }
@@ -214,7 +174,7 @@ int route_reveal(srv_req *r, srv_resp *out)
     }
     snprintf(record, sizeof record, "customer:%lld", (long long)row.app.customer_id);
     snprintf(detail, sizeof detail, "application=%lld fields=%s request=%.64s reason=%.500s",
-             (long long)row.app.id, fields, cJSON_IsString(req) ? req->valuestring : "-", reason);
+             (long long)row.app.id, q.fields, q.request ? q.request : "-", q.reason);
     cJSON_Delete(body);
     rc = store_customer_reveal(r->st, srv_data_key(r->srv), row.app.customer_id, &c);
     if (rc) return rc < 0 ? -1 : srv_error(out, 404, "not_found", "the customer's data is gone");
@@ -232,10 +192,10 @@ int route_reveal(srv_req *r, srv_resp *out)
     cJSON_AddNumberToObject(o, "customer_id", (double)row.app.customer_id);
     cJSON_AddNumberToObject(o, "show_until", (double)(now + REVEAL_SHOW_MS));
     vals = cJSON_AddObjectToObject(o, "fields");
-    if (want[0]) cJSON_AddStringToObject(vals, "name", c.name);
-    if (want[1]) cJSON_AddStringToObject(vals, "id_number", c.id_number);
-    if (want[2]) cJSON_AddStringToObject(vals, "mobile", c.mobile);
-    if (want[3]) cJSON_AddStringToObject(vals, "bank_card", c.bank_card);
+    if (q.want[REVEAL_NAME]) cJSON_AddStringToObject(vals, "name", c.name);
+    if (q.want[REVEAL_ID_NUMBER]) cJSON_AddStringToObject(vals, "id_number", c.id_number);
+    if (q.want[REVEAL_MOBILE]) cJSON_AddStringToObject(vals, "mobile", c.mobile);
+    if (q.want[REVEAL_BANK_CARD]) cJSON_AddStringToObject(vals, "bank_card", c.bank_card);
     memset(&c, 0, sizeof c);
     return srv_json(out, 200, o);
 }
@@ -245,23 +205,22 @@ int route_reveal(srv_req *r, srv_resp *out)
  * Idempotency-Key. */
 int act_reveal_request(act_ctx *a, srv_resp *out)
 {
-    int64_t app_id;
-    int want[4], rc;
-    char fields[64];
-    const char *reason;
+    const reveal_req *q = &a->req->reveal;
+    int64_t app_id = q->application_id;
+    int rc;
     app_row row;
     cJSON *o, *fa;
-    if (parse_reveal(a->body, &app_id, want, fields, sizeof fields, &reason, out)) return 0;
     rc = store_app_get(a->r->st, app_id, &row);
     if (rc) return rc < 0 ? -1 : srv_error(out, 404, "not_found", "no application %lld", (long long)app_id);
     snprintf(a->record, sizeof a->record, "application:%lld", (long long)app_id);
-    snprintf(a->detail, sizeof a->detail, "fields=%s reason=%.500s", fields, reason);
+    snprintf(a->detail, sizeof a->detail, "fields=%s reason=%.500s", q->fields, q->reason);
     o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "result", "requested");
     cJSON_AddStringToObject(o, "request", a->key);
     cJSON_AddNumberToObject(o, "application_id", (double)app_id);
     fa = cJSON_AddArrayToObject(o, "fields");
-    for (int i = 0; i < 4; i++) if (want[i]) cJSON_AddItemToArray(fa, cJSON_CreateString(field_names[i]));
+    for (int i = 0; i < REVEAL__COUNT; i++)
+        if (q->want[i]) cJSON_AddItemToArray(fa, cJSON_CreateString(reveal_field_names[i]));
     return srv_json(out, 200, o);
 }
 
@@ -269,15 +228,13 @@ int act_reveal_request(act_ctx *a, srv_resp *out)
  * a reveal request once; never its own. */
 int act_reveal_decide(act_ctx *a, srv_resp *out)
 {
-    static const char *const choices[] = { "approve", "reject", NULL };
-    const char *key;
+    const char *key = a->req->request, *verdict = action_decision_name(a->req);
     char akey[160], maker[32] = "";
-    int d, rc;
+    int rc;
     sqlite3_stmt *st;
     policy_case pc = { maker, "", "", "" };
     const char *rule;
     cJSON *o;
-    if (act_str(a, "request", 128, 1, &key, out) || act_choice(a, "decision", choices, &d, out)) return 0;
     st = store_stmt(a->r->st, "SELECT u.name FROM actions a JOIN users u ON u.id = a.user_id "
                               "WHERE a.idem_key = ? AND a.type = 'reveal_request' AND a.status = 200");
     if (!st) return -1;
@@ -295,16 +252,16 @@ int act_reveal_decide(act_ctx *a, srv_resp *out)
     sqlite3_bind_text(st, 1, akey, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, a->r->who.user_id);
     sqlite3_bind_text(st, 3, a->record, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, choices[d], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, verdict, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, store_now_ms());
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
         return srv_error(out, 409, "invalid_state", "this reveal request was already decided");
     if (rc != SQLITE_DONE) return store_fail(a->r->st, "reveal decision: %s", sqlite3_errmsg(store_db(a->r->st)));
-    snprintf(a->detail, sizeof a->detail, "decision=%s requested_by=%s", choices[d], maker);
+    snprintf(a->detail, sizeof a->detail, "decision=%s requested_by=%s", verdict, maker);
     o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "result", choices[d]);
+    cJSON_AddStringToObject(o, "result", verdict);
     cJSON_AddStringToObject(o, "request", key);
     return srv_json(out, 200, o);
 }
@@ -312,10 +269,9 @@ int act_reveal_decide(act_ctx *a, srv_resp *out)
 /* Action alert_ack {alert_id}: line 2 has looked at the alert. */
 int act_alert_ack(act_ctx *a, srv_resp *out)
 {
-    int64_t id;
+    int64_t id = a->req->alert_id;
     sqlite3_stmt *st;
     int rc;
-    if (act_int(a, "alert_id", 1, INT64_MAX / 2, &id, out)) return 0;
     st = store_stmt(a->r->st, "UPDATE alerts SET acknowledged = 1 WHERE id = ? AND acknowledged = 0");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);

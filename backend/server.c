@@ -125,21 +125,9 @@ const char *srv_header(const srv_req *r, const char *name)
 
 cJSON *srv_body_json(const srv_req *r, srv_resp *out)
 {
-    cJSON *j;
-    if (!r->body || !r->body_len) {
-        srv_error(out, 400, "bad_request", "a JSON object body is required");
-        return NULL;
-    }
-    if (!yx_utf8_valid(r->body, r->body_len) || memchr(r->body, '\0', r->body_len)) {
-        srv_error(out, 400, "bad_request", "the body is not valid UTF-8 text");
-        return NULL;
-    }
-    j = cJSON_ParseWithLength(r->body, r->body_len);
-    if (!j || !cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        srv_error(out, 400, "malformed_json", "the body is not a JSON object");
-        return NULL;
-    }
+    const char *code, *message;
+    cJSON *j = json_body_object(r->body, r->body_len, &code, &message);
+    if (!j) srv_error(out, 400, code, "%s", message);
     return j;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json_doc.h"
 #include "core/person.h"
 #include "core/util.h"
 
@@ -168,7 +169,7 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
     memset(out, 0, sizeof *out);
     field[0] = '\0';
     if (!yx_utf8_valid(json, len) || memchr(json, '\0', len)) return bad(&p, "body", "is not valid UTF-8 text%s", NULL);
-    j = cJSON_ParseWithLength(json, len);
+    j = json_doc_parse(json, len);   /* the whole body: one object, nothing after it */
     if (!cJSON_IsObject(j)) { cJSON_Delete(j); return bad(&p, "body", "is not a JSON object%s", NULL); }
     if (applicant(&p, cJSON_GetObjectItemCaseSensitive(j, "applicant"), now_ms, out) ||
         get_enum(&p, j, "product", parse_product, &product, "mall, cash, smb") ||

@@ -34,6 +34,30 @@ cJSON *json_doc_parse(const char *s, size_t n)
     return parse_at(s, n, &bad);
 }
 
+cJSON *json_body_object(const char *body, size_t len, const char **code, const char **message)
+{
+    cJSON *j;
+    if (!body || !len) {
+        *code = "bad_request";
+        *message = "a JSON object body is required";
+        return NULL;
+    }
+    if (!yx_utf8_valid(body, len) || memchr(body, '\0', len)) {
+        *code = "bad_request";
+        *message = "the body is not valid UTF-8 text";
+        return NULL;
+    }
+    /* the whole body: not a first value with anything after it */
+    j = json_doc_parse(body, len);
+    if (!cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        *code = "malformed_json";
+        *message = "the body is not a JSON object";
+        return NULL;
+    }
+    return j;
+}
+
 int json_doc_fail(char *err, size_t n, const char *name, const char *fmt, ...)
 {
     char msg[256];

@@ -14,6 +14,11 @@
  * frees it with cJSON_Delete. */
 cJSON *json_doc_parse(const char *s, size_t n);
 
+/* A request body, which must be exactly one JSON object of UTF-8 text
+ * without NUL bytes: the object (the caller frees it), or NULL with *code
+ * ("bad_request" or "malformed_json") and *message set to what is wrong. */
+cJSON *json_body_object(const char *body, size_t len, const char **code, const char **message);
+
 /* Reads a parsed document into ctx; 0 ok, -1 with the message in err. */
 typedef int (*json_doc_fn)(void *ctx, const cJSON *root, const char *name, char *err, size_t n);
 

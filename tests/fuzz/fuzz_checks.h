@@ -1,7 +1,7 @@
 /* What must hold for any input to the parsers of outside data: the strict
  * CSV reader and the credit data set (core/csv, core/dataset), application
- * rows and list cursors on the wire (core/wire, core/store_app), and intake
- * requests (core/intake). Each check feeds the bytes to the parser and
+ * rows and list cursors on the wire (core/wire, core/store_app), intake
+ * requests (core/intake), and staff actions and reveals (core/action). Each check feeds the bytes to the parser and
  * returns 0 when they were accepted, 1 when they were refused with a
  * message, and -1 with the broken promise in why (an accepted value that
  * breaks an invariant, a refusal without a message, a round trip that
@@ -23,9 +23,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/action.h"
 #include "core/csv.h"
 #include "core/dataset.h"
 #include "core/intake.h"
+#include "core/json_doc.h"
+#include "core/util.h"
 #include "core/store_app.h"
 #include "core/wire.h"
 
@@ -161,6 +164,86 @@ static int fuzz_check_intake(const uint8_t *data, size_t size, char *why, size_t
     if (strlen(req.cust.id_number) != 18 || req.age < 0 || req.age > 150)
         return fuzz_broken(why, wn, "intake accepted ID '%s' age %d", req.cust.id_number, req.age);
     return 0;
+}
+
+/* Text an accepted action holds: UTF-8 of lo to hi bytes, no control
+ * characters but line breaks. */
+static int fuzz_text_ok(const char *s, size_t lo, size_t hi)
+{
+    size_t n;
+    if (!s) return 0;
+    n = strlen(s);
+    if (n < lo || n > hi || !yx_utf8_valid(s, n)) return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 && s[i] != '\n') return 0;
+    return 1;
+}
+
+static int fuzz_id_ok(int64_t v) { return v >= 1 && v <= ACTION_ID_MAX; }
+
+/* A staff action body (POST /v1/actions), read as the server reads it:
+ * one JSON object of UTF-8 text, then decoded by its type. */
+static int fuzz_check_action(const uint8_t *data, size_t size, char *why, size_t wn)
+{
+    const char *code = NULL, *msg = NULL;
+    action_req a;
+    action_error err = { 0 };
+    cJSON *body = json_body_object((const char *)data, size, &code, &msg);
+    int rc, ok = 1, ndec = 0;
+    const char *const *dec;
+    if (!body) return code && msg && msg[0] ? 1 : fuzz_broken(why, wn, "body refused without a code and message");
+    rc = action_decode(body, &a, &err);
+    if (rc) {
+        cJSON_Delete(body);
+        if (!err.code || !err.message[0]) return fuzz_broken(why, wn, "action refused without a code and message");
+        if (rc == 1 && (a.type < 0 || a.type >= ACTION__COUNT))
+            return fuzz_broken(why, wn, "field refused for type %d", (int)a.type);
+        return 1;
+    }
+    if (a.type < 0 || a.type >= ACTION__COUNT) {
+        cJSON_Delete(body);
+        return fuzz_broken(why, wn, "accepted type %d", (int)a.type);
+    }
+    if ((dec = action_decisions(a.type)) != NULL)
+        while (dec[ndec]) ndec++;
+    if (dec && (a.decision < 0 || a.decision >= ndec)) ok = 0;
+    switch (a.type) {
+    case ACTION_REVIEW: case ACTION_ESCALATE: case ACTION_LINE2: case ACTION_APPROVE_LINE2:
+        ok = ok && fuzz_id_ok(a.application_id) && fuzz_id_ok(a.version) && fuzz_text_ok(a.reason, 1, ACTION_REASON_MAX);
+        break;
+    case ACTION_AUDIT_FINDING:
+        ok = ok && a.severity >= 0 && a.severity < 4 && fuzz_text_ok(a.remediation, 1, ACTION_REMEDIATION_MAX);
+        /* fall through */
+    case ACTION_AUDIT_SAMPLE: case ACTION_AUDIT_PASS:
+        ok = ok && fuzz_id_ok(a.application_id) && fuzz_id_ok(a.version) &&
+             (!a.note || fuzz_text_ok(a.note, 0, ACTION_REASON_MAX));
+        break;
+    case ACTION_ADJUST_LIMIT:
+        ok = ok && fuzz_id_ok(a.application_id) && fuzz_id_ok(a.version) && a.new_limit_fen >= 1 &&
+             a.new_limit_fen <= ACTION_LIMIT_MAX_FEN && fuzz_text_ok(a.reason, 1, ACTION_REASON_MAX);
+        break;
+    case ACTION_DISPUTE_OPEN:
+        ok = (a.customer_id == 0 || fuzz_id_ok(a.customer_id)) && (a.application_id == 0 || fuzz_id_ok(a.application_id)) &&
+             fuzz_text_ok(a.text, 1, ACTION_TEXT_MAX) && strcmp(dispute_category_name(a.category), "?") != 0;
+        break;
+    case ACTION_ALERT_ACK:
+        ok = fuzz_id_ok(a.alert_id);
+        break;
+    case ACTION_REVEAL_REQUEST: {
+        int any = 0;
+        for (int i = 0; i < REVEAL__COUNT; i++) any |= a.reveal.want[i];
+        ok = any && a.reveal.application_id >= 1 && a.reveal.fields[0] &&
+             fuzz_text_ok(a.reveal.reason, REVEAL_REASON_MIN, ACTION_REASON_MAX);
+        break;
+    }
+    case ACTION_REVEAL_DECIDE:
+        ok = ok && fuzz_text_ok(a.request, 1, ACTION_REQUEST_MAX);
+        break;
+    default:   /* the other dispute actions */
+        ok = fuzz_id_ok(a.dispute_id) && fuzz_id_ok(a.version) && a.text_field && fuzz_text_ok(a.text, 1, ACTION_TEXT_MAX);
+    }
+    cJSON_Delete(body);
+    return ok ? 0 : fuzz_broken(why, wn, "accepted %s breaks its field rules", action_type_name(a.type));
 }
 
 #endif

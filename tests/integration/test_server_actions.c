@@ -431,7 +431,9 @@ static int64_t db_count(const char *sql)
 /* Every bad body gets a 4xx with a code and changes nothing. */
 static void test_bad_input_changes_nothing(void **state)
 {
-    char bodies[12][320];
+    char bodies[16][320];
+    static const char *const codes[16] = { [12] = "malformed_json", [13] = "bad_field", [14] = "bad_field",
+                                           [15] = "bad_field" };
     int nb = 0;
     double v = version_of(A_BAD);
     /* nothing anywhere: no audit entry, no change, no action, no limit */
@@ -453,12 +455,19 @@ static void test_bad_input_changes_nothing(void **state)
     B("{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,\"decision\":\"approve'; DROP TABLE applications;--\",\"reason\":\"x\"}", A_BAD, v);
     B("{\"type\":\"review\",\"application_id\":%d,", A_BAD);
     B("[1,2,3]");
+    /* a whole valid action with more after it: the body is not one object */
+    B("{\"type\":\"escalate\",\"application_id\":%d,\"version\":%.0f,\"reason\":\"x\"} {\"type\":\"x\"}", A_BAD, v);
+    B("{\"type\":\"escalate\",\"application_id\":%d,\"version\":%.0f,\"reason\":\"a\\u0007b\"}", A_BAD, v);
+    B("{\"type\":\"escalate\",\"application_id\":true,\"version\":%.0f,\"reason\":\"x\"}", v);
+    B("{\"type\":\"escalate\",\"application_id\":%d.5,\"version\":%.0f,\"reason\":\"x\"}", A_BAD, v);
 #undef B
     for (int i = 0; i < nb; i++) {
         yx_resp r;
         act(officer, NULL, bodies[i], &r);
         if (r.status < 400 || r.status >= 500) fail_msg("body %d got %ld: %s", i, r.status, r.body);
         assert_true(strlen(yx_error_code(&r)) > 0);
+        if (codes[i] && strcmp(yx_error_code(&r), codes[i]))
+            fail_msg("body %d got %s, want %s: %s", i, yx_error_code(&r), codes[i], r.body);
         yx_resp_free(&r);
     }
     for (int i = 0; i < 4; i++)

@@ -243,6 +243,17 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
         assert_int_equal(r.status, 400);
         yx_resp_free(&r);
     }
+    {   /* a whole valid application with more after it is not one object */
+        char *body = body_with("scene", "\"checkout\""), *two = malloc(strlen(body) + 8);
+        yx_resp r;
+        assert_non_null(two);
+        snprintf(two, strlen(body) + 8, "%s {}", body);
+        submit(key, "bad-trailing-request", two, &r);
+        if (r.status != 400) fail_msg("a body with more after its object got %ld %s", r.status, r.body);
+        yx_resp_free(&r);
+        free(two);
+        free(body);
+    }
     for (int i = 0; i < 3; i++)
         if (yx_db_number(&P, heads[i]) != was[i])
             fail_msg("%s: %lld, was %lld", heads[i], (long long)yx_db_number(&P, heads[i]), (long long)was[i]);
