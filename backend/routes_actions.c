@@ -145,6 +145,17 @@ int route_actions(srv_req *r, srv_resp *out)
         return srv_error(out, 403, r->who.role == ROLE_AUDITOR ? POLICY_READ_ONLY : POLICY_FORBIDDEN_ROLE,
                          "role %s may not perform %s", role_name(r->who.role), action_type_name(req.type));
     }
+    /* Opening a dispute is support's alone, whatever the body says: a risk
+     * officer (who holds the other dispute actions) is refused as the role,
+     * before the fields, like every other role. */
+    if (req.type == ACTION_DISPUTE_OPEN) {
+        const char *refused = policy_check_dispute(r->who.role, 1, DSPS_OPEN);
+        if (refused) {
+            cJSON_Delete(body);
+            return srv_error(out, 403, refused, "role %s may not perform %s: %s", role_name(r->who.role),
+                             action_type_name(req.type), policy_dispute_rule_text(refused));
+        }
+    }
     if (bad) {
         cJSON_Delete(body);
         return srv_error(out, 400, err.code, "%s", err.message);

@@ -152,7 +152,8 @@ int route_reveal(srv_req *r, srv_resp *out)
     reveal_req q;
     action_error err;
     if (!body) return 0;
-    if (reveal_decode(body, &q, &err)) {
+    /* line 2 reveals on its own reason and cites no request */
+    if (reveal_decode(body, r->who.role != ROLE_RISK, &q, &err)) {
         cJSON_Delete(body);
         return srv_error(out, 400, err.code, "%s", err.message);
     }

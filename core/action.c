@@ -184,14 +184,12 @@ static int decode_dispute(const cJSON *b, action_req *a, action_error *err)
     return get_str(b, a->text_field, ACTION_TEXT_MAX, 1, &a->text, err);
 }
 
-int reveal_decode(const cJSON *body, reveal_req *out, action_error *err)
+int reveal_decode(const cJSON *body, int with_request, reveal_req *out, action_error *err)
 {
-    const cJSON *aid = field(body, "application_id"), *why = field(body, "reason"), *f = field(body, "fields"), *it;
+    const cJSON *why = field(body, "reason"), *f = field(body, "fields"), *it;
     static const char fields_msg[] = "'fields' must list some of: name, id_number, mobile, bank_card";
     memset(out, 0, sizeof *out);
-    if (!cJSON_IsNumber(aid) || aid->valuedouble < 1 || aid->valuedouble > 9e15 ||
-        aid->valuedouble != (double)(int64_t)aid->valuedouble)
-        return fail(err, "bad_field", "'application_id' must be a positive integer");
+    if (get_int(body, "application_id", 1, ACTION_ID_MAX, &out->application_id, err)) return -1;
     if (!cJSON_IsString(why) || strlen(why->valuestring) < REVEAL_REASON_MIN ||
         get_str(body, "reason", ACTION_REASON_MAX, 1, &out->reason, err))
         return fail(err, "reason_required", "say why, in %d to %d bytes of text ('reason')", REVEAL_REASON_MIN,
@@ -207,8 +205,7 @@ int reveal_decode(const cJSON *body, reveal_req *out, action_error *err)
                      out->fields[0] ? "," : "", reveal_field_names[k]);
         out->want[k] = 1;
     }
-    if (get_str(body, "request", ACTION_REQUEST_MAX, 0, &out->request, err)) return -1;
-    out->application_id = (int64_t)aid->valuedouble;
+    if (with_request && get_str(body, "request", ACTION_REQUEST_MAX, 0, &out->request, err)) return -1;
     return 0;
 }
 
@@ -228,7 +225,7 @@ int action_decode(const cJSON *body, action_req *out, action_error *err)
         rc = get_int(body, "alert_id", 1, ACTION_ID_MAX, &out->alert_id, err);
         break;
     case ACTION_REVEAL_REQUEST:
-        rc = reveal_decode(body, &out->reveal, err);
+        rc = reveal_decode(body, 0, &out->reveal, err);
         break;
     case ACTION_REVEAL_DECIDE:
         rc = get_str(body, "request", ACTION_REQUEST_MAX, 1, &out->request, err) ||

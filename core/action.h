@@ -89,9 +89,12 @@ typedef struct action_error {
  * not. err says why. */
 int action_decode(const cJSON *body, action_req *out, action_error *err);
 
-/* Decodes the body of POST /v1/reveal or of a reveal_request action
- * (application_id, fields, reason, and the optional request). 0, or -1
- * with err. */
-int reveal_decode(const cJSON *body, reveal_req *out, action_error *err);
+/* Decodes the body of POST /v1/reveal (with_request: application_id,
+ * fields, reason and the optional request it is made under) or of a
+ * reveal_request action (the same but request, which it does not take and
+ * leaves NULL). The reason is REVEAL_REASON_MIN to ACTION_REASON_MAX bytes
+ * of UTF-8 text without control characters (a line break allowed). 0, or
+ * -1 with err. */
+int reveal_decode(const cJSON *body, int with_request, reveal_req *out, action_error *err);
 
 #endif

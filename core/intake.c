@@ -168,7 +168,7 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
     int product, cpl, rc = -1;
     memset(out, 0, sizeof *out);
     field[0] = '\0';
-    if (!yx_utf8_valid(json, len) || memchr(json, '\0', len)) return bad(&p, "body", "is not valid UTF-8 text%s", NULL);
+    if (!json_text_ok(json, len)) return bad(&p, "body", "is not valid UTF-8 text without NUL (\\u0000)%s", NULL);
     j = json_doc_parse(json, len);   /* the whole body: one object, nothing after it */
     if (!cJSON_IsObject(j)) { cJSON_Delete(j); return bad(&p, "body", "is not a JSON object%s", NULL); }
     if (applicant(&p, cJSON_GetObjectItemCaseSensitive(j, "applicant"), now_ms, out) ||

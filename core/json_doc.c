@@ -34,6 +34,22 @@ cJSON *json_doc_parse(const char *s, size_t n)
     return parse_at(s, n, &bad);
 }
 
+int json_text_ok(const char *s, size_t n)
+{
+    int in_str = 0;
+    if (!yx_utf8_valid(s, n) || memchr(s, '\0', n)) return 0;
+    /* outside strings JSON has no backslash; inside, each escape is read
+     * whole so an escaped backslash before "u0000" is not taken for one */
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') in_str = !in_str;
+        else if (in_str && s[i] == '\\' && i + 1 < n) {
+            if (s[i + 1] == 'u' && i + 5 < n && !memcmp(s + i + 2, "0000", 4)) return 0;
+            i++;
+        }
+    }
+    return 1;
+}
+
 cJSON *json_body_object(const char *body, size_t len, const char **code, const char **message)
 {
     cJSON *j;
@@ -42,9 +58,9 @@ cJSON *json_body_object(const char *body, size_t len, const char **code, const c
         *message = "a JSON object body is required";
         return NULL;
     }
-    if (!yx_utf8_valid(body, len) || memchr(body, '\0', len)) {
+    if (!json_text_ok(body, len)) {
         *code = "bad_request";
-        *message = "the body is not valid UTF-8 text";
+        *message = "the body is not valid UTF-8 text without NUL (\\u0000)";
         return NULL;
     }
     /* the whole body: not a first value with anything after it */

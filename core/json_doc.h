@@ -14,8 +14,13 @@
  * frees it with cJSON_Delete. */
 cJSON *json_doc_parse(const char *s, size_t n);
 
-/* A request body, which must be exactly one JSON object of UTF-8 text
- * without NUL bytes: the object (the caller frees it), or NULL with *code
+/* 1 when s[0..n) is UTF-8 text with no NUL in it, neither a byte nor a
+ * string's \u0000 escape (which cJSON decodes into a NUL that ends the C
+ * string early, hiding what follows from every length and text check). */
+int json_text_ok(const char *s, size_t n);
+
+/* A request body, which must be exactly one JSON object of text
+ * json_text_ok takes: the object (the caller frees it), or NULL with *code
  * ("bad_request" or "malformed_json") and *message set to what is wrong. */
 cJSON *json_body_object(const char *body, size_t len, const char **code, const char **message);
 

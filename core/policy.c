@@ -171,3 +171,12 @@ const char *policy_check_dispute(user_role role, int opening, dispute_status sta
     if (need == PERM_DISPUTE_OPEN) return POLICY_DISPUTE_OPEN;
     return need == PERM_DISPUTE_ESCALATED ? POLICY_DISPUTE_ESCALATED : POLICY_DISPUTE_NOT_ESCALATED;
 }
+
+const char *policy_dispute_rule_text(const char *code)
+{
+    if (!code) return "";
+    if (!strcmp(code, POLICY_DISPUTE_OPEN)) return "support opens disputes; line 2 takes escalated ones";
+    if (!strcmp(code, POLICY_DISPUTE_ESCALATED)) return "this dispute is escalated to line 2";
+    if (!strcmp(code, POLICY_DISPUTE_NOT_ESCALATED)) return "line 2 acts on escalated disputes only";
+    return "this role takes no dispute actions";
+}

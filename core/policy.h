@@ -102,5 +102,9 @@ permission policy_dispute_permission(int opening, dispute_status status);
  * caller's check, made first. */
 const char *policy_check_dispute(user_role role, int opening, dispute_status status);
 
+/* One line of English naming the dispute rule behind a code
+ * policy_check_dispute returns, for the 403 message. */
+const char *policy_dispute_rule_text(const char *code);
+
 
 #endif

@@ -232,7 +232,7 @@ static int fuzz_check_action(const uint8_t *data, size_t size, char *why, size_t
     case ACTION_REVEAL_REQUEST: {
         int any = 0;
         for (int i = 0; i < REVEAL__COUNT; i++) any |= a.reveal.want[i];
-        ok = any && a.reveal.application_id >= 1 && a.reveal.fields[0] &&
+        ok = any && fuzz_id_ok(a.reveal.application_id) && a.reveal.fields[0] && !a.reveal.request &&
              fuzz_text_ok(a.reveal.reason, REVEAL_REASON_MIN, ACTION_REASON_MAX);
         break;
     }

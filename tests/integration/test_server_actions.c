@@ -527,6 +527,15 @@ static void test_dispute_rules_by_role_and_state(void **state)
     assert_int_equal(r.status, 403);
     assert_string_equal(yx_error_code(&r), "dispute_open_support_only");
     yx_resp_free(&r);
+    /* the role is refused before the fields: a risk officer's open with no
+     * message learns the rule, not the missing field */
+    act(risk, NULL, "{\"type\":\"dispute_open\",\"application_id\":31,\"category\":\"limit\"}", &r);
+    assert_int_equal(r.status, 403);
+    assert_string_equal(yx_error_code(&r), "dispute_open_support_only");
+    yx_resp_free(&r);
+    act(support, NULL, "{\"type\":\"dispute_open\",\"application_id\":31,\"category\":\"limit\"}", &r);
+    assert_int_equal(r.status, 400);     /* the same body from support: the field */
+    yx_resp_free(&r);
     act_refused(auditor, open, "read_only_role");
     act_refused(officer, open, "forbidden_role");
     assert_int_equal(db_count("SELECT count(*) FROM disputes"), rows);

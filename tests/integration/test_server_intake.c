@@ -189,6 +189,8 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
         { "applicant.bank_card", "\"6222020200112234\"" },
         { "applicant.name", "\"\"" },
         { "applicant.name", "\"\\u0001x\"" },
+        { "applicant.name", "\"\\u738b\\u0000\\u0001\"" },   /* a NUL hiding a control character */
+        { "partner", "\"ok\\u0000\"" },
         { "applicant.name", NULL },
         { "amount_fen", "-100" },
         { "amount_fen", "1e300" },

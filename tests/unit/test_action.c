@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/action.h"
+#include "core/json_doc.h"
 
 /* Decodes text; returns action_decode's result, err filled. */
 static int decode(const char *text, action_req *a, action_error *err)
@@ -126,17 +127,65 @@ static void test_reveal_body(void **state)
     cJSON *j = cJSON_Parse("{\"application_id\":3,\"fields\":[\"bank_card\"],\"reason\":\"card stolen, said the customer\","
                            "\"request\":\"req-0001\"}");
     (void)state;
-    assert_int_equal(reveal_decode(j, &q, &err), 0);
+    assert_int_equal(reveal_decode(j, 1, &q, &err), 0);
     assert_int_equal(q.application_id, 3);
     assert_string_equal(q.request, "req-0001");
     assert_string_equal(q.fields, "bank_card");
     cJSON_Delete(j);
     j = cJSON_Parse("{\"application_id\":3,\"fields\":[\"bank_card\"],\"reason\":\"card stolen, said the customer\","
                     "\"request\":7}");
-    assert_int_equal(reveal_decode(j, &q, &err), -1);
+    assert_int_equal(reveal_decode(j, 1, &q, &err), -1);
     assert_string_equal(err.code, "bad_field");
     assert_non_null(strstr(err.message, "request"));
+    /* a reveal_request action takes no request: not read, so not refused */
+    assert_int_equal(reveal_decode(j, 0, &q, &err), 0);
+    assert_null(q.request);
     cJSON_Delete(j);
+    /* the id's bound is every record id's, and a control character in the
+     * reason is refused as a reason */
+    j = cJSON_Parse("{\"application_id\":4611686018427387904,\"fields\":[\"name\"],\"reason\":\"card stolen, said she\"}");
+    assert_int_equal(reveal_decode(j, 1, &q, &err), -1);
+    assert_string_equal(err.code, "bad_field");
+    assert_non_null(strstr(err.message, "application_id"));
+    cJSON_Delete(j);
+    j = cJSON_Parse("{\"application_id\":4611686018427387392,\"fields\":[\"name\"],\"reason\":\"card stolen, said she\"}");
+    assert_int_equal(reveal_decode(j, 1, &q, &err), 0);
+    assert_true(q.application_id == ACTION_ID_MAX - 511);
+    cJSON_Delete(j);
+    j = cJSON_Parse("{\"application_id\":4,\"fields\":[\"name\"],\"reason\":\"card stolen,\\u0007 said she\"}");
+    assert_int_equal(reveal_decode(j, 1, &q, &err), -1);
+    assert_string_equal(err.code, "reason_required");
+    cJSON_Delete(j);
+}
+
+/* A body is text without NUL, byte or escape: \u0000 would end the C string
+ * early and hide the rest of a field from the length and text checks. */
+static void test_body_text_refuses_nul(void **state)
+{
+    static const char *const bad[] = {
+        "{\"type\":\"review\",\"reason\":\"ok\\u0000\\u0007\"}",
+        "{\"a\\u0000b\":1}",
+        "{\"x\":\"\\\\\\u0000\"}",       /* an escaped backslash, then the escape */
+        "{\"x\":\"\\u0001 \\u00000\"}",   /* "\u0000" then "0": still a NUL */
+    };
+    static const char *const good[] = {
+        "{\"x\":\"\\\\u0000\"}",          /* a backslash and the text u0000 */
+        "{\"x\":\"u0000\"}",
+    };
+    const char *code, *msg;
+    cJSON *j;
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_false(json_text_ok(bad[i], strlen(bad[i])));
+        assert_null(json_body_object(bad[i], strlen(bad[i]), &code, &msg));
+        assert_string_equal(code, "bad_request");
+    }
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) assert_true(json_text_ok(good[i], strlen(good[i])));
+    j = json_body_object(good[0], strlen(good[0]), &code, &msg);
+    assert_non_null(j);
+    assert_string_equal(cJSON_GetObjectItem(j, "x")->valuestring, "\\u0000");
+    cJSON_Delete(j);
+    assert_false(json_text_ok("{\"x\":1}\0", 9));   /* a NUL byte */
 }
 
 int main(void)
@@ -146,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_first_bad_field_is_named),
         cmocka_unit_test(test_refusal_leaves_nothing),
         cmocka_unit_test(test_reveal_body),
+        cmocka_unit_test(test_body_text_refuses_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
