@@ -105,11 +105,33 @@ static void copy_path(char *out, size_t n, const char *name)
 }
 
 /* Starts keeping fd (a kept file, just opened). With mu held. */
+/* A slot for a new file: an unused one, or one whose name was removed
+ * and which no descriptor and no flush still uses. With mu held. */
+static int free_slot(void)
+{
+    for (int i = 0; i < nfiles; i++) {
+        int used = files[i].live || files[i].tickets != files[i].applied;
+        for (int fd = 0; fd < MAX_FD && !used; fd++) used = fd_file[fd] == i + 1;
+        if (used) continue;
+        REAL("close", int (*)(int))(files[i].sfd);
+        for (struct op *o = files[i].head, *next; o; o = next) {
+            next = o->next;
+            free(o);
+        }
+        return i;
+    }
+    if (nfiles == MAX_FILES) {
+        errno = EMFILE;
+        die("too many files");
+    }
+    return nfiles++;
+}
+
 static void track(int fd, const char *name)
 {
     struct stat st;
     int i;
-    if (fd < 0 || fd >= MAX_FD || fstat(fd, &st)) return;
+    if (fstat(fd, &st)) die("fstat a kept file");
     for (i = 0; i < nfiles; i++)
         if (files[i].live && files[i].dev == st.st_dev && files[i].ino == st.st_ino) break;
     if (i == nfiles) {
@@ -117,11 +139,7 @@ static void track(int fd, const char *name)
         struct tracked *t;
         ssize_t (*rpwrite)(int, const void *, size_t, off_t) = REAL("pwrite", ssize_t (*)(int, const void *, size_t, off_t));
         int (*ropen)(const char *, int, ...) = REAL("open", int (*)(const char *, int, ...));
-        if (nfiles == MAX_FILES) {
-            errno = EMFILE;
-            die("too many files");
-        }
-        t = &files[nfiles++];
+        t = &files[i = free_slot()];
         memset(t, 0, sizeof *t);
         t->dev = st.st_dev;
         t->ino = st.st_ino;
@@ -148,28 +166,33 @@ static struct tracked *tracked_fd(int fd)
     return fd >= 0 && fd < MAX_FD && fd_file[fd] ? &files[fd_file[fd] - 1] : NULL;
 }
 
-/* Keeps one write or truncation of fd until its file's next flush. */
-static void note(int fd, const void *buf, size_t len, off_t off, int truncate)
+/* Keeps one write or truncation of t until its file's next flush. With mu
+ * held, from before the real write began until after it returned, so that
+ * a flush begins either before the write or after it is kept. */
+static void note(struct tracked *t, const void *buf, size_t len, off_t off, int truncate)
 {
-    struct tracked *t;
     struct op *o;
-    pthread_mutex_lock(&mu);
-    if ((t = tracked_fd(fd)) != NULL) {
-        if (!(o = malloc(sizeof *o + (truncate ? 0 : len)))) die("out of memory");
-        o->next = NULL;
-        o->off = off;
-        o->len = len;
-        o->truncate = truncate;
-        if (!truncate) memcpy(o->data, buf, len);
-        *t->tail = o;
-        t->tail = &o->next;
-    }
-    pthread_mutex_unlock(&mu);
+    if (!(o = malloc(sizeof *o + (truncate ? 0 : len)))) die("out of memory");
+    o->next = NULL;
+    o->off = off;
+    o->len = len;
+    o->truncate = truncate;
+    if (!truncate) memcpy(o->data, buf, len);
+    *t->tail = o;
+    t->tail = &o->next;
 }
 
-static int open_common(int fd, const char *path)
+/* A kept file opened with O_TRUNC (a truncation the copy would not see),
+ * O_APPEND (writes at an offset write() cannot tell) or on a descriptor
+ * past the table is not modelled: the test stops rather than pass on a
+ * wrong copy. */
+static int open_common(int fd, const char *path, int flags)
 {
     const char *name = kept_name(path);
+    if (fd >= 0 && name && (fd >= MAX_FD || (flags & (O_TRUNC | O_APPEND)))) {
+        errno = EINVAL;
+        die(fd >= MAX_FD ? "a kept file's descriptor is past the table" : "a kept file opened O_TRUNC or O_APPEND");
+    }
     if (fd >= 0 && fd < MAX_FD) {
         pthread_mutex_lock(&mu);
         fd_file[fd] = 0;
@@ -192,14 +215,14 @@ int open(const char *path, int flags, ...)
 {
     mode_t mode;
     MODE_ARG(flags, mode);
-    return open_common(REAL("open", int (*)(const char *, int, ...))(path, flags, mode), path);
+    return open_common(REAL("open", int (*)(const char *, int, ...))(path, flags, mode), path, flags);
 }
 
 int open64(const char *path, int flags, ...)
 {
     mode_t mode;
     MODE_ARG(flags, mode);
-    return open_common(REAL("open64", int (*)(const char *, int, ...))(path, flags, mode), path);
+    return open_common(REAL("open64", int (*)(const char *, int, ...))(path, flags, mode), path, flags);
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
@@ -208,7 +231,7 @@ int openat(int dirfd, const char *path, int flags, ...)
     MODE_ARG(flags, mode);
     /* only absolute names are matched, as SQLite opens its files by them */
     return open_common(REAL("openat", int (*)(int, const char *, int, ...))(dirfd, path, flags, mode),
-                       path[0] == '/' ? path : NULL);
+                       path[0] == '/' ? path : NULL, flags);
 }
 
 int close(int fd)
@@ -221,40 +244,58 @@ int close(int fd)
     return REAL("close", int (*)(int))(fd);
 }
 
+/* The writes and truncations: a kept file's under mu (see note). */
+#define KEPT(fd, call, kept_call)            \
+    do {                                     \
+        struct tracked *t;                   \
+        pthread_mutex_lock(&mu);             \
+        if (!(t = tracked_fd(fd))) {         \
+            pthread_mutex_unlock(&mu);       \
+            return call;                     \
+        }                                    \
+        kept_call;                           \
+        pthread_mutex_unlock(&mu);           \
+        return r;                            \
+    } while (0)
+
 ssize_t write(int fd, const void *buf, size_t n)
 {
-    off_t off = tracked_fd(fd) ? lseek(fd, 0, SEEK_CUR) : -1;
-    ssize_t r = REAL("write", ssize_t (*)(int, const void *, size_t))(fd, buf, n);
-    if (r > 0 && off >= 0) note(fd, buf, (size_t)r, off, 0);
-    return r;
+    ssize_t (*real)(int, const void *, size_t) = REAL("write", ssize_t (*)(int, const void *, size_t));
+    off_t off;
+    ssize_t r;
+    KEPT(fd, real(fd, buf, n), {
+        off = lseek(fd, 0, SEEK_CUR);
+        if (off < 0) die("find a kept file's offset");
+        if ((r = real(fd, buf, n)) > 0) note(t, buf, (size_t)r, off, 0);
+    });
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 {
-    ssize_t r = REAL("pwrite", ssize_t (*)(int, const void *, size_t, off_t))(fd, buf, n, off);
-    if (r > 0) note(fd, buf, (size_t)r, off, 0);
-    return r;
+    ssize_t (*real)(int, const void *, size_t, off_t) = REAL("pwrite", ssize_t (*)(int, const void *, size_t, off_t));
+    ssize_t r;
+    KEPT(fd, real(fd, buf, n, off), if ((r = real(fd, buf, n, off)) > 0) note(t, buf, (size_t)r, off, 0));
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
 {
-    ssize_t r = REAL("pwrite64", ssize_t (*)(int, const void *, size_t, off_t))(fd, buf, n, off);
-    if (r > 0) note(fd, buf, (size_t)r, off, 0);
-    return r;
+    ssize_t (*real)(int, const void *, size_t, off_t) = REAL("pwrite64", ssize_t (*)(int, const void *, size_t, off_t));
+    ssize_t r;
+    KEPT(fd, real(fd, buf, n, off), if ((r = real(fd, buf, n, off)) > 0) note(t, buf, (size_t)r, off, 0));
 }
 
 int ftruncate(int fd, off_t len)
 {
-    int r = REAL("ftruncate", int (*)(int, off_t))(fd, len);
-    if (r == 0) note(fd, NULL, 0, len, 1);
-    return r;
+    int (*real)(int, off_t) = REAL("ftruncate", int (*)(int, off_t));
+    int r;
+    KEPT(fd, real(fd, len), if ((r = real(fd, len)) == 0) note(t, NULL, 0, len, 1));
 }
 
 int ftruncate64(int fd, off_t len)
 {
-    int r = REAL("ftruncate64", int (*)(int, off_t))(fd, len);
-    if (r == 0) note(fd, NULL, 0, len, 1);
-    return r;
+    int (*real)(int, off_t) = REAL("ftruncate64", int (*)(int, off_t));
+    int r;
+    KEPT(fd, real(fd, len), if ((r = real(fd, len)) == 0) note(t, NULL, 0, len, 1));
 }
 
 /* A flush of fd by the real function sync: what its file had been
