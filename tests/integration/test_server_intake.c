@@ -611,6 +611,45 @@ static void test_feed_pages_while_intakes_arrive(void **state)
     }
 }
 
+/* Line 3 samples the share of automatic decisions --sample-permille says:
+ * all of them at 1000, none at 0 (a referral goes to a person on line 1
+ * and is not sampled either way). */
+static void test_sampling_share_is_configurable(void **state)
+{
+    static const char *const shares[] = { "1000", "0" };
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        const char *extra[] = { "--sample-permille", shares[k], NULL };
+        int automatic = 0;
+        assert_int_equal(yxd_proc_stop(&P), 0);
+        assert_int_equal(yxd_proc_start(&P, extra), 0);
+        for (int i = 0; i < 16; i++) {
+            char idem[48], sql[160];
+            const char *status;
+            int64_t id, sampled;
+            yx_resp r;
+            snprintf(idem, sizeof idem, "sampling-%s-%d", shares[k], i);
+            submit_applicant(600 + 20 * k + i, idem, &r);
+            assert_int_equal(r.status, 201);
+            id = (int64_t)cJSON_GetObjectItem(r.json, "application_id")->valuedouble;
+            status = cJSON_GetObjectItem(r.json, "status")->valuestring;
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM defense WHERE application_id = %lld AND l3 = 'sampled'",
+                     (long long)id);
+            sampled = yx_db_number(&P, sql);
+            if (!strcmp(status, "approved") || !strcmp(status, "declined")) {
+                automatic++;
+                if (sampled != (k == 0)) fail_msg("automatic %s application %lld: sampled %lld at %s per mille",
+                                                  status, (long long)id, (long long)sampled, shares[k]);
+            } else if (sampled != 0)
+                fail_msg("%s application %lld sampled by line 3", status, (long long)id);
+            yx_resp_free(&r);
+        }
+        if (automatic == 0) fail_msg("no automatic decision among 16 applications at %s per mille", shares[k]);
+    }
+    assert_int_equal(yxd_proc_stop(&P), 0);
+    assert_int_equal(yxd_proc_start(&P, NULL), 0);
+}
+
 /* Last: yxd stops cleanly and the audit chain the suite left verifies. */
 static void test_audit_chain_verifies_after_the_suite(void **state)
 {
@@ -631,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_metrics_count_decisions),
         cmocka_unit_test(test_reveal_is_reasoned_audited_and_alerting),
         cmocka_unit_test(test_feed_pages_while_intakes_arrive),
+        cmocka_unit_test(test_sampling_share_is_configurable),
         cmocka_unit_test(test_audit_chain_verifies_after_the_suite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
