@@ -12,6 +12,7 @@
 
 #include "backend/server.h"
 #include "core/action.h"
+#include "core/crypto.h"
 #include "core/store_app.h"
 
 typedef struct act_ctx {
@@ -19,6 +20,7 @@ typedef struct act_ctx {
     const char  *type;           /* the action's wire name */
     const action_req *req;       /* its decoded body (core/action) */
     const char  *key;            /* the action's Idempotency-Key */
+    unsigned char digest[CRYPTO_DIGEST_BYTES];   /* of the request body, kept with the key */
     char         record[48];     /* set by the handler: "application:12" */
     char         detail[600];    /* set by the handler: what the audit keeps */
     int64_t      seq;            /* set by the handler: change-feed sequence */

@@ -44,28 +44,26 @@ static const struct {
 
 /* ---- idempotency ------------------------------------------------------ */
 
-static int key_ok(const char *k)
+/* 1 and out filled when the key was used before (its answer again, or a
+ * 422 when another user or another body used it), 0 when new, -1 error. */
+static int replay(srv_req *r, const char *key, const unsigned char *digest, srv_resp *out)
 {
-    size_t n = k ? strlen(k) : 0;
-    if (n < 8 || n > 128) return 0;
-    if (!strncmp(k, "approval:", 9)) return 0;   /* the server's own namespace */
-    for (size_t i = 0; i < n; i++)
-        if (k[i] < 0x21 || k[i] > 0x7e) return 0;
-    return 1;
-}
-
-/* 1 and out filled when the key was used before, 0 when new, -1 error. */
-static int replay(srv_req *r, const char *key, srv_resp *out)
-{
-    sqlite3_stmt *st = store_stmt(r->st, "SELECT user_id, status, response FROM actions WHERE idem_key = ?");
+    sqlite3_stmt *st = store_stmt(r->st, "SELECT user_id, status, response, body_digest FROM actions WHERE idem_key = ?");
     int rc;
     if (!st) return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
+        const void *was = sqlite3_column_blob(st, 3);
         if (sqlite3_column_int64(st, 0) != r->who.user_id) {
             sqlite3_reset(st);
             srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another user's action");
+            return 1;
+        }
+        if (was && sqlite3_column_bytes(st, 3) == CRYPTO_DIGEST_BYTES && memcmp(was, digest, CRYPTO_DIGEST_BYTES)) {
+            sqlite3_reset(st);
+            srv_error(out, 422, "idempotency_key_reused",
+                      "this Idempotency-Key came with another action: send a fresh key for a new one");
             return 1;
         }
         out->status = sqlite3_column_int(st, 1);
@@ -80,7 +78,7 @@ static int replay(srv_req *r, const char *key, srv_resp *out)
 static int remember(srv_req *r, const char *key, const act_ctx *a, const srv_resp *out)
 {
     sqlite3_stmt *st = store_stmt(r->st, "INSERT INTO actions (idem_key, user_id, type, record, status, "
-                                         "response, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                         "response, at, body_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     int rc;
     if (!st) return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
@@ -90,6 +88,7 @@ static int remember(srv_req *r, const char *key, const act_ctx *a, const srv_res
     sqlite3_bind_int(st, 5, out->status);
     sqlite3_bind_text(st, 6, out->body ? out->body : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 7, store_now_ms());
+    sqlite3_bind_blob(st, 8, a->digest, CRYPTO_DIGEST_BYTES, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : store_fail(r->st, "actions: %s", sqlite3_errmsg(store_db(r->st)));
@@ -110,7 +109,7 @@ static int action_job(srv_req *r, void *arg)
 {
     struct action_job *j = arg;
     char action[48];
-    int rc = replay(r, j->key, j->out);
+    int rc = replay(r, j->key, j->a->digest, j->out);
     if (rc) return rc;   /* answered before: nothing to write */
     rc = j->fn(j->a, j->out);
     if (rc < 0) return -1;
@@ -130,9 +129,6 @@ int route_actions(srv_req *r, srv_resp *out)
     action_error err;
     act_ctx a;
     int rc, bad;
-    if (!key_ok(key))
-        return srv_error(out, 400, "idempotency_key_required",
-                         "send an Idempotency-Key header of 8 to 128 printable characters, fresh per action");
     if (!(body = srv_body_json(r, out))) return 0;
     /* the role is checked before the fields: a refused role learns nothing
      * of the body's other problems */
@@ -160,11 +156,19 @@ int route_actions(srv_req *r, srv_resp *out)
         cJSON_Delete(body);
         return srv_error(out, 400, err.code, "%s", err.message);
     }
+    if (!key || !srv_idem_key_ok(key) || !strncmp(key, "approval:", 9)) {   /* approval: the server's own */
+        cJSON_Delete(body);
+        if (!key)
+            return srv_error(out, 400, "idempotency_key_required", "send an Idempotency-Key header, fresh per action");
+        return srv_error(out, 400, "bad_idempotency_key",
+                         "the Idempotency-Key must be 8 to 128 printable ASCII characters, not starting approval:");
+    }
     memset(&a, 0, sizeof a);
     a.r = r;
     a.type = action_type_name(req.type);
     a.req = &req;
     a.key = key;
+    crypto_digest(r->body, r->body_len, a.digest);
     {
         struct action_job j = { &a, action_types[req.type].fn, key, out };
         rc = srv_write(r, action_job, &j);

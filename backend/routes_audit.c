@@ -17,20 +17,27 @@ static void add_hex(cJSON *o, const char *name, const void *bin, int n)
     cJSON_AddStringToObject(o, name, hex);
 }
 
+/* Newest first, in pages: ?before=ID (the `next` of the page before)
+ * gives the checkpoints older than ID. */
 int route_audit_checkpoints(srv_req *r, srv_resp *out)
 {
-    int64_t limit, after, durable_entry, durable_checkpoint;
+    int64_t limit, after, before = INT64_MAX, durable_entry, durable_checkpoint, n = 0, last = 0;
+    const char *b = srv_query(r, "before");
     cJSON *o, *items;
     sqlite3_stmt *st;
     if (srv_page_query(r, out, 100, 1000, &limit, &after)) return 0;
+    if (after) return srv_error(out, 400, "bad_cursor", "checkpoints are served newest first: page with before=");
+    if (b && *b && yx_parse_i64(b, 1, INT64_MAX, &before))
+        return srv_error(out, 400, "bad_cursor", "before must be a cursor returned as \"next\"");
     /* only signatures on disk: none is handed out that a power loss could
      * take back (and the chain head be signed again differently) */
     st = store_stmt(r->st, "SELECT id, audit_id, head_hash, at, signature FROM audit_checkpoints "
-                           "WHERE id <= ? ORDER BY id DESC LIMIT ?");
+                           "WHERE id <= ? AND id < ? ORDER BY id DESC LIMIT ?");
     if (!st) return -1;
     srv_durable_audit(r->srv, &durable_entry, &durable_checkpoint);
     sqlite3_bind_int64(st, 1, durable_checkpoint);
-    sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_int64(st, 3, limit);
     o = cJSON_CreateObject();
     add_hex(o, "public_key", srv_audit_public_key(r->srv), AUDIT_PK_BYTES);
     cJSON_AddStringToObject(o, "algorithm", "ed25519");
@@ -45,8 +52,17 @@ int route_audit_checkpoints(srv_req *r, srv_resp *out)
         cJSON_AddNumberToObject(it, "at", (double)sqlite3_column_int64(st, 3));
         add_hex(it, "signature", sqlite3_column_blob(st, 4), sqlite3_column_bytes(st, 4));
         cJSON_AddItemToArray(items, it);
+        last = sqlite3_column_int64(st, 0);
+        n++;
     }
     sqlite3_reset(st);
+    if (n == limit && last > 1) {   /* perhaps more, older */
+        char next[24];
+        snprintf(next, sizeof next, "%lld", (long long)last);
+        cJSON_AddStringToObject(o, "next", next);
+    } else {
+        cJSON_AddNullToObject(o, "next");
+    }
     return srv_json(out, 200, o);
 }
 

@@ -106,11 +106,32 @@ static int refuse_state(act_ctx *a, srv_resp *out, const case_state *c, const ch
     return srv_json(out, 409, o);
 }
 
+/* The lines of defense the caller acted on this case before, from every
+ * action kept on the record (a limit applied within authority, a line-1
+ * review since returned, ...): bit l for line l. -1 on store failure. */
+static int acted_lines(act_ctx *a)
+{
+    sqlite3_stmt *st = store_stmt(a->r->st, "SELECT DISTINCT type FROM actions WHERE record = ? AND user_id = ? "
+                                            "AND status = 200");
+    int lines = 0, rc;
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, a->record, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, a->r->who.user_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) lines |= 1 << action_line_of((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? lines & ~1 : store_fail(a->r->st, "actions of the case: %s", sqlite3_errmsg(store_db(a->r->st)));
+}
+
+/* 0 when the caller may act on this line of the case; 1 when out holds
+ * the 403; -1 on store failure. */
 static int check_line(act_ctx *a, const case_state *c, int line, srv_resp *out)
 {
-    policy_case pc = { c->maker, c->d.l1_user, c->d.l2_user, c->d.l3_user };
-    const char *rule = policy_check_line(&pc, line, a->r->who.user);
-    if (!rule) return 0;
+    int lines = acted_lines(a);
+    policy_case pc = { c->maker, c->d.l1_user, c->d.l2_user, c->d.l3_user, 0 };
+    const char *rule;
+    if (lines < 0) return -1;
+    pc.actor_lines = (unsigned)lines;
+    if (!(rule = policy_check_line(&pc, line, a->r->who.user))) return 0;
     srv_error(out, 403, rule, !strcmp(rule, POLICY_MAKER_CHECKER)
               ? "you made this change, so someone else must check it"
               : "you already acted on another line of defense of this case");
@@ -164,7 +185,7 @@ int act_review(act_ctx *a, srv_resp *out)
         return refuse_state(a, out, &c, "line 1 has already decided this case");
     if (c.row.app.status == APP_APPROVED || c.row.app.status == APP_ESCALATED)
         return refuse_state(a, out, &c, "this application is not waiting for line 1");
-    if (check_line(a, &c, 1, out)) return 0;
+    if ((rc = check_line(a, &c, 1, out))) return rc < 0 ? -1 : 0;
     auto_declined = c.row.app.status == APP_DECLINED;
     snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", action_decision_name(a->req), reason);
     yx_strlcpy(c.d.l1_user, me, sizeof c.d.l1_user);
@@ -260,7 +281,7 @@ int act_line2(act_ctx *a, srv_resp *out)
     app_status st = APP_APPROVED;
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
     if (c.d.l2 != L2_PENDING) return refuse_state(a, out, &c, "no line-2 decision is pending on this case");
-    if (check_line(a, &c, 2, out)) return 0;
+    if ((rc = check_line(a, &c, 2, out))) return rc < 0 ? -1 : 0;
     limit_case = !strcmp(c.kind, "limit");
     snprintf(a->detail, sizeof a->detail, "decision=%s reason=%.400s", action_decision_name(a->req), reason);
     yx_strlcpy(c.d.l2_user, a->r->who.user, sizeof c.d.l2_user);
@@ -297,7 +318,7 @@ int act_audit(act_ctx *a, srv_resp *out)
     case_state c;
     int rc;
     if ((rc = load(a, &c, out))) return rc < 0 ? -1 : 0;
-    if (check_line(a, &c, 3, out)) return 0;
+    if ((rc = check_line(a, &c, 3, out))) return rc < 0 ? -1 : 0;
     if (a->req->type == ACTION_AUDIT_SAMPLE) {
         if (c.d.l3 != L3_NOT_SAMPLED) return refuse_state(a, out, &c, "this case is already sampled");
         c.d.l3 = L3_SAMPLED;
@@ -327,7 +348,7 @@ int act_adjust_limit(act_ctx *a, srv_resp *out)
     if (!c.row.grade || c.row.app.status != APP_APPROVED)
         return refuse_state(a, out, &c, "only an approved application's limit can change");
     if (c.d.l2 == L2_PENDING) return refuse_state(a, out, &c, "a line-2 decision is pending on this case");
-    if (check_line(a, &c, 1, out)) return 0;
+    if ((rc = check_line(a, &c, 1, out))) return rc < 0 ? -1 : 0;
     snprintf(a->detail, sizeof a->detail, "from=%lld to=%lld reason=%.400s",
              (long long)current_limit(a, &c), (long long)limit, reason);
     if (limit <= srv_limits(a->r->srv)->authority_fen[a->r->who.role]) {

@@ -67,6 +67,12 @@ int route_changes(srv_req *r, srv_resp *out)
         return srv_error(out, 400, "bad_request", "wait must be 0 to %d seconds", FEED_WAIT_MAX);
     if (ql && *ql && yx_parse_i64(ql, 1, FEED_PAGE_MAX, &limit))
         return srv_error(out, 400, "bad_request", "limit must be 1 to %d", FEED_PAGE_MAX);
+    /* a cursor this server never handed out (the head only grows): a
+     * client following it would skip every change up to it, so it is told
+     * to start over instead (a database restored from an older copy) */
+    if (since > srv_last_change(r->srv))
+        return srv_error(out, 400, "bad_cursor", "since %lld is past the newest change (%lld): read the feed again from 0",
+                         (long long)since, (long long)srv_last_change(r->srv));
     rows = malloc(sizeof *rows * (size_t)limit);
     if (!rows) return srv_error(out, 503, "unavailable", "out of memory");
 

@@ -114,6 +114,13 @@ int route_dispute_list(srv_req *r, srv_resp *out)
     sqlite3_bind_int64(st, 4, store_now_ms());
     sqlite3_bind_int64(st, 5, limit + 1);
     if (!(o = srv_page_rows(r->st, st, limit, row_json))) return -1;
+    {   /* a page of disputes is a read of customers' records: audited as
+         * a page of applications is */
+        char detail[120];
+        snprintf(detail, sizeof detail, "rows=%d status=%.20s overdue=%d",
+                 cJSON_GetArraySize(cJSON_GetObjectItem(o, "items")), status ? status : "", want_overdue);
+        if (srv_audit(r, "list", "disputes", detail)) { cJSON_Delete(o); return -1; }
+    }
     return srv_json(out, 200, o);
 }
 
@@ -271,8 +278,11 @@ int act_dispute(act_ctx *a, srv_resp *out)
         user u;
         int rc = store_user_find(a->r->st, text, &u, NULL, 0);
         if (rc < 0) return -1;
-        if (rc == 1 || u.disabled || (u.role != ROLE_SUPPORT && u.role != ROLE_RISK))
-            return srv_error(out, 422, "bad_assignee", "assign to an active support or risk user");
+        /* the assignee must be someone who may work the dispute as it is
+         * now (core/policy): support, or line 2 once it is escalated */
+        if (rc == 1 || u.disabled || policy_check_dispute(u.role, 0, dst))
+            return srv_error(out, 422, "bad_assignee", "assign to an active user who may work a dispute %s: %s", status,
+                             dst == DSPS_ESCALATED ? "line 2 (risk)" : "support");
         st = store_stmt(a->r->st, "UPDATE disputes SET assignee = ?, version = version + 1 WHERE id = ?");
         if (!st) return -1;
         sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);

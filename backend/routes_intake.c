@@ -15,6 +15,7 @@
 #include "backend/metrics.h"
 #include "backend/routes.h"
 #include "core/changes.h"
+#include "core/crypto.h"
 #include "core/decide.h"
 #include "core/decide_app.h"
 #include "core/intake.h"
@@ -59,18 +60,23 @@ static int answer(srv_req *r, int64_t id, srv_resp *out)
     return answer_of(&d, id, out);
 }
 
-/* The application an Idempotency-Key already made, for this channel:
- * 1 found (*id set), 0 new, 2 the key belongs to another channel, -1. */
-static int seen_key(srv_req *r, const char *key, int64_t *id)
+/* The application an Idempotency-Key already made, for this channel and
+ * this body (digest): 1 found (*id set), 0 new, 2 the key belongs to
+ * another channel, 3 it came with another body, -1. */
+static int seen_key(srv_req *r, const char *key, const unsigned char *digest, int64_t *id)
 {
-    sqlite3_stmt *st = store_stmt(r->st, "SELECT id, ifnull(channel_id, 0) FROM applications WHERE idempotency_key = ?");
+    sqlite3_stmt *st = store_stmt(r->st, "SELECT id, ifnull(channel_id, 0), idem_digest FROM applications "
+                                         "WHERE idempotency_key = ?");
     int rc, res = 0;
     if (!st) return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
+        const void *was = sqlite3_column_blob(st, 2);
         *id = sqlite3_column_int64(st, 0);
-        res = sqlite3_column_int64(st, 1) == r->chan.id ? 1 : 2;
+        res = sqlite3_column_int64(st, 1) != r->chan.id ? 2
+            : was && sqlite3_column_bytes(st, 2) == CRYPTO_DIGEST_BYTES && memcmp(was, digest, CRYPTO_DIGEST_BYTES) ? 3
+                                                                                                                : 1;
     } else if (rc != SQLITE_DONE) {
         res = store_fail(r->st, "intake: %s", sqlite3_errmsg(store_db(r->st)));
     }
@@ -85,6 +91,7 @@ struct intake_job {
     intake_req *in;
     const decide_result *res;
     const char *input_json, *key;
+    const unsigned char *digest;
     int64_t id, seq;
     decision d;                  /* as stored, for the answer */
 };
@@ -105,7 +112,7 @@ static int intake_job(srv_req *r, void *arg)
     /* Stored with the status its decision gives, in the same transaction,
      * so nobody ever sees it undecided. */
     j->in->app.status = store_status_for_outcome(j->res->outcome);
-    rc = store_app_insert_from(s, &j->in->app, r->chan.id, j->key, &j->id);
+    rc = store_app_insert_from(s, &j->in->app, r->chan.id, j->key, j->digest, &j->id);
     if (rc) return rc;
     /* decisions row, scores, defense case: stored as the demo generator
      * stores them (core/decide_app); d is what the answer shows */
@@ -118,6 +125,16 @@ static int intake_job(srv_req *r, void *arg)
     return srv_audit(r, "intake", record, outcome_name(j->res->outcome));
 }
 
+/* The answer to a key seen before (seen_key's rc 1 to 3). */
+static int replayed(srv_req *r, int rc, int64_t id, srv_resp *out)
+{
+    if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
+    if (rc == 3)
+        return srv_error(out, 422, "idempotency_key_reused",
+                         "this Idempotency-Key came with another body: send a fresh key for a new application");
+    return answer(r, id, out);
+}
+
 int route_intake(srv_req *r, srv_resp *out)
 {
     const char *key = srv_header(r, "Idempotency-Key");
@@ -126,23 +143,30 @@ int route_intake(srv_req *r, srv_resp *out)
     decide_signals sig = { 0 };
     decide_result res;
     char field[64], why[256], *input_json;
+    unsigned char digest[CRYPTO_DIGEST_BYTES];
     int64_t now = store_now_ms(), customer_id = 0, id = 0, seq = 0;
     int rc;
-    if (key && (strlen(key) < 8 || strlen(key) > 128))
-        return srv_error(out, 400, "bad_idempotency_key", "Idempotency-Key must be 8 to 128 characters");
+    if (key && !srv_idem_key_ok(key))
+        return srv_error(out, 400, "bad_idempotency_key", "Idempotency-Key must be 8 to 128 printable ASCII characters");
+    if (!r->body || !r->body_len) return srv_error(out, 400, "bad_request", "a JSON body is required");
+    crypto_digest(r->body, r->body_len, digest);
     /* one snapshot for the channel check and all reads up to the decision */
     if (srv_read_begin(r)) return -1;
-    if (key && (rc = seen_key(r, key, &id)) != 0) {
+    if (key && (rc = seen_key(r, key, digest, &id)) != 0) {
         if (rc < 0) return -1;
         /* the first request may still be waiting for its flush: answer
          * nothing on the strength of it before it is on disk */
         if (srv_read_end(r) || srv_write_barrier(r)) return -1;
-        if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
-        return answer(r, id, out);
+        return replayed(r, rc, id, out);
     }
-    if (!r->body || !r->body_len) return srv_error(out, 400, "bad_request", "a JSON body is required");
-    if (intake_parse(r->body, r->body_len, now, &in, field, sizeof field, why, sizeof why))
-        return srv_error(out, strcmp(field, "body") ? 422 : 400, "invalid_field", "%s %s", field, why);
+    if (intake_parse(r->body, r->body_len, now, &in, field, sizeof field, why, sizeof why)) {
+        if (strcmp(field, "body")) return srv_error(out, 422, "invalid_field", "%s %s", field, why);
+        /* the body as a whole: the codes every other route sends for it */
+        cJSON *whole = srv_body_json(r, out);
+        if (!whole) return 0;
+        cJSON_Delete(whole);
+        return srv_error(out, 400, "malformed_json", "%s %s", field, why);
+    }
     in.app.channel = r->chan.kind;
     in.app.created_at = now;
     if (!in.app.partner[0]) yx_strlcpy(in.app.partner, r->chan.name, sizeof in.app.partner);
@@ -167,6 +191,7 @@ int route_intake(srv_req *r, srv_resp *out)
         j.res = &res;
         j.input_json = input_json;
         j.key = key;
+        j.digest = digest;
         rc = input_json ? srv_write(r, intake_job, &j) : -1;
         id = j.id;
         seq = j.seq;
@@ -184,7 +209,6 @@ int route_intake(srv_req *r, srv_resp *out)
     if (rc < 0) return -1;
     /* The key was taken meanwhile (by this channel or another): answered
      * as a replay would be, now that its write is on disk too. */
-    if ((rc = seen_key(r, key, &id)) < 0) return -1;
-    if (rc == 2) return srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another channel");
-    return answer(r, id, out);
+    if ((rc = seen_key(r, key, digest, &id)) < 0) return -1;
+    return replayed(r, rc, id, out);
 }

@@ -233,7 +233,7 @@ int act_reveal_decide(act_ctx *a, srv_resp *out)
     char akey[160], maker[32] = "";
     int rc;
     sqlite3_stmt *st;
-    policy_case pc = { maker, "", "", "" };
+    policy_case pc = { maker, "", "", "", 0 };
     const char *rule;
     cJSON *o;
     st = store_stmt(a->r->st, "SELECT u.name FROM actions a JOIN users u ON u.id = a.user_id "
@@ -279,9 +279,16 @@ int act_alert_ack(act_ctx *a, srv_resp *out)
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return store_fail(a->r->st, "alert: %s", sqlite3_errmsg(store_db(a->r->st)));
-    if (sqlite3_changes(store_db(a->r->st)) == 0)
-        return srv_error(out, 409, "invalid_state", "alert %lld does not exist or is already acknowledged",
-                         (long long)id);
+    if (sqlite3_changes(store_db(a->r->st)) == 0) {
+        st = store_stmt(a->r->st, "SELECT count(*) FROM alerts WHERE id = ?");
+        if (!st) return -1;
+        sqlite3_bind_int64(st, 1, id);
+        rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        sqlite3_reset(st);
+        if (rc < 0) return store_fail(a->r->st, "alert: %s", sqlite3_errmsg(store_db(a->r->st)));
+        return rc ? srv_error(out, 409, "invalid_state", "alert %lld is already acknowledged", (long long)id)
+                  : srv_error(out, 404, "not_found", "no alert %lld", (long long)id);
+    }
     snprintf(a->record, sizeof a->record, "alert:%lld", (long long)id);
     if ((a->seq = changes_append(a->r->st, "alert", id, 2)) < 0) return -1;
     {

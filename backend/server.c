@@ -123,6 +123,15 @@ const char *srv_header(const srv_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+int srv_idem_key_ok(const char *k)
+{
+    size_t n = k ? strlen(k) : 0;
+    if (n < 8 || n > 128) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] < 0x21 || k[i] > 0x7e) return 0;
+    return 1;
+}
+
 cJSON *srv_body_json(const srv_req *r, srv_resp *out)
 {
     const char *code, *message;

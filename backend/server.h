@@ -89,6 +89,9 @@ const char *srv_header(const srv_req *r, const char *name);
 /* Parses the body as a JSON object; on failure fills out with a 400 and
  * returns NULL. The caller deletes the result. */
 cJSON *srv_body_json(const srv_req *r, srv_resp *out);
+/* 1 when k is a well-formed Idempotency-Key: 8 to 128 printable ASCII
+ * characters (no space). */
+int srv_idem_key_ok(const char *k);
 
 /* Sets a JSON response and takes ownership of (deletes) obj. Returns 0. */
 int srv_json(srv_resp *out, int status, cJSON *obj);

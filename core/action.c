@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/person.h"
 #include "core/util.h"
 
 static const char *const type_names[ACTION__COUNT] = {
@@ -26,6 +27,20 @@ static const char *const reveal_decisions[] = { "approve", "reject", NULL };
 const char *action_type_name(action_type t)
 {
     return t >= 0 && t < ACTION__COUNT ? type_names[t] : "?";
+}
+
+int action_line_of(const char *type_name)
+{
+    for (int i = 0; type_name && i < ACTION__COUNT; i++) {
+        if (strcmp(type_name, type_names[i])) continue;
+        switch ((action_type)i) {
+        case ACTION_REVIEW: case ACTION_ESCALATE: case ACTION_ADJUST_LIMIT: return 1;
+        case ACTION_LINE2: case ACTION_APPROVE_LINE2: return 2;
+        case ACTION_AUDIT_SAMPLE: case ACTION_AUDIT_PASS: case ACTION_AUDIT_FINDING: return 3;
+        default: return 0;
+        }
+    }
+    return 0;
 }
 
 const char *const *action_decisions(action_type t)
@@ -111,6 +126,23 @@ static int get_str(const cJSON *body, const char *name, size_t maxlen, int requi
     return 0;
 }
 
+/* Free text (a reason, a note, a dispute message): get_str's text, which
+ * must not carry personal data that has a protected field of its own (an
+ * ID, mobile or card number), so it never lands unmasked in a record,
+ * the change feed or the audit trail. */
+static int get_text(const cJSON *body, const char *name, size_t maxlen, int required, const char **v,
+                    action_error *err)
+{
+    const char *what;
+    if (get_str(body, name, maxlen, required, v, err)) return -1;
+    if (*v && (what = person_data_in(*v)) != NULL) {
+        *v = NULL;
+        return fail(err, "bad_field", "'%s' holds %s; personal data goes only in its own field (reveal it instead)",
+                    name, what);
+    }
+    return 0;
+}
+
 /* One of the NULL-terminated choices: its index. */
 static int get_choice(const cJSON *body, const char *name, const char *const *choices, int *idx, action_error *err)
 {
@@ -136,26 +168,29 @@ static int decode_case(const cJSON *b, action_req *a, action_error *err)
         return -1;
     switch (a->type) {
     case ACTION_ESCALATE:
-        a->decision = 2;
-        return get_str(b, "reason", ACTION_REASON_MAX, 1, &a->reason, err);
     case ACTION_APPROVE_LINE2:
-        a->decision = 0;
-        return get_str(b, "reason", ACTION_REASON_MAX, 1, &a->reason, err);
+        /* the type is the decision: a decision sent beside it (approve_line2
+         * with "reject") is refused rather than silently overruled */
+        if (field(b, "decision") && !cJSON_IsNull(field(b, "decision")))
+            return fail(err, "bad_field", "'decision' is not taken by %s; send %s with a decision",
+                        type_names[a->type], a->type == ACTION_ESCALATE ? "review" : "line2");
+        a->decision = a->type == ACTION_ESCALATE ? 2 : 0;
+        return get_text(b, "reason", ACTION_REASON_MAX, 1, &a->reason, err);
     case ACTION_REVIEW:
     case ACTION_LINE2:
         return get_choice(b, "decision", action_decisions(a->type), &a->decision, err) ||
-               get_str(b, "reason", ACTION_REASON_MAX, 1, &a->reason, err) ? -1 : 0;
+               get_text(b, "reason", ACTION_REASON_MAX, 1, &a->reason, err) ? -1 : 0;
     case ACTION_AUDIT_FINDING:
         if (get_choice(b, "severity", action_severities, &a->severity, err) ||
-            get_str(b, "remediation", ACTION_REMEDIATION_MAX, 1, &a->remediation, err))
+            get_text(b, "remediation", ACTION_REMEDIATION_MAX, 1, &a->remediation, err))
             return -1;
-        return get_str(b, "note", ACTION_REASON_MAX, 0, &a->note, err);
+        return get_text(b, "note", ACTION_REASON_MAX, 0, &a->note, err);
     case ACTION_AUDIT_SAMPLE:
     case ACTION_AUDIT_PASS:
-        return get_str(b, "note", ACTION_REASON_MAX, 0, &a->note, err);
+        return get_text(b, "note", ACTION_REASON_MAX, 0, &a->note, err);
     default: /* ACTION_ADJUST_LIMIT */
         return get_int(b, "new_limit_fen", 1, ACTION_LIMIT_MAX_FEN, &a->new_limit_fen, err) ||
-               get_str(b, "reason", ACTION_REASON_MAX, 1, &a->reason, err) ? -1 : 0;
+               get_text(b, "reason", ACTION_REASON_MAX, 1, &a->reason, err) ? -1 : 0;
     }
 }
 
@@ -165,7 +200,7 @@ static int decode_dispute(const cJSON *b, action_req *a, action_error *err)
         const cJSON *c;
         if (get_opt_id(b, "customer_id", &a->customer_id, err) ||
             get_opt_id(b, "application_id", &a->application_id, err) ||
-            get_str(b, "message", ACTION_TEXT_MAX, 1, &a->text, err))
+            get_text(b, "message", ACTION_TEXT_MAX, 1, &a->text, err))
             return -1;
         a->text_field = "message";
         c = field(b, "category");
@@ -181,7 +216,8 @@ static int decode_dispute(const cJSON *b, action_req *a, action_error *err)
                   : a->type == ACTION_DISPUTE_ASSIGN  ? "assignee"
                   : a->type == ACTION_DISPUTE_RESOLVE || a->type == ACTION_DISPUTE_REJECT ? "resolution"
                                                                                           : "reason";
-    return get_str(b, a->text_field, ACTION_TEXT_MAX, 1, &a->text, err);
+    return a->type == ACTION_DISPUTE_ASSIGN ? get_str(b, a->text_field, ACTION_TEXT_MAX, 1, &a->text, err)
+                                            : get_text(b, a->text_field, ACTION_TEXT_MAX, 1, &a->text, err);
 }
 
 int reveal_decode(const cJSON *body, int with_request, reveal_req *out, action_error *err)
@@ -194,6 +230,7 @@ int reveal_decode(const cJSON *body, int with_request, reveal_req *out, action_e
         get_str(body, "reason", ACTION_REASON_MAX, 1, &out->reason, err))
         return fail(err, "reason_required", "say why, in %d to %d bytes of text ('reason')", REVEAL_REASON_MIN,
                     ACTION_REASON_MAX);
+    if (get_text(body, "reason", ACTION_REASON_MAX, 1, &out->reason, err)) return -1;   /* personal data */
     if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) == 0) return fail(err, "bad_field", fields_msg);
     cJSON_ArrayForEach(it, f) {
         int k = -1;

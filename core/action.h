@@ -27,8 +27,16 @@ typedef enum {
 
 /* Wire name ("review", "dispute_open", ...). */
 const char *action_type_name(action_type t);
+/* The line of defense an action acts on, by its type's name: 1 for review,
+ * escalate and adjust_limit, 2 for line2 and approve_line2, 3 for the
+ * audit actions, 0 for the others (disputes, alerts, reveals) and for an
+ * unknown name. */
+int action_line_of(const char *type_name);
 
-#define ACTION_ID_MAX (INT64_MAX / 2)          /* record ids and versions: 1 .. this */
+/* Record ids and versions: 1 .. 2^53, the integers a JSON number (a
+ * double) holds exactly, so an id above it is refused, not rounded to
+ * another record's. */
+#define ACTION_ID_MAX ((int64_t)1 << 53)
 #define ACTION_LIMIT_MAX_FEN 1000000000000LL   /* a new limit: 10 billion yuan, beyond any product */
 #define ACTION_REASON_MAX 500                  /* reason and note, bytes */
 #define ACTION_REMEDIATION_MAX 1000

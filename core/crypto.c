@@ -95,6 +95,12 @@ int crypto_open(const crypto_key *k, const unsigned char *sealed, size_t n,
     return 0;
 }
 
+void crypto_digest(const void *data, size_t n, unsigned char out[CRYPTO_DIGEST_BYTES])
+{
+    crypto_init();
+    crypto_generichash(out, CRYPTO_DIGEST_BYTES, data, n, NULL, 0);
+}
+
 void crypto_keyed_hash(const crypto_key *k, const void *data, size_t n,
                        unsigned char out[CRYPTO_HASH_BYTES])
 {

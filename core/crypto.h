@@ -35,6 +35,11 @@ int crypto_seal(const crypto_key *k, const void *plain, size_t n,
 int crypto_open(const crypto_key *k, const unsigned char *sealed, size_t n,
                 char *out, size_t outcap);
 
+/* Unkeyed 16-byte BLAKE2b digest of a request body: an Idempotency-Key
+ * replayed with another body is told apart by it. */
+#define CRYPTO_DIGEST_BYTES 16
+void crypto_digest(const void *data, size_t n, unsigned char out[CRYPTO_DIGEST_BYTES]);
+
 /* Keyed hash of a lookup value (e.g. an ID number). */
 void crypto_keyed_hash(const crypto_key *k, const void *data, size_t n,
                        unsigned char out[CRYPTO_HASH_BYTES]);

@@ -281,7 +281,7 @@ static int store_item(store *s, const crypto_key *k, const int64_t ch_ids[CH__CO
     application *a = &it->a;
     if (it->bad) return store_fail(s, "%s", it->bad);
     if (store_customer_insert_at(s, &it->c, k, a->created_at, &a->customer_id) ||
-        store_app_insert_from(s, a, ch_ids[a->channel], NULL, NULL) < 0)
+        store_app_insert_from(s, a, ch_ids[a->channel], NULL, NULL, NULL) < 0)
         return -1;
     if (e && decide_app_record(s, a, &it->res, it->input_json, it->decided_at, it->kase,
                                channel_names[a->channel], NULL))

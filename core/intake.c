@@ -78,29 +78,9 @@ static int digits(const char *s)
     return 1;
 }
 
-/* Free text must not carry personal data that has its own protected
- * field: an ID number, a mobile number or a card number found in a digit
- * run is refused, so it never lands unmasked in a free-text column. */
-static const char *sensitive_in(const char *text)
-{
-    for (const char *q = text; *q;) {
-        char run[24];
-        size_t n = 0;
-        if (!((*q >= '0' && *q <= '9'))) { q++; continue; }
-        while (((*q >= '0' && *q <= '9') || *q == 'X' || *q == 'x') && n < sizeof run - 1) run[n++] = *q++;
-        run[n] = '\0';
-        if (n == 18 && run[17] == 'x') run[17] = 'X';
-        if (n == 18 && person_id_valid(run)) return "an ID number";
-        if (n == 11 && person_mobile_valid(run)) return "a mobile number";
-        if (n >= 16 && n <= 19 && strspn(run, "0123456789") == n && person_luhn_valid(run)) return "a card number";
-        while ((*q >= '0' && *q <= '9') || *q == 'X' || *q == 'x') q++;
-    }
-    return NULL;
-}
-
 static int free_text_clean(problem *p, const char *path, const char *text)
 {
-    const char *what = sensitive_in(text);
+    const char *what = person_data_in(text);
     return what ? bad(p, path, "holds %s; send personal data only in its own field", what) : 0;
 }
 

@@ -317,3 +317,32 @@ void person_gen(rng *r, int age, int64_t now_ms, customer *c)
     yx_strlcpy(c->city, a->city, sizeof c->city);
     person_gen_employer(r, a, c->employer, sizeof c->employer);
 }
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+const char *person_data_in(const char *text)
+{
+    for (const char *q = text; *q;) {
+        char run[24];
+        size_t n = 0, group = 0;
+        if (!is_digit(*q)) { q++; continue; }
+        while (n < sizeof run - 1) {
+            if (is_digit(*q) || ((*q == 'X' || *q == 'x') && n == 17)) {
+                run[n++] = *q++;
+                group++;
+            } else if ((*q == ' ' || *q == '-') && (group == 3 || group == 4) && is_digit(q[1])) {
+                q++;        /* a separator between groups, as numbers are written */
+                group = 0;
+            } else {
+                break;
+            }
+        }
+        run[n] = '\0';
+        if (n == 18 && run[17] == 'x') run[17] = 'X';
+        if (n == 18 && person_id_valid(run)) return "an ID number";
+        if (n == 11 && person_mobile_valid(run)) return "a mobile number";
+        if (n >= 16 && n <= 19 && strspn(run, "0123456789") == n && person_luhn_valid(run)) return "a card number";
+        while (is_digit(*q) || *q == 'X' || *q == 'x') q++;
+    }
+    return NULL;
+}

@@ -29,6 +29,13 @@ char person_luhn_digit(const char *s);
 /* 1 when s is an 11-digit mainland mobile with a known prefix. */
 int person_mobile_valid(const char *s);
 
+/* What personal data with a protected field of its own free text holds:
+ * "an ID number", "a mobile number" or "a card number" found in a run of
+ * digits (written whole, or in groups of three or four split by single
+ * spaces or hyphens, as "139 1234 5678" or "6222-0202-0011-2234"), else
+ * NULL. */
+const char *person_data_in(const char *text);
+
 /* An administrative division (area code of the first 6 ID digits). */
 typedef struct {
     const char *code;       /* "110101" */

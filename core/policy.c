@@ -152,7 +152,7 @@ const char *policy_check_line(const policy_case *c, int line, const char *actor)
     /* The maker of a change never checks it, on any line. */
     if (same(c->maker, actor)) return POLICY_MAKER_CHECKER;
     for (int l = 1; l <= 3; l++)
-        if (l != line && same(users[l], actor)) return POLICY_TWO_LINES;
+        if (l != line && (same(users[l], actor) || (c->actor_lines & (1u << l)))) return POLICY_TWO_LINES;
     return NULL;
 }
 

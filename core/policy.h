@@ -66,7 +66,10 @@ int policy_limits_set_authority(policy_limits *l, const char *spec);
  * empty when nobody acted yet. */
 typedef struct {
     const char *maker;       /* who made the change under review, if a person */
-    const char *l1_user, *l2_user, *l3_user;
+    const char *l1_user, *l2_user, *l3_user;   /* the latest on each line */
+    unsigned actor_lines;    /* bit l set: the actor acted on line l of this
+                                case before (its whole history, which the
+                                latest users alone do not show) */
 } policy_case;
 
 /* Error codes the server sends with 403 (stable wire names). */

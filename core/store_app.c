@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/crypto.h"
 #include "core/mask.h"
 #include "core/util.h"
 
@@ -276,7 +277,7 @@ static int tx_end(store *s, int own, int rc)
 }
 
 int store_app_insert_from(store *s, application *a, int64_t channel_id,
-                          const char *idem_key, int64_t *id)
+                          const char *idem_key, const unsigned char *idem_digest, int64_t *id)
 {
     sqlite3_stmt *st;
     int rc, own;
@@ -298,8 +299,8 @@ int store_app_insert_from(store *s, application *a, int64_t channel_id,
     st = store_stmt(s,
         "INSERT INTO applications(customer_id, created_at, updated_at, channel, partner,"
         " product, product_item, scene, amount_fen, term_months, completeness, status,"
-        " version, idempotency_key, channel_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?14)");
+        " version, idempotency_key, channel_id, idem_digest)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, ?13, ?14, ?15)");
     if (!st) return tx_end(s, own, -1);
     sqlite3_bind_int64(st, 1, a->customer_id);
     sqlite3_bind_int64(st, 2, a->created_at);
@@ -315,6 +316,7 @@ int store_app_insert_from(store *s, application *a, int64_t channel_id,
     sqlite3_bind_text(st, 12, app_status_name(a->status), -1, SQLITE_STATIC);
     if (idem_key) sqlite3_bind_text(st, 13, idem_key, -1, SQLITE_TRANSIENT);
     if (channel_id > 0) sqlite3_bind_int64(st, 14, channel_id);
+    if (idem_key && idem_digest) sqlite3_bind_blob(st, 15, idem_digest, CRYPTO_DIGEST_BYTES, SQLITE_TRANSIENT);
     if (step_done(s, st, "store application")) return tx_end(s, own, -1);
     a->id = sqlite3_last_insert_rowid(store_db(s));
     if (insert_features(s, a->id, &a->feat)) return tx_end(s, own, -1);
@@ -324,7 +326,7 @@ int store_app_insert_from(store *s, application *a, int64_t channel_id,
 
 int store_app_insert(store *s, application *a, int64_t *id)
 {
-    return store_app_insert_from(s, a, 0, NULL, id);
+    return store_app_insert_from(s, a, 0, NULL, NULL, id);
 }
 
 int store_app_set_status(store *s, int64_t id, app_status stv, int64_t expect_version,

@@ -94,9 +94,11 @@ int store_customer_reveal(store *s, const crypto_key *k, int64_t id, customer *o
 int store_app_insert(store *s, application *a, int64_t *id);
 /* The same for intake: records the channel and the idempotency key. When
  * the key was seen before, nothing is inserted, *id is the earlier
- * application and the result is 1. idem_key may be NULL. */
+ * application and the result is 1. idem_key may be NULL; idem_digest,
+ * the CRYPTO_DIGEST_BYTES digest of the body the key came with, is kept
+ * beside it when given. */
 int store_app_insert_from(store *s, application *a, int64_t channel_id,
-                          const char *idem_key, int64_t *id);
+                          const char *idem_key, const unsigned char *idem_digest, int64_t *id);
 /* Features of an application. 0 / 1 / -1. */
 int store_app_features(store *s, int64_t id, features *out);
 

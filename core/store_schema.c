@@ -170,6 +170,15 @@ static const char *const migrations[] = {
      * from the index alone, without reading each application row */
     "DROP INDEX app_customer;"
     "CREATE INDEX app_customer_time ON applications(customer_id, created_at);",
+
+    /* 3: a case's actions by record and user: who acted on which line of
+     * it (separation of duties) and the limit a limit case asks for */
+    "CREATE INDEX actions_record ON actions(record, user_id);"
+    /* and the digest of the body each Idempotency-Key came with, so the
+     * key sent again with another body is refused instead of replayed
+     * (NULL for keys kept before) */
+    "ALTER TABLE actions ADD COLUMN body_digest BLOB;"
+    "ALTER TABLE applications ADD COLUMN idem_digest BLOB;",
 };
 
 int store_schema_count(void)

@@ -171,12 +171,32 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
     list_request(s, next);
 }
 
+static void on_head(void *ctx, int rc, int64_t last, const client_error *e);
+
+/* The server has no change up to the cache's cursor (its database is an
+ * older copy than the one the cache followed): the cursor and the cache's
+ * completeness are dropped and the pull starts over from the server's
+ * head, as on a first start. */
+static void restart_from_head(sync_job *s)
+{
+    client_error e;
+    if (cache_meta_set(s->ca, META_SINCE, NULL) || cache_meta_set(s->ca, META_COMPLETE, NULL)) {
+        fail_msg(s, cache_errmsg(s->ca));
+        return;
+    }
+    s->have_since = 0;
+    s->complete = 0;
+    if (client_head_async(s->cl, on_head, s, &e)) { fail_round(s, &e); return; }
+    s->inflight = 1;
+}
+
 static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e)
 {
     sync_job *s = ctx;
     int changed = 0, was = s->st.state;
     char buf[32];
     s->inflight = 0;
+    if (rc && e->status == 400 && !strcmp(e->code, "bad_cursor")) { restart_from_head(s); return; }
     if (rc) { fail_round(s, e); return; }
     if (store_rows(s, f->rows, f->n, &changed)) {
         client_feed_free(f);

@@ -418,6 +418,18 @@ static void test_sync_follows_change_feed(void **state)
     assert_int_equal(sync_get(job)->pages, 0);
     assert_true(sync_get(job)->live);
     sync_free(job);
+
+    /* A cursor past the server's newest change (the server's database is
+     * an older copy): the feed refuses it, and the console starts over
+     * from the server's head with a full pull instead of failing. */
+    assert_int_equal(cache_meta_set(ca, "feed.since", "99999999"), 0);
+    job = sync_run(c, &l, ca, 100, 5, &probe);
+    assert_int_equal(sync_get(job)->state, SYNC_DONE);
+    assert_true(sync_get(job)->live);
+    assert_true(sync_get(job)->pages > 0);
+    assert_int_equal(cache_meta_get(ca, "feed.since", out, sizeof out), 0);
+    assert_true(strtoll(out, NULL, 10) < 99999999);
+    sync_free(job);
     client_free(c);
     cache_close(ca);
 }

@@ -92,8 +92,8 @@ static const struct {
     { "POST", "/v1/actions", "{\"type\":\"alert_ack\",\"alert_id\":999999}", { 0, 1, 0, 0, 0 } },
     { "POST", "/v1/actions", "{\"type\":\"reveal_request\",\"application_id\":999999,"
                              "\"fields\":[\"name\"],\"reason\":\"a good reason\"}", { 1, 1, 0, 0, 0 } },
-    { "POST", "/v1/actions", "{\"type\":\"reveal_decide\",\"request_id\":\"no-such-request\","
-                             "\"decision\":\"approve\",\"reason\":\"x\"}", { 0, 1, 0, 0, 0 } },
+    { "POST", "/v1/actions", "{\"type\":\"reveal_decide\",\"request\":\"no-such-request\","
+                             "\"decision\":\"approve\"}", { 0, 1, 0, 0, 0 } },
 };
 
 static void test_permission_table(void **state)
@@ -107,7 +107,9 @@ static void test_permission_table(void **state)
             snprintf(key, sizeof key, "Idempotency-Key: matrix-%zu-%d", i, role);
             hdr[0] = key;
             assert_int_equal(yx_http(matrix[i].method, &P, matrix[i].path, tok[role], matrix[i].body, hdr, &r), 0);
-            if (matrix[i].allowed[role] ? (r.status == 403 || r.status == 401) : r.status != 403)
+            /* allowed: past the role check to the record (404 for these
+             * unknown ids, 409, ...), never a 5xx; refused: 403 */
+            if (matrix[i].allowed[role] ? (r.status == 403 || r.status == 401 || r.status >= 500) : r.status != 403)
                 fail_msg("%s %s %s as %s: got %ld %s", matrix[i].method, matrix[i].path,
                          matrix[i].body ? matrix[i].body : "", role_users[role], r.status, r.body);
             if (r.status == 403) assert_true(strlen(yx_error_code(&r)) > 0);

@@ -23,7 +23,8 @@
 
 #define PW "yixiang-demo"
 
-enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN, A_PASSED, A_HUGE, A_RETRY };
+enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN, A_PASSED, A_HUGE, A_RETRY, A_SOD,
+       A_MAKER };
 
 static yxd_proc P;
 static char *officer, *officer2, *risk, *auditor, *support;
@@ -66,6 +67,8 @@ static int setup(void **state)
     decide(s, A_PASSED, OUT_DECLINE, 'E', 0);
     decide(s, A_HUGE, OUT_REFER, 'B', 60000000);        /* 600,000 yuan: above line 2's 500,000 too */
     decide(s, A_RETRY, OUT_REFER, 'B', 1000000);
+    decide(s, A_SOD, OUT_APPROVE, 'A', 3000000);
+    decide(s, A_MAKER, OUT_APPROVE, 'A', 3000000);
     {   /* settled on line 1: automatically, and by a person */
         defense_state a = { .application_id = A_AUTO, .l1 = L1_REJECTED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
         defense_state h = { .application_id = A_HUMAN, .l1 = L1_APPROVED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
@@ -150,14 +153,29 @@ static const char *rec_str(const yx_resp *r, const char *name)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* A good action without its key is 400; the role is still refused first
+ * (an auditor learns it is read only), and the body's fields before the
+ * key. */
 static void test_key_required(void **state)
 {
+    char body[256];
     yx_resp r;
     (void)state;
-    assert_int_equal(yx_http("POST", &P, "/v1/actions", officer, "{\"type\":\"review\"}", NULL, &r), 0);
-    assert_int_equal(r.status, 400);
-    assert_string_equal(yx_error_code(&r), "idempotency_key_required");
-    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
+             "\"decision\":\"approve\",\"reason\":\"income verified\"}", A_SMALL, version_of(A_SMALL));
+    static char **const toks[] = { &officer, &auditor, &officer };
+    static const struct { int tok, good_body; long status; const char *code; } cases[] = {
+        { 0, 1, 400, "idempotency_key_required" },
+        { 1, 1, 403, "read_only_role" },
+        { 2, 0, 400, "bad_field" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(yx_http("POST", &P, "/v1/actions", *toks[cases[i].tok], cases[i].good_body ? body : "{\"type\":\"review\"}",
+                                 NULL, &r), 0);
+        if (r.status != cases[i].status || strcmp(yx_error_code(&r), cases[i].code))
+            fail_msg("case %zu: got %ld %s, want %ld %s", i, r.status, r.body, cases[i].status, cases[i].code);
+        yx_resp_free(&r);
+    }
 }
 
 static void test_approve_within_authority_is_idempotent(void **state)
@@ -183,6 +201,20 @@ static void test_approve_within_authority_is_idempotent(void **state)
     /* the same key from another user is refused, not replayed */
     act(officer2, "key-approve-small-1", body, &r1);
     assert_int_equal(r1.status, 422);
+    yx_resp_free(&r1);
+    /* and so is the same key with another action: not the first answer
+     * for a request that was never applied */
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,"
+             "\"decision\":\"approve\",\"reason\":\"income verified\"}", A_LARGE, version_of(A_LARGE));
+    act(officer, "key-approve-small-1", body, &r1);
+    assert_int_equal(r1.status, 422);
+    assert_string_equal(yx_error_code(&r1), "idempotency_key_reused");
+    yx_resp_free(&r1);
+    assert_true(version_of(A_SMALL) == v + 1);
+    /* a key that is not 8 to 128 printable ASCII characters */
+    act(officer, "short", body, &r1);
+    assert_int_equal(r1.status, 400);
+    assert_string_equal(yx_error_code(&r1), "bad_idempotency_key");
     yx_resp_free(&r1);
 }
 
@@ -278,6 +310,21 @@ static void act_case(const char *tok, const char *type, int id, double v, const 
     act(tok, NULL, body, r);
 }
 
+/* act_case, expecting status and, under name in the answer ("result",
+ * "rule", or "error" for the error code), the string want. */
+static void case_step(const char *tok, const char *type, int id, double v, const char *fields, long status,
+                      const char *name, const char *want)
+{
+    yx_resp r;
+    const cJSON *got;
+    act_case(tok, type, id, v, fields, &r);
+    got = cJSON_GetObjectItem(r.json, name);
+    if (r.status != status || strcmp(!strcmp(name, "error") ? yx_error_code(&r) : cJSON_IsString(got) ? got->valuestring : "",
+                                     want))
+        fail_msg("%s on %d: got %ld %s, want %ld with %s %s", type, id, r.status, r.body, status, name, want);
+    yx_resp_free(&r);
+}
+
 /* A refusal is not kept under its Idempotency-Key: the same key carries
  * the corrected request, whose answer is then the one replayed. */
 static void test_refusal_leaves_the_key_free(void **state)
@@ -330,14 +377,10 @@ static void test_line2_above_its_authority_is_refused(void **state)
     yx_resp r;
     double v = version_of(A_HUGE);
     (void)state;
-    act_case(officer, "review", A_HUGE, v, "\"decision\":\"approve\",\"reason\":\"strong file\"", &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(cJSON_GetObjectItem(r.json, "rule")->valuestring, "limit_exceeds_authority");
-    yx_resp_free(&r);
-    act_case(risk, "line2", A_HUGE, v + 1, "\"decision\":\"approve\",\"reason\":\"agreed\"", &r);
-    assert_int_equal(r.status, 403);
-    assert_string_equal(yx_error_code(&r), "limit_exceeds_authority");
-    yx_resp_free(&r);
+    case_step(officer, "review", A_HUGE, v, "\"decision\":\"approve\",\"reason\":\"strong file\"", 200,
+              "rule", "limit_exceeds_authority");
+    case_step(risk, "line2", A_HUGE, v + 1, "\"decision\":\"approve\",\"reason\":\"agreed\"", 403,
+              "error", "limit_exceeds_authority");
     assert_true(version_of(A_HUGE) == v + 1);   /* nothing changed */
     act_case(risk, "line2", A_HUGE, v + 1, "\"decision\":\"reject\",\"reason\":\"above every authority\"", &r);
     assert_int_equal(r.status, 200);
@@ -426,6 +469,33 @@ static int64_t db_count(const char *sql)
     int64_t n = yx_db_number(&P, sql);
     if (n < 0) fail_msg("%s failed", sql);
     return n;
+}
+
+/* Nobody acts on two lines of one case, counting every act on it and not
+ * only the latest on each line: line 2 that applied a limit within its
+ * authority (a line-1 act, which leaves no line-1 user on the case) may
+ * not then approve an officer's request on it. And the maker of a limit
+ * request never approves it. */
+static void test_two_lines_and_maker_checker_on_limit_cases(void **state)
+{
+    double v = version_of(A_SOD);
+    int64_t acts = db_count("SELECT count(*) FROM actions");
+    (void)state;
+    case_step(risk, "adjust_limit", A_SOD, v, "\"new_limit_fen\":3500000,\"reason\":\"income proven\"", 200,
+              "result", "applied");
+    case_step(officer, "adjust_limit", A_SOD, v + 1, "\"new_limit_fen\":9000000,\"reason\":\"vip\"", 200,
+              "rule", "limit_exceeds_authority");
+    case_step(risk, "line2", A_SOD, v + 2, "\"decision\":\"approve\",\"reason\":\"agreed\"", 403,
+              "error", "separation_two_lines");
+    assert_true(version_of(A_SOD) == v + 2);
+    assert_int_equal(db_count("SELECT count(*) FROM actions"), acts + 2);   /* the refusal is not kept */
+    /* risk asks above its own authority (600,000 yuan): its own request */
+    v = version_of(A_MAKER);
+    case_step(risk, "adjust_limit", A_MAKER, v, "\"new_limit_fen\":60000000,\"reason\":\"corporate guarantee\"", 200,
+              "result", "routed_to_line2");
+    case_step(risk, "line2", A_MAKER, v + 1, "\"decision\":\"approve\",\"reason\":\"mine\"", 403,
+              "error", "separation_maker_checker");
+    assert_true(version_of(A_MAKER) == v + 1);
 }
 
 /* Every bad body gets a 4xx with a code and changes nothing. */
@@ -727,7 +797,7 @@ static void test_change_feed_and_long_poll(void **state)
     struct poll_arg pa;
     pthread_t th;
     yx_resp r;
-    char body[256];
+    char body[256], path[96];
     const cJSON *items, *last;
     struct timespec t0, t1;
     (void)state;
@@ -739,10 +809,17 @@ static void test_change_feed_and_long_poll(void **state)
     snprintf(pa.since, sizeof pa.since, "%s", cJSON_GetObjectItem(r.json, "next")->valuestring);
     yx_resp_free(&r);
     /* nothing new: an empty page after the wait, same cursor */
-    assert_int_equal(yx_http("GET", &P, "/v1/changes?since=999999&wait=1", officer, NULL, NULL, &r), 0);
+    snprintf(path, sizeof path, "/v1/changes?since=%s&wait=1", pa.since);
+    assert_int_equal(yx_http("GET", &P, path, officer, NULL, NULL, &r), 0);
     assert_int_equal(r.status, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 0);
-    assert_string_equal(cJSON_GetObjectItem(r.json, "next")->valuestring, "999999");
+    assert_string_equal(cJSON_GetObjectItem(r.json, "next")->valuestring, pa.since);
+    yx_resp_free(&r);
+    /* a cursor past the newest change was never handed out: following it
+     * would skip every change up to it */
+    assert_int_equal(yx_http("GET", &P, "/v1/changes?since=999999999&wait=1", officer, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(yx_error_code(&r), "bad_cursor");
     yx_resp_free(&r);
     /* admin may not read the feed */
     {
@@ -784,7 +861,8 @@ static void test_sigterm_finishes_in_flight(void **state)
     char out[256], err[256];
     const char *verify[] = { "audit", "verify", "--db", P.db, NULL };
     (void)state;
-    snprintf(pa.since, sizeof pa.since, "999999");
+    /* the head: a poll that waits for the next change */
+    snprintf(pa.since, sizeof pa.since, "%lld", (long long)db_count("SELECT ifnull(max(seq), 0) FROM changes"));
     assert_int_equal(pthread_create(&th, NULL, long_poll, &pa), 0);
     /* wait (by polling, no sleeps) until the server holds the long poll:
      * two requests in flight, the poll and this metrics request */
@@ -819,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_override_after_line3_passed_is_sampled_again),
         cmocka_unit_test(test_line2_above_its_authority_is_refused),
         cmocka_unit_test(test_limit_change_above_authority_needs_line2),
+        cmocka_unit_test(test_two_lines_and_maker_checker_on_limit_cases),
         cmocka_unit_test(test_bad_input_changes_nothing),
         cmocka_unit_test(test_sql_text_is_data),
         cmocka_unit_test(test_dispute_rules_by_role_and_state),

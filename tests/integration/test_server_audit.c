@@ -149,7 +149,13 @@ static void test_dispute_assign_and_request_info(void **state)
     snprintf(body, sizeof body, "{\"type\":\"dispute_assign\",\"dispute_id\":%.0f,\"version\":%.0f,"
              "\"assignee\":\"officer\"}", id, v);
     act(support, body, &r);
-    assert_int_equal(r.status, 422);   /* only support or risk take disputes */
+    assert_int_equal(r.status, 422);   /* only who may work it takes a dispute */
+    assert_string_equal(yx_error_code(&r), "bad_assignee");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"dispute_assign\",\"dispute_id\":%.0f,\"version\":%.0f,"
+             "\"assignee\":\"risk\"}", id, v);
+    act(support, body, &r);
+    assert_int_equal(r.status, 422);   /* line 2 works escalated disputes only */
     assert_string_equal(yx_error_code(&r), "bad_assignee");
     yx_resp_free(&r);
     snprintf(body, sizeof body, "{\"type\":\"dispute_assign\",\"dispute_id\":%.0f,\"version\":%.0f,"
@@ -215,10 +221,13 @@ static void test_overdue_disputes_are_flagged(void **state)
 static void test_reads_are_audited_and_paged(void **state)
 {
     yx_resp r;
-    int found = 0, total = 0;
+    int found = 0, listed = 0, total = 0;
     char path[80], next[32] = "0";
     (void)state;
     assert_int_equal(yx_http("GET", &P, "/v1/applications/7", support, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    yx_resp_free(&r);
+    assert_int_equal(yx_http("GET", &P, "/v1/disputes?status=open", support, NULL, NULL, &r), 0);
     assert_int_equal(r.status, 200);
     yx_resp_free(&r);
     for (;;) {
@@ -232,6 +241,10 @@ static void test_reads_are_audited_and_paged(void **state)
                 !strcmp(cJSON_GetObjectItem(it, "action")->valuestring, "read") &&
                 !strcmp(cJSON_GetObjectItem(it, "actor")->valuestring, "support"))
                 found++;
+            if (!strcmp(cJSON_GetObjectItem(it, "record")->valuestring, "disputes") &&
+                !strcmp(cJSON_GetObjectItem(it, "action")->valuestring, "list") &&
+                !strcmp(cJSON_GetObjectItem(it, "actor")->valuestring, "support"))
+                listed++;
         }
         nx = cJSON_GetObjectItem(r.json, "next");
         if (!cJSON_IsString(nx)) { yx_resp_free(&r); break; }
@@ -239,6 +252,7 @@ static void test_reads_are_audited_and_paged(void **state)
         yx_resp_free(&r);
     }
     assert_int_equal(found, 1);
+    assert_true(listed >= 1);      /* a page of disputes is audited too (earlier tests list some) */
     assert_true(total >= 10);
 }
 
@@ -282,6 +296,31 @@ static void test_checkpoints_are_signed(void **state)
     }
     assert_true(n >= 2);   /* every 5 entries */
     yx_resp_free(&r);
+    {   /* in pages of one, newest first, every checkpoint once */
+        char path[96] = "/v1/audit/checkpoints?limit=1";
+        double prev = 1e18;
+        int paged = 0;
+        for (;;) {
+            const cJSON *next;
+            assert_int_equal(yx_http("GET", &P, path, NULL, NULL, NULL, &r), 0);
+            assert_int_equal(r.status, 200);
+            it = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0);
+            if (it) {
+                assert_true(cJSON_GetObjectItem(it, "id")->valuedouble < prev);
+                prev = cJSON_GetObjectItem(it, "id")->valuedouble;
+                paged++;
+            }
+            next = cJSON_GetObjectItem(r.json, "next");
+            if (!cJSON_IsString(next)) { yx_resp_free(&r); break; }
+            snprintf(path, sizeof path, "/v1/audit/checkpoints?limit=1&before=%s", next->valuestring);
+            yx_resp_free(&r);
+            assert_true(paged <= n + 1);
+        }
+        assert_true(paged >= n);   /* and any signed since */
+        assert_int_equal(yx_http("GET", &P, "/v1/audit/checkpoints?after=3", NULL, NULL, NULL, &r), 0);
+        assert_int_equal(r.status, 400);
+        yx_resp_free(&r);
+    }
 }
 
 /* `yxd audit verify --db db [--public-key pk_hex]` */

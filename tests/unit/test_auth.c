@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/auth.h"
+#include "core/action.h"
 #include "core/policy.h"
 #include "core/store_user.h"
 #include "tests/common/tmpdir.h"
@@ -178,7 +179,7 @@ static void test_channel_keys(void **state)
 
 static void test_separation_of_duties(void **state)
 {
-    policy_case c = { "wang", "li", "", "" };
+    policy_case c = { "wang", "li", "", "", 0 };
     (void)state;
     assert_null(policy_check_line(&c, 2, "zhao"));
     assert_string_equal(policy_check_line(&c, 2, "li"), POLICY_TWO_LINES);      /* line 1 then line 2 */
@@ -190,6 +191,19 @@ static void test_separation_of_duties(void **state)
     assert_string_equal(policy_check_line(&c, 4, "zhao"), POLICY_FORBIDDEN_ROLE);
     c.maker = NULL;
     assert_null(policy_check_line(&c, 3, "zhou"));
+    /* the actor's history counts as well as the latest users: zhao
+     * acted on line 1 before (a limit applied), so not on line 2 now */
+    c.actor_lines = 1u << 1;
+    assert_string_equal(policy_check_line(&c, 2, "zhao"), POLICY_TWO_LINES);
+    assert_null(policy_check_line(&c, 1, "zhao"));
+    c.actor_lines = 1u << 2;
+    assert_string_equal(policy_check_line(&c, 1, "zhao"), POLICY_TWO_LINES);
+    assert_null(policy_check_line(&c, 2, "zhao"));
+    assert_int_equal(action_line_of("adjust_limit"), 1);
+    assert_int_equal(action_line_of("approve_line2"), 2);
+    assert_int_equal(action_line_of("audit_finding"), 3);
+    assert_int_equal(action_line_of("dispute_open"), 0);
+    assert_int_equal(action_line_of("nonsense"), 0);
 }
 
 static void test_authority_and_read_only_auditors(void **state)

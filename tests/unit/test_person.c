@@ -213,12 +213,34 @@ static void test_rng(void **state)
     }
 }
 
+/* Personal data in free text, written whole or in the groups people
+ * write it in, is found; other numbers are not. */
+static void test_personal_data_in_free_text(void **state)
+{
+    char id[19], text[96];
+    (void)state;
+    snprintf(id, sizeof id, "11010119900307451%c", person_id_check("11010119900307451"));
+    snprintf(text, sizeof text, "身份证%s，请核实", id);
+    assert_string_equal(person_data_in(text), "an ID number");
+    assert_string_equal(person_data_in("call 13912345678 after six"), "a mobile number");
+    assert_string_equal(person_data_in("call 139 1234 5678 after six"), "a mobile number");
+    assert_string_equal(person_data_in("手机139-1234-5678"), "a mobile number");
+    assert_string_equal(person_data_in("card 4111 1111 1111 1111 lost"), "a card number");
+    assert_string_equal(person_data_in("4111111111111111"), "a card number");
+    assert_null(person_data_in("loan of 50000 yuan over 12 months"));
+    assert_null(person_data_in("20000 30000 40000 5"));      /* not groups of 3 or 4 */
+    assert_null(person_data_in("4111111111111112"));           /* fails its check digit */
+    assert_null(person_data_in("12345678901"));                /* no mobile prefix */
+    assert_null(person_data_in(""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_id_known_vectors),
         cmocka_unit_test(test_luhn_vectors),
         cmocka_unit_test(test_mobile_valid),
+        cmocka_unit_test(test_personal_data_in_free_text),
         cmocka_unit_test(test_generated_people),
         cmocka_unit_test(test_area_codes),
         cmocka_unit_test(test_mask),

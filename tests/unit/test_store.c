@@ -497,14 +497,14 @@ static void test_idempotent_intake(void **state)
     for (int i = 0; i < F__COUNT; i++) a.feat.v[i] = NAN;
     assert_int_equal(store_customer_insert(f->s, &c, &f->key, &a.customer_id), 0);
     yx_strlcpy(a.partner, "p", sizeof a.partner);
-    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-1", &id1), 0);
+    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-1", NULL, &id1), 0);
     assert_true(a.created_at > 0);
-    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-1", &id2), 1);
+    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-1", NULL, &id2), 1);
     assert_true(id1 == id2);
     /* A failed insert inside no transaction leaves nothing behind. */
     a.customer_id = 987654;    /* no such customer: foreign key fails */
-    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-2", &id2), -1);
-    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-2", &id2), -1);
+    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-2", NULL, &id2), -1);
+    assert_int_equal(store_app_insert_from(f->s, &a, 0, "key-2", NULL, &id2), -1);
 }
 
 static void test_users(void **state)
