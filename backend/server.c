@@ -12,6 +12,7 @@
 #include "backend/server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +74,7 @@ struct conn_req {
     yx_buf  body;
     int     too_large;          /* body above SRV_BODY_MAX */
     int     headers_too_large;  /* header fields above SRV_HEADER_MAX */
+    int     framing;            /* more than one Content-Length */
     int64_t start_ns;
 };
 
@@ -330,6 +333,10 @@ static void handle(server *s, struct MHD_Connection *c, const char *method,
         srv_error(out, 413, "body_too_large", "request bodies are limited to %d bytes", SRV_BODY_MAX);
         return;
     }
+    if (cr->framing) {
+        srv_error(out, 400, "bad_request", "send one Content-Length header");
+        return;
+    }
     rt = routes_match(method, url, &r.path_id, &known);
     if (!rt) {
         if (known) srv_error(out, 405, "method_not_allowed", "%s is not allowed on %s", method, url);
@@ -390,24 +397,52 @@ static void access_log(const char *method, const char *url, int status, double s
     srv_log(status >= 500 ? "error" : "info", "request", x);
 }
 
+struct header_sum { size_t bytes; int lengths; };
+
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
                                        size_t key_size, const char *value, size_t value_size)
 {
-    size_t *total = cls;
+    struct header_sum *sum = cls;
     (void)kind;
-    (void)key;
     (void)value;
-    *total += key_size + value_size + 4;   /* ": " and CRLF */
+    sum->bytes += key_size + value_size + 4;   /* ": " and CRLF */
+    if (key && !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) sum->lengths++;
     return MHD_YES;
 }
 
 /* The size of the request's header fields as they came on the wire, give
- * or take the spaces around the colons. */
-static size_t header_fields_size(struct MHD_Connection *c)
+ * or take the spaces around the colons, and how many Content-Length
+ * fields it has (the library reads the first; two that disagree are how
+ * requests get smuggled past a proxy that reads the other, so more than
+ * one is refused). */
+static struct header_sum header_fields(struct MHD_Connection *c)
 {
-    size_t total = 0;
-    MHD_get_connection_values_n(c, MHD_HEADER_KIND, add_header_size, &total);
-    return total;
+    struct header_sum sum = { 0, 0 };
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, add_header_size, &sum);
+    return sum;
+}
+
+/* Percent-decoding of the path and the query, as the library's own but
+ * for %00, kept as the three characters: a decoded NUL would end the C
+ * string there, so /v1/applications/1%00x would read as application 1 and
+ * status=approved%00x pass as approved. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    char *w = s;
+    (void)cls;
+    (void)c;
+    for (const char *p = s; *p;) {
+        if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]) &&
+            !(p[1] == '0' && p[2] == '0')) {
+            char hex[3] = { p[1], p[2], 0 };
+            *w++ = (char)strtol(hex, NULL, 16);
+            p += 3;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -431,9 +466,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         server_request_begin(s);
         /* Refuse oversize headers, and an announced oversize body, before
          * reading any of the body. */
-        if (header_fields_size(c) > SRV_HEADER_MAX) cr->headers_too_large = 1;
+        struct header_sum sum = header_fields(c);
+        if (sum.bytes > SRV_HEADER_MAX) cr->headers_too_large = 1;
+        else if (sum.lengths > 1) cr->framing = 1;
         else if (cl && strtoull(cl, NULL, 10) > SRV_BODY_MAX) cr->too_large = 1;
-        if (!cr->too_large && !cr->headers_too_large) return MHD_YES;
+        if (!cr->too_large && !cr->headers_too_large && !cr->framing) return MHD_YES;
     } else if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
@@ -448,7 +485,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             srv_log("warning", "request body too slow: connection closed", x);
             return MHD_NO;
         }
-        if (cr->too_large || cr->headers_too_large) return MHD_YES;
+        if (cr->too_large || cr->headers_too_large || cr->framing) return MHD_YES;
         if (cr->body.len + n > SRV_BODY_MAX) {
             cr->too_large = 1;
             free(cr->body.p);
@@ -506,6 +543,7 @@ int server_start(server **out, const srv_config *cfg, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, SRV_CONN_MEMORY,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         s->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
         MHD_OPTION_HTTPS_MEM_KEY, s->tls_key,
         MHD_OPTION_END);

@@ -60,6 +60,22 @@ static int get_int(problem *p, const cJSON *obj, const char *name, int64_t min, 
     return 0;
 }
 
+/* Every member of obj is one of the NULL-terminated names: a field sent
+ * under a misspelt name ("employeer") is refused, not silently dropped. */
+static int known_members(problem *p, const cJSON *obj, const char *prefix, const char *const *names)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj) {
+        int ok = 0;
+        char path[80];
+        for (int i = 0; names[i] && !ok; i++) ok = it->string && !strcmp(it->string, names[i]);
+        if (ok) continue;
+        snprintf(path, sizeof path, "%s%.40s", prefix, it->string ? it->string : "");
+        return bad(p, path, "is not a field of an application%s", NULL);
+    }
+    return 0;
+}
+
 static int get_enum(problem *p, const cJSON *obj, const char *name, int (*parse)(const char *, int *),
                     int *out, const char *choices)
 {
@@ -87,7 +103,10 @@ static int free_text_clean(problem *p, const char *path, const char *text)
 static int applicant(problem *p, const cJSON *a, int64_t now_ms, intake_req *out)
 {
     customer *c = &out->cust;
+    static const char *const names[] = { "name", "id_number", "mobile", "bank_card", "province", "city",
+                                         "employer", NULL };
     if (!cJSON_IsObject(a)) return bad(p, "applicant", "must be an object%s", NULL);
+    if (known_members(p, a, "applicant.", names)) return -1;
     if (get_str(p, a, "name", "applicant.name", 1, c->name, sizeof c->name) ||
         get_str(p, a, "id_number", "applicant.id_number", 1, c->id_number, sizeof c->id_number) ||
         get_str(p, a, "mobile", "applicant.mobile", 1, c->mobile, sizeof c->mobile) ||
@@ -142,6 +161,8 @@ static int feature_values(problem *p, const cJSON *f, features *out)
 int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
                  char *field, size_t fieldlen, char *err, size_t errlen)
 {
+    static const char *const top_names[] = { "applicant", "product", "product_item", "scene", "partner", "amount_fen",
+                                             "term_months", "completeness", "features", NULL };
     problem p = { field, err, fieldlen, errlen };
     cJSON *j;
     int64_t amount, term;
@@ -151,6 +172,7 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
     if (!json_text_ok(json, len)) return bad(&p, "body", "is not valid UTF-8 text without NUL (\\u0000)%s", NULL);
     j = json_doc_parse(json, len);   /* the whole body: one object, nothing after it */
     if (!cJSON_IsObject(j)) { cJSON_Delete(j); return bad(&p, "body", "is not a JSON object%s", NULL); }
+    if (known_members(&p, j, "", top_names)) goto done;
     if (applicant(&p, cJSON_GetObjectItemCaseSensitive(j, "applicant"), now_ms, out) ||
         get_enum(&p, j, "product", parse_product, &product, "mall, cash, smb") ||
         get_str(&p, j, "product_item", "product_item", 0, out->app.product_item, sizeof out->app.product_item) ||
@@ -168,8 +190,10 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
         bad(&p, "applicant.bank_card", "is required from completeness bank_card up%s", NULL);
         goto done;
     }
-    /* The ID number is authoritative for age; fill the feature from it. */
-    if (isnan(out->app.feat.v[F_AGE])) out->app.feat.v[F_AGE] = out->age;
+    /* The ID number is authoritative for age: the feature is the age it
+     * gives, whatever a channel sent as Age (a 9,999,999-year-old would
+     * otherwise be scored) */
+    out->app.feat.v[F_AGE] = out->age;
     out->app.product = (product_kind)product;
     out->app.amount_fen = amount;
     out->app.term_months = (int)term;

@@ -199,7 +199,7 @@ static void test_overdue_disputes_are_flagged(void **state)
     yx_resp r;
     store *s;
     char err[256];
-    double id;
+    double id, overdue_before = yx_metric(&P, "yxd_disputes_overdue ");
     (void)state;
     act(support, "{\"type\":\"dispute_open\",\"application_id\":4,\"category\":\"not_me\",\"message\":\"not me\"}", &r);
     assert_int_equal(r.status, 200);
@@ -216,6 +216,9 @@ static void test_overdue_disputes_are_flagged(void **state)
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 1);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "overdue")));
     yx_resp_free(&r);
+    /* and counted for the operator, nobody having to read it */
+    assert_true(overdue_before >= 0);
+    assert_true(yx_metric(&P, "yxd_disputes_overdue ") == overdue_before + 1);
 }
 
 static void test_reads_are_audited_and_paged(void **state)

@@ -300,6 +300,48 @@ static void test_slow_headers_are_cut_off(void **state)
     yxd_proc_cleanup(&q);
 }
 
+/* The whole answer to one raw request on a fresh connection (closed by
+ * the server after it, as each request asks). */
+static void raw_answer(const char *req, char *buf, size_t n)
+{
+    int fd = connect_to(&P);
+    size_t got = 0;
+    ssize_t k;
+    assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
+    while (got < n - 1 && (k = recv(fd, buf + got, n - 1 - got, 0)) > 0) got += (size_t)k;
+    buf[got] = '\0';
+    close(fd);
+}
+
+/* Two Content-Length fields (the way a request is smuggled past a proxy
+ * that reads the other) are refused with the JSON error, and a %00 in the
+ * path or the query is not decoded into a NUL that would cut the value
+ * short: /v1/applications/1%00x is not application 1. */
+static void test_framing_and_nul_escapes_are_refused(void **state)
+{
+    char buf[4096], *tok = yx_login(&P, "officer", "yixiang-demo"), req[512];
+    (void)state;
+    assert_non_null(tok);
+    raw_answer("GET /v1/healthz HTTP/1.1\r\nHost: yxd\r\nContent-Length: 0\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n", buf, sizeof buf);
+    if (strncmp(buf, "HTTP/1.1 400", 12) || !strstr(buf, "\"bad_request\"")) fail_msg("two lengths: %s", buf);
+    snprintf(req, sizeof req, "GET /v1/applications/1%%00x HTTP/1.1\r\nHost: yxd\r\nAuthorization: Bearer %s\r\n"
+             "Connection: close\r\n\r\n", tok);
+    raw_answer(req, buf, sizeof buf);
+    if (strncmp(buf, "HTTP/1.1 404", 12)) fail_msg("a %%00 in the path: %s", buf);
+    snprintf(req, sizeof req, "GET /v1/applications?status=approved%%00x HTTP/1.1\r\nHost: yxd\r\n"
+             "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", tok);
+    raw_answer(req, buf, sizeof buf);
+    if (strncmp(buf, "HTTP/1.1 400", 12) || !strstr(buf, "bad_filter")) fail_msg("a %%00 in the query: %s", buf);
+    /* other escapes still decode */
+    snprintf(req, sizeof req, "GET /v1/applications?status=%%61pproved HTTP/1.1\r\nHost: yxd\r\n"
+             "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", tok);
+    raw_answer(req, buf, sizeof buf);
+    if (strncmp(buf, "HTTP/1.1 200", 12)) fail_msg("an escaped letter in the query: %s", buf);
+    free(tok);
+    assert_healthy();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_metrics_count_431),
         cmocka_unit_test(test_slow_body_is_cut_off),
         cmocka_unit_test(test_slow_headers_are_cut_off),
+        cmocka_unit_test(test_framing_and_nul_escapes_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

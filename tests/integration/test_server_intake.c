@@ -218,6 +218,9 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
         { "features.Favourite", "1" },
         { "applicant", "[]" },
         { "applicant.employer", "\"call 13912345678 after six\"" },   /* personal data in free text */
+        { "applicant.employer", "\"call 139 1234 5678 after six\"" },  /* and as people write it */
+        { "applicant.employeer", "\"Acme\"" },                        /* a misspelt field: not dropped */
+        { "amount", "500000" },
         { "product_item", "\"IDX\"" },                                 /* replaced below by an ID */
     };
     int before = app_count();
@@ -286,6 +289,24 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
         if (yx_db_number(&P, heads[i]) != was[i])
             fail_msg("%s: %lld, was %lld", heads[i], (long long)yx_db_number(&P, heads[i]), (long long)was[i]);
     assert_int_equal(app_count(), before);
+}
+
+/* The ID number decides the applicant's age: an Age feature a channel
+ * sends is replaced by it, so an absurd one is never scored. */
+static void test_age_comes_from_the_id_number(void **state)
+{
+    char *body = body_with("features.Age", "9999999"), sql[96];
+    yx_resp r;
+    int64_t id;
+    (void)state;
+    submit(key, "order-age-from-id", body, &r);
+    free(body);
+    assert_int_equal(r.status, 201);
+    id = (int64_t)cJSON_GetObjectItem(r.json, "application_id")->valuedouble;
+    yx_resp_free(&r);
+    snprintf(sql, sizeof sql, "SELECT CAST(age AS INTEGER) FROM features WHERE application_id = %lld", (long long)id);
+    /* born 1990-03-07, as the ID number says */
+    assert_int_equal(yx_db_number(&P, sql), person_age(1990, 3, 7, (int64_t)time(NULL) * 1000));
 }
 
 static void test_sql_text_is_kept_as_text(void **state)
@@ -693,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_velocity_counts_the_customers_applications),
         cmocka_unit_test(test_same_key_same_answer_nothing_stored_twice),
         cmocka_unit_test(test_bad_input_is_refused_and_stores_nothing),
+        cmocka_unit_test(test_age_comes_from_the_id_number),
         cmocka_unit_test(test_sql_text_is_kept_as_text),
         cmocka_unit_test(test_sql_in_every_string_field_and_big_bodies),
         cmocka_unit_test(test_keys),
