@@ -70,7 +70,7 @@ static int known_members(problem *p, const cJSON *obj, const char *prefix, const
         char path[80];
         for (int i = 0; names[i] && !ok; i++) ok = it->string && !strcmp(it->string, names[i]);
         if (ok) continue;
-        snprintf(path, sizeof path, "%s%.40s", prefix, it->string ? it->string : "");
+        snprintf(path, sizeof path, "%s%.40s", prefix, it->string && *it->string ? it->string : "(no name)");
         return bad(p, path, "is not a field of an application%s", NULL);
     }
     return 0;
@@ -171,7 +171,10 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
     field[0] = '\0';
     if (!json_text_ok(json, len)) return bad(&p, "body", "is not valid UTF-8 text without NUL (\\u0000)%s", NULL);
     j = json_doc_parse(json, len);   /* the whole body: one object, nothing after it */
-    if (!cJSON_IsObject(j)) { cJSON_Delete(j); return bad(&p, "body", "is not a JSON object%s", NULL); }
+    if (!cJSON_IsObject(j) || json_duplicate_key(j)) {
+        cJSON_Delete(j);
+        return bad(&p, "body", "is not a JSON object with each member named once%s", NULL);
+    }
     if (known_members(&p, j, "", top_names)) goto done;
     if (applicant(&p, cJSON_GetObjectItemCaseSensitive(j, "applicant"), now_ms, out) ||
         get_enum(&p, j, "product", parse_product, &product, "mall, cash, smb") ||

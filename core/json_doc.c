@@ -50,6 +50,18 @@ int json_text_ok(const char *s, size_t n)
     return 1;
 }
 
+const char *json_duplicate_key(const cJSON *j)
+{
+    for (const cJSON *it = j ? j->child : NULL; it; it = it->next) {
+        const char *dup;
+        if (cJSON_IsObject(j) && it->string)
+            for (const cJSON *prev = j->child; prev != it; prev = prev->next)
+                if (prev->string && !strcmp(prev->string, it->string)) return it->string;
+        if ((dup = json_duplicate_key(it)) != NULL) return dup;
+    }
+    return NULL;
+}
+
 cJSON *json_body_object(const char *body, size_t len, const char **code, const char **message)
 {
     cJSON *j;
@@ -69,6 +81,12 @@ cJSON *json_body_object(const char *body, size_t len, const char **code, const c
         cJSON_Delete(j);
         *code = "malformed_json";
         *message = "the body is not a JSON object";
+        return NULL;
+    }
+    if (json_duplicate_key(j)) {
+        cJSON_Delete(j);
+        *code = "malformed_json";
+        *message = "the body names a member twice in one object";
         return NULL;
     }
     return j;

@@ -19,8 +19,14 @@ cJSON *json_doc_parse(const char *s, size_t n);
  * string early, hiding what follows from every length and text check). */
 int json_text_ok(const char *s, size_t n);
 
+/* The first member name that appears twice in one object anywhere in j,
+ * or NULL. cJSON keeps both and every lookup finds the first, where
+ * another reader (a proxy, a validator) may take the last: the same
+ * body would mean two things, so request bodies refuse it. */
+const char *json_duplicate_key(const cJSON *j);
+
 /* A request body, which must be exactly one JSON object of text
- * json_text_ok takes: the object (the caller frees it), or NULL with *code
+ * json_text_ok takes, without a duplicate member name: the object (the caller frees it), or NULL with *code
  * ("bad_request" or "malformed_json") and *message set to what is wrong. */
 cJSON *json_body_object(const char *body, size_t len, const char **code, const char **message);
 

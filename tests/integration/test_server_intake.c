@@ -263,6 +263,7 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
             { "{\"partner\":\"ok\\u0000\"}", "bad_request" },
             { "{{{", "malformed_json" },
             { "[1]", "malformed_json" },
+            { "{\"amount_fen\":500000,\"amount_fen\":1}", "malformed_json" },   /* which one counts? */
         };
         for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
             yx_resp r;

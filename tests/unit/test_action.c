@@ -194,6 +194,19 @@ static void test_body_text_refuses_nul(void **state)
     assert_string_equal(cJSON_GetObjectItem(j, "x")->valuestring, "\\u0000");
     cJSON_Delete(j);
     assert_false(json_text_ok("{\"x\":1}\0", 9));   /* a NUL byte */
+    /* a member named twice, at any depth, is refused: which one counts
+     * would depend on the reader */
+    {
+        static const char *const dup[] = { "{\"a\":1,\"a\":2}", "{\"x\":{\"b\":1,\"c\":2,\"b\":3}}",
+                                           "{\"x\":[{\"k\":1,\"k\":1}]}" };
+        for (size_t i = 0; i < sizeof dup / sizeof dup[0]; i++) {
+            assert_null(json_body_object(dup[i], strlen(dup[i]), &code, &msg));
+            assert_string_equal(code, "malformed_json");
+        }
+        j = json_body_object("{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}", 35, &code, &msg);
+        assert_non_null(j);   /* the same name in different objects is fine */
+        cJSON_Delete(j);
+    }
 }
 
 int main(void)
