@@ -58,7 +58,7 @@ static int key_from_fd(int fd, const char *path, audit_key *k, char *err, size_t
     int rc = -1;
     if (fstat(fd, &sb) || (sb.st_mode & 077))
         snprintf(err, errlen, "audit key %s must be readable by its owner only (chmod 600)", path);
-    else if (read(fd, k->sk, sizeof k->sk) != (ssize_t)sizeof k->sk)
+    else if (sb.st_size != (off_t)sizeof k->sk || read(fd, k->sk, sizeof k->sk) != (ssize_t)sizeof k->sk)
         snprintf(err, errlen, "audit key %s is not a %zu-byte Ed25519 secret key", path, sizeof k->sk);
     else {
         crypto_sign_ed25519_sk_to_seed(seed, k->sk);

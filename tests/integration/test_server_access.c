@@ -1,7 +1,9 @@
 /* Identity and access against a real yxd: the permission table endpoint
  * by endpoint and role (written out here as the specification, not read
- * from core/policy), lockout after repeated failures, `yxd user add`,
- * `reset`, `disable` and `enable`, and `yxd channel add|list|revoke`. */
+ * from core/policy), lockout after repeated failures, session expiry
+ * (idle and absolute, as set by --session-idle and --session-max), `yxd
+ * user add`, `reset`, `disable` and `enable`, and `yxd channel
+ * add|list|revoke`. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/store.h"
 #include "tests/common/yxd_proc.h"
 
 #define PW "yixiang-demo"
@@ -115,6 +119,105 @@ static void test_permission_table(void **state)
             if (r.status == 403) assert_true(strlen(yx_error_code(&r)) > 0);
             yx_resp_free(&r);
         }
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs one statement on q's database beside the running server. */
+static void exec_on(const yxd_proc *q, const char *sql)
+{
+    store *s;
+    char err[256];
+    if (store_open(&s, q->db, 0, err, sizeof err)) fail_msg("%s", err);
+    if (sqlite3_exec(store_db(s), sql, NULL, NULL, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
+    store_close(s);
+}
+
+/* tok's request for path: its status and error code. */
+static long status_for(const yxd_proc *q, const char *path, const char *token, char *code, size_t n)
+{
+    yx_resp r;
+    long st;
+    assert_int_equal(yx_http("GET", q, path, token, NULL, NULL, &r), 0);
+    st = r.status;
+    snprintf(code, n, "%s", yx_error_code(&r));
+    yx_resp_free(&r);
+    return st;
+}
+
+/* Sessions end --session-idle minutes after their last request and
+ * --session-max minutes after the login, whichever comes first (the
+ * sessions rows are aged here instead of waiting): a request on an ended
+ * session, on any route, is 401 session_expired and the session is
+ * removed, so the token is unknown from then on; a session used within
+ * the idle time goes on and its idle timer restarts; the user may log in
+ * again. */
+static void test_session_idle_and_absolute_expiry(void **state)
+{
+    const char *extra[] = { "--session-idle", "5", "--session-max", "10", NULL };
+    yxd_proc q;
+    char *idle, *old, *busy, *again, sql[256], code[64];
+    int64_t t0, t1, expires;
+    yx_resp r;
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&q, 3, extra), 0);
+    t0 = now_ms();
+    idle = yx_login(&q, "officer", PW);
+    old = yx_login(&q, "risk", PW);
+    busy = yx_login(&q, "auditor", PW);
+    t1 = now_ms();
+    assert_true(idle && old && busy);
+    /* the absolute expiry is --session-max (10 minutes) after the login */
+    assert_int_equal(yx_http("GET", &q, "/v1/session", old, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    expires = (int64_t)cJSON_GetObjectItem(r.json, "expires_at")->valuedouble;
+    yx_resp_free(&r);
+    if (expires < t0 + 600000 || expires > t1 + 600000)
+        fail_msg("expires_at %lld is not 10 minutes after the login (%lld..%lld)", (long long)expires,
+                 (long long)t0, (long long)t1);
+
+    /* officer: idle a second longer than --session-idle (5 minutes; the
+     * default 30 would keep it); auditor: idle 4 minutes, within it */
+    snprintf(sql, sizeof sql, "UPDATE sessions SET last_seen = %lld WHERE user_id = "
+             "(SELECT id FROM users WHERE name = 'officer')", (long long)(now_ms() - 5 * 60000 - 1000));
+    exec_on(&q, sql);
+    snprintf(sql, sizeof sql, "UPDATE sessions SET last_seen = %lld WHERE user_id = "
+             "(SELECT id FROM users WHERE name = 'auditor')", (long long)(now_ms() - 4 * 60000));
+    exec_on(&q, sql);
+    /* risk: used just now, but past its absolute expiry */
+    snprintf(sql, sizeof sql, "UPDATE sessions SET expires_at = %lld WHERE user_id = "
+             "(SELECT id FROM users WHERE name = 'risk')", (long long)(now_ms() - 1000));
+    exec_on(&q, sql);
+
+    assert_int_equal(status_for(&q, "/v1/session", idle, code, sizeof code), 401);
+    assert_string_equal(code, "session_expired");
+    assert_int_equal(status_for(&q, "/v1/applications?limit=1", old, code, sizeof code), 401);
+    assert_string_equal(code, "session_expired");
+    /* both sessions are gone: the tokens are now merely unknown */
+    assert_int_equal(yx_db_number(&q, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
+                                      "WHERE u.name IN ('officer', 'risk')"), 0);
+    assert_int_equal(status_for(&q, "/v1/session", idle, code, sizeof code), 401);
+    assert_string_equal(code, "unauthorized");
+    assert_int_equal(status_for(&q, "/v1/session", old, code, sizeof code), 401);
+    assert_string_equal(code, "unauthorized");
+
+    /* within the idle time: served, and the idle timer starts again */
+    t0 = now_ms();
+    assert_int_equal(status_for(&q, "/v1/applications?limit=1", busy, code, sizeof code), 200);
+    assert_true(yx_db_number(&q, "SELECT last_seen FROM sessions s JOIN users u ON u.id = s.user_id "
+                                 "WHERE u.name = 'auditor'") >= t0);
+
+    /* an ended session is no lockout: the user logs in again */
+    again = yx_login(&q, "officer", PW);
+    assert_non_null(again);
+    assert_int_equal(status_for(&q, "/v1/session", again, code, sizeof code), 200);
+    free(idle); free(old); free(busy); free(again);
+    yxd_proc_cleanup(&q);
 }
 
 static void user_cmd(const char *verb, const char *name, const char *role, const char *pw, int want)
@@ -253,6 +356,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_permission_table),
         cmocka_unit_test(test_user_add_lockout_reset_disable),
+        cmocka_unit_test(test_session_idle_and_absolute_expiry),
         cmocka_unit_test(test_channel_keys),
         cmocka_unit_test(test_tls),
         cmocka_unit_test(test_audit_chain_verifies_after_the_suite),

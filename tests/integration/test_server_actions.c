@@ -1,7 +1,8 @@
 /* POST /v1/actions against a real yxd: idempotency, stale versions, the
  * three lines of defense (authority routing, override of an automatic
  * decline, nobody on two lines, auditors read-only, line 3 results),
- * limit changes through line 2, bad input that changes nothing, disputes
+ * limit changes through line 2, bad input that changes nothing, SQL
+ * meta-characters in every string field kept as data, disputes
  * (who acts in which state, a dispute about a customer alone, bad subjects
  * that change nothing) and the change feed (entries, role filtering,
  * long-poll). The cases are set up in the demo database before yxd
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,7 @@
 #define PW "yixiang-demo"
 
 enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN, A_PASSED, A_HUGE, A_RETRY, A_SOD,
-       A_MAKER };
+       A_MAKER, A_SQL_REVIEW, A_SQL_LINE2, A_SQL_APPROVE2, A_SQL_LIMIT, A_SQL_REVEAL };
 
 static yxd_proc P;
 static char *officer, *officer2, *risk, *auditor, *support;
@@ -69,6 +71,10 @@ static int setup(void **state)
     decide(s, A_RETRY, OUT_REFER, 'B', 1000000);
     decide(s, A_SOD, OUT_APPROVE, 'A', 3000000);
     decide(s, A_MAKER, OUT_APPROVE, 'A', 3000000);
+    decide(s, A_SQL_REVIEW, OUT_REFER, 'C', 2000000);   /* SQL text in every field: one case per line */
+    decide(s, A_SQL_LINE2, OUT_REFER, 'B', 1000000);
+    decide(s, A_SQL_APPROVE2, OUT_REFER, 'B', 1000000);
+    decide(s, A_SQL_LIMIT, OUT_APPROVE, 'A', 3000000);
     {   /* settled on line 1: automatically, and by a person */
         defense_state a = { .application_id = A_AUTO, .l1 = L1_REJECTED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
         defense_state h = { .application_id = A_HUMAN, .l1 = L1_APPROVED, .l2 = L2_NOT_REQUIRED, .l3 = L3_NOT_SAMPLED };
@@ -781,6 +787,301 @@ static void test_dispute_bad_subject_changes_nothing(void **state)
         if (db_count(counts[i]) != before[i]) fail_msg("%s changed", counts[i]);
 }
 
+/* ---- SQL text in every string field ------------------------------------ */
+
+/* Quotes, a statement terminator, comment dashes, a percent sign, double
+ * quotes and a backslash (the last two escaped in the JSON bodies). */
+#define SQL_TEXT "x'); DROP TABLE actions; -- 100% \"off\" \\ OR '1'='1"
+/* The same as an Idempotency-Key (printable ASCII, no spaces), which is
+ * also the id of the reveal request it makes. */
+#define SQL_KEY "k');DROP/**/TABLE/**/actions;--\"%'1'='1"
+
+/* A count on the served database with text bound as ?1 (the text is not
+ * pasted into the query). */
+static int64_t db_count_text(const char *sql, const char *text)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    if (sqlite3_open_v2(P.db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (n < 0) fail_msg("%s failed", sql);
+    return n;
+}
+
+/* POSTs body (to /v1/actions, or path) as tok and expects status with
+ * this error code (NULL for a 2xx). */
+static void sql_step(const char *tok, const char *path, const char *key, const char *body, long status,
+                     const char *code, yx_resp *r)
+{
+    if (path) {
+        assert_int_equal(yx_http("POST", &P, path, tok, body, NULL, r), 0);
+    } else {
+        act(tok, key, body, r);
+    }
+    if (r->status != status || strcmp(yx_error_code(r), code ? code : ""))
+        fail_msg("%s: got %ld %s, want %ld %s", body, r->status, r->body, status, code ? code : "");
+}
+
+/* One audit entry after `after` of this action on this record holds
+ * "NAME=TEXT" in its detail (the text as sent, whole). */
+static void audit_holds(int64_t after, const char *action, const char *record, const char *name)
+{
+    char path[64], want[256];
+    yx_resp r;
+    const cJSON *it;
+    int found = 0;
+    snprintf(want, sizeof want, "%s=%s", name, SQL_TEXT);
+    snprintf(path, sizeof path, "/v1/audit?after=%lld&limit=500", (long long)after);
+    assert_int_equal(yx_http("GET", &P, path, auditor, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items")) {
+        const cJSON *d = cJSON_GetObjectItem(it, "detail");
+        if (!strcmp(cJSON_GetObjectItem(it, "action")->valuestring, action) &&
+            !strcmp(cJSON_GetObjectItem(it, "record")->valuestring, record) && cJSON_IsString(d) &&
+            strstr(d->valuestring, want))
+            found = 1;
+    }
+    if (!found) fail_msg("no %s entry on %s holds %s", action, record, want);
+    yx_resp_free(&r);
+}
+
+/* SQL meta-characters in every string field of every action type, the
+ * reveal's reason and request, and the Idempotency-Key, are data: each
+ * request gets the documented answer it would get with plain text (the
+ * choice fields 400 bad_field, a dispute assignee that is no user 422
+ * bad_assignee, a reveal request id that does not exist 404 or 403),
+ * never a 5xx; every table is still there afterwards; and the text reads
+ * back unchanged where it is kept (dispute messages, the extension
+ * reason and the resolution through GET /v1/disputes/{id}, the limit
+ * history, the audit trail's details, the reveal request's id). */
+static void test_sql_text_in_every_field(void **state)
+{
+    static const char *const tables[] = {
+        "users", "sessions", "channels", "customers", "applications", "features", "scores", "decisions",
+        "defense", "credit_lines", "limit_history", "disputes", "dispute_messages", "actions", "changes",
+        "audit", "audit_checkpoints", "alerts", "meta",
+    };
+    cJSON *js = cJSON_CreateString(SQL_TEXT), *jk = cJSON_CreateString(SQL_KEY);
+    char *q = cJSON_PrintUnformatted(js), *qk = cJSON_PrintUnformatted(jk);
+    char body[1024], rec[48];
+    int64_t audit_head = db_count("SELECT ifnull(max(id), 0) FROM audit");
+    int64_t apps = db_count("SELECT count(*) FROM applications");
+    double d1, d2, v;
+    yx_resp r;
+    (void)state;
+    cJSON_Delete(js);
+    cJSON_Delete(jk);
+    assert_non_null(q);
+    assert_non_null(qk);
+
+    /* choice fields and the type: refused as any unknown choice */
+    snprintf(body, sizeof body, "{\"type\":%s,\"application_id\":%d,\"version\":1}", q, A_SQL_REVIEW);
+    sql_step(officer, NULL, NULL, body, 400, "unknown_action", &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,\"decision\":%s,"
+             "\"reason\":\"x\"}", A_SQL_REVIEW, version_of(A_SQL_REVIEW), q);
+    sql_step(officer, NULL, NULL, body, 400, "bad_field", &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"audit_finding\",\"application_id\":%d,\"version\":%.0f,"
+             "\"severity\":%s,\"remediation\":\"x\"}", A_SQL_REVIEW, version_of(A_SQL_REVIEW), q);
+    sql_step(auditor, NULL, NULL, body, 400, "bad_field", &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"dispute_open\",\"application_id\":38,\"category\":%s,\"message\":\"x\"}", q);
+    sql_step(support, NULL, NULL, body, 400, "bad_field", &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"reveal_request\",\"application_id\":%d,\"fields\":[%s],"
+             "\"reason\":\"a good reason\"}", A_SQL_REVEAL, q);
+    sql_step(officer, NULL, NULL, body, 400, "bad_field", &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"reveal_decide\",\"request\":\"no-such-request\",\"decision\":%s}", q);
+    sql_step(risk, NULL, NULL, body, 400, "bad_field", &r);
+    yx_resp_free(&r);
+
+    /* line 1: review and escalate (reason); line 2: line2 and
+     * approve_line2 (reason); line 3: audit_sample and audit_pass (note),
+     * audit_finding (remediation and note); adjust_limit (reason) */
+    snprintf(body, sizeof body, "{\"type\":\"review\",\"application_id\":%d,\"version\":%.0f,\"decision\":\"decline\","
+             "\"reason\":%s}", A_SQL_REVIEW, version_of(A_SQL_REVIEW), q);
+    sql_step(officer, NULL, NULL, body, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "status"), "declined");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"audit_sample\",\"application_id\":%d,\"version\":%.0f,\"note\":%s}",
+             A_SQL_REVIEW, version_of(A_SQL_REVIEW), q);
+    sql_step(auditor, NULL, NULL, body, 200, NULL, &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"audit_finding\",\"application_id\":%d,\"version\":%.0f,"
+             "\"severity\":\"high\",\"remediation\":%s,\"note\":%s}", A_SQL_REVIEW, version_of(A_SQL_REVIEW), q, q);
+    sql_step(auditor, NULL, NULL, body, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "l3"), "finding");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"escalate\",\"application_id\":%d,\"version\":%.0f,\"reason\":%s}",
+             A_SQL_LINE2, version_of(A_SQL_LINE2), q);
+    sql_step(officer, NULL, NULL, body, 200, NULL, &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"line2\",\"application_id\":%d,\"version\":%.0f,\"decision\":\"approve\","
+             "\"reason\":%s}", A_SQL_LINE2, version_of(A_SQL_LINE2), q);
+    sql_step(risk, NULL, NULL, body, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "status"), "approved");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"audit_sample\",\"application_id\":%d,\"version\":%.0f}", A_SQL_LINE2,
+             version_of(A_SQL_LINE2));
+    sql_step(auditor, NULL, NULL, body, 200, NULL, &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"audit_pass\",\"application_id\":%d,\"version\":%.0f,\"note\":%s}",
+             A_SQL_LINE2, version_of(A_SQL_LINE2), q);
+    sql_step(auditor, NULL, NULL, body, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "l3"), "passed");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"escalate\",\"application_id\":%d,\"version\":%.0f,\"reason\":\"plain\"}",
+             A_SQL_APPROVE2, version_of(A_SQL_APPROVE2));
+    sql_step(officer, NULL, NULL, body, 200, NULL, &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"approve_line2\",\"application_id\":%d,\"version\":%.0f,\"reason\":%s}",
+             A_SQL_APPROVE2, version_of(A_SQL_APPROVE2), q);
+    sql_step(risk, NULL, NULL, body, 200, NULL, &r);
+    assert_string_equal(rec_str(&r, "status"), "approved");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"adjust_limit\",\"application_id\":%d,\"version\":%.0f,"
+             "\"new_limit_fen\":3500000,\"reason\":%s}", A_SQL_LIMIT, version_of(A_SQL_LIMIT), q);
+    sql_step(officer, NULL, NULL, body, 200, NULL, &r);
+    assert_string_equal(cJSON_GetObjectItem(r.json, "result")->valuestring, "applied");
+    yx_resp_free(&r);
+
+    /* disputes: open (message), message, assign (no such user: 422),
+     * request_info, extend and escalate (reason), resolve (line 2) and,
+     * on a second one, reject (resolution) */
+    snprintf(body, sizeof body, "{\"type\":\"dispute_open\",\"application_id\":38,\"category\":\"limit\",\"message\":%s}", q);
+    sql_step(support, NULL, NULL, body, 200, NULL, &r);
+    d1 = rec_num(&r, "id");
+    yx_resp_free(&r);
+    {
+        static const struct { const char *verb, *field; int line2; long status; const char *code; } steps[] = {
+            { "message", "message", 0, 200, NULL },
+            { "assign", "assignee", 0, 422, "bad_assignee" },
+            { "request_info", "reason", 0, 200, NULL },
+            { "extend", "reason", 0, 200, NULL },
+            { "escalate", "reason", 0, 200, NULL },
+            { "resolve", "resolution", 1, 200, NULL },
+        };
+        v = 1;
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            snprintf(body, sizeof body, "{\"type\":\"dispute_%s\",\"dispute_id\":%.0f,\"version\":%.0f,\"%s\":%s}",
+                     steps[i].verb, d1, v, steps[i].field, q);
+            sql_step(steps[i].line2 ? risk : support, NULL, NULL, body, steps[i].status, steps[i].code, &r);
+            if (steps[i].status == 200) v++;
+            yx_resp_free(&r);
+        }
+    }
+    snprintf(body, sizeof body, "{\"type\":\"dispute_open\",\"application_id\":39,\"category\":\"pricing\","
+             "\"message\":\"plain\"}");
+    sql_step(support, NULL, NULL, body, 200, NULL, &r);
+    d2 = rec_num(&r, "id");
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"dispute_reject\",\"dispute_id\":%.0f,\"version\":1,\"resolution\":%s}", d2, q);
+    sql_step(support, NULL, NULL, body, 200, NULL, &r);
+    yx_resp_free(&r);
+
+    /* reveals: a request whose id (its Idempotency-Key) is SQL text too,
+     * line 2's decision on it, line 1's reveal under it, line 2's own
+     * reveal; request ids that name nothing */
+    snprintf(body, sizeof body, "{\"type\":\"reveal_request\",\"application_id\":%d,\"fields\":[\"name\"],\"reason\":%s}",
+             A_SQL_REVEAL, q);
+    sql_step(officer, NULL, SQL_KEY, body, 200, NULL, &r);
+    assert_string_equal(cJSON_GetObjectItem(r.json, "request")->valuestring, SQL_KEY);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"reveal_decide\",\"request\":%s,\"decision\":\"approve\"}", q);
+    sql_step(risk, NULL, NULL, body, 404, "not_found", &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"type\":\"reveal_decide\",\"request\":%s,\"decision\":\"approve\"}", qk);
+    sql_step(risk, NULL, NULL, body, 200, NULL, &r);
+    assert_string_equal(cJSON_GetObjectItem(r.json, "request")->valuestring, SQL_KEY);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"application_id\":%d,\"fields\":[\"name\"],\"reason\":%s,\"request\":%s}",
+             A_SQL_REVEAL, q, q);
+    sql_step(officer, "/v1/reveal", NULL, body, 403, "reveal_not_approved", &r);
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"application_id\":%d,\"fields\":[\"name\"],\"reason\":%s,\"request\":%s}",
+             A_SQL_REVEAL, q, qk);
+    sql_step(officer, "/v1/reveal", NULL, body, 200, NULL, &r);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "fields"), "name")));
+    yx_resp_free(&r);
+    snprintf(body, sizeof body, "{\"application_id\":%d,\"fields\":[\"mobile\"],\"reason\":%s}", A_SQL_REVEAL, q);
+    sql_step(risk, "/v1/reveal", NULL, body, 200, NULL, &r);
+    yx_resp_free(&r);
+
+    /* every table is still there, and every application */
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if (db_count_text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", tables[i]) != 1)
+            fail_msg("table %s is gone", tables[i]);
+    assert_int_equal(db_count("SELECT count(*) FROM applications"), apps);
+
+    /* read back: the first dispute holds the text in all five messages
+     * (open, message, request_info, escalate, resolve), as the extension
+     * reason and as the resolution; the assignment changed nothing */
+    {
+        char path[64];
+        const cJSON *m;
+        int n = 0;
+        snprintf(path, sizeof path, "/v1/disputes/%.0f", d1);
+        assert_int_equal(yx_http("GET", &P, path, support, NULL, NULL, &r), 0);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(cJSON_GetObjectItem(r.json, "status")->valuestring, "resolved");
+        assert_string_equal(cJSON_GetObjectItem(r.json, "extend_reason")->valuestring, SQL_TEXT);
+        assert_string_equal(cJSON_GetObjectItem(r.json, "resolution")->valuestring, SQL_TEXT);
+        assert_string_equal(cJSON_GetObjectItem(r.json, "assignee")->valuestring, "support");
+        cJSON_ArrayForEach(m, cJSON_GetObjectItem(r.json, "messages")) {
+            assert_string_equal(cJSON_GetObjectItem(m, "body")->valuestring, SQL_TEXT);
+            n++;
+        }
+        assert_int_equal(n, 5);
+        yx_resp_free(&r);
+        snprintf(path, sizeof path, "/v1/disputes/%.0f", d2);
+        assert_int_equal(yx_http("GET", &P, path, support, NULL, NULL, &r), 0);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(cJSON_GetObjectItem(r.json, "status")->valuestring, "rejected");
+        assert_string_equal(cJSON_GetObjectItem(r.json, "resolution")->valuestring, SQL_TEXT);
+        assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "messages"), 1), "body")
+                                ->valuestring, SQL_TEXT);
+        yx_resp_free(&r);
+    }
+    assert_int_equal(db_count_text("SELECT count(*) FROM limit_history WHERE reason = ?1", SQL_TEXT), 1);
+    assert_int_equal(db_count_text("SELECT count(*) FROM actions WHERE idem_key = ?1 AND type = 'reveal_request'",
+                                   SQL_KEY), 1);
+    /* and in the audit trail, each action's detail */
+    snprintf(rec, sizeof rec, "application:%d", A_SQL_REVIEW);
+    audit_holds(audit_head, "action.review", rec, "reason");
+    audit_holds(audit_head, "action.audit_sample", rec, "note");
+    audit_holds(audit_head, "action.audit_finding", rec, "remediation");
+    audit_holds(audit_head, "action.audit_finding", rec, "note");
+    snprintf(rec, sizeof rec, "application:%d", A_SQL_LINE2);
+    audit_holds(audit_head, "action.escalate", rec, "reason");
+    audit_holds(audit_head, "action.line2", rec, "reason");
+    audit_holds(audit_head, "action.audit_pass", rec, "note");
+    snprintf(rec, sizeof rec, "application:%d", A_SQL_APPROVE2);
+    audit_holds(audit_head, "action.approve_line2", rec, "reason");
+    snprintf(rec, sizeof rec, "application:%d", A_SQL_LIMIT);
+    audit_holds(audit_head, "action.adjust_limit", rec, "reason");
+    snprintf(rec, sizeof rec, "application:%d", A_SQL_REVEAL);
+    audit_holds(audit_head, "action.reveal_request", rec, "reason");
+    snprintf(rec, sizeof rec, "dispute:%.0f", d1);
+    audit_holds(audit_head, "action.dispute_message", rec, "message");
+    audit_holds(audit_head, "action.dispute_request_info", rec, "reason");
+    audit_holds(audit_head, "action.dispute_extend", rec, "reason");
+    audit_holds(audit_head, "action.dispute_escalate", rec, "reason");
+    audit_holds(audit_head, "action.dispute_resolve", rec, "resolution");
+    snprintf(rec, sizeof rec, "dispute:%.0f", d2);
+    audit_holds(audit_head, "action.dispute_reject", rec, "resolution");
+    snprintf(rec, sizeof rec, "customer:%.0f", app_field(A_SQL_REVEAL, "customer_id"));
+    audit_holds(audit_head, "reveal", rec, "reason");
+    free(q);
+    free(qk);
+}
+
 struct poll_arg { char since[32]; yx_resp r; };
 
 static void *long_poll(void *p)
@@ -903,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_dispute_rules_by_role_and_state),
         cmocka_unit_test(test_dispute_for_a_customer),
         cmocka_unit_test(test_dispute_bad_subject_changes_nothing),
+        cmocka_unit_test(test_sql_text_in_every_field),
         cmocka_unit_test(test_change_feed_and_long_poll),
         cmocka_unit_test(test_sigterm_finishes_in_flight),
     };

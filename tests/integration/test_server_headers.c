@@ -6,7 +6,9 @@
  * memory still get a 431 (its own page) and leave the server serving.
  * A body sent a byte at a time, never idle for long, is cut off --timeout
  * seconds after its headers, and headers sent so --timeout + 1 seconds
- * after the connection opened or its last answer. */
+ * after the connection opened or its last answer. At --max-connections
+ * open connections a further one is closed unanswered, and served again
+ * once they close. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -342,6 +344,56 @@ static void test_framing_and_nul_escapes_are_refused(void **state)
     assert_healthy();
 }
 
+/* --max-connections N: with N connections open (each answered once, so
+ * libmicrohttpd holds it, then left idle and kept alive) a further
+ * connection is not queued until one closes: libmicrohttpd
+ * (MHD_OPTION_CONNECTION_LIMIT) accepts it and closes it at once without
+ * an answer, logging "Server reached connection limit". The N open
+ * connections are still served; once they close, new connections are
+ * served again (a slot is free once the closed connection's thread has
+ * ended, so that is polled for). */
+static void test_connection_limit(void **state)
+{
+    const char *extra[] = { "--max-connections", "3", NULL };
+    const char get[] = "GET /v1/healthz HTTP/1.1\r\nHost: yxd\r\n\r\n";
+    enum { N = 3 };
+    yxd_proc q;
+    int fd[N], tries = 0;
+    double t0;
+    yx_resp r;
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&q, 5, extra), 0);
+    for (int i = 0; i < N; i++) {
+        fd[i] = connect_to(&q);
+        read_answer(fd[i], get, i + 1);
+    }
+    /* one more: closed without an answer, and logged */
+    assert_int_equal(yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r), -1);
+    assert_int_equal(r.status, 0);
+    yx_resp_free(&r);
+    assert_int_equal(yx_log_count(&q, "Server reached connection limit"), 1);
+    /* the connections already open are served as before */
+    for (int i = 0; i < N; i++) read_answer(fd[i], get, N + 1 + i);
+    for (int i = 0; i < N; i++) close(fd[i]);
+    t0 = now_s();
+    for (;;) {
+        int rc = yx_http("GET", &q, "/v1/healthz", NULL, NULL, NULL, &r);
+        long st = r.status;
+        yx_resp_free(&r);
+        tries++;
+        if (rc == 0) {
+            assert_int_equal(st, 200);
+            break;
+        }
+        if (now_s() - t0 > 10) fail_msg("no request served within 10 s of closing the connections (%d tries)", tries);
+        {   /* a short pause between tries, not a wait for the outcome */
+            struct pollfd none = { -1, 0, 0 };
+            poll(&none, 1, 10);
+        }
+    }
+    yxd_proc_cleanup(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_slow_body_is_cut_off),
         cmocka_unit_test(test_slow_headers_are_cut_off),
         cmocka_unit_test(test_framing_and_nul_escapes_are_refused),
+        cmocka_unit_test(test_connection_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

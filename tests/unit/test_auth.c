@@ -93,6 +93,17 @@ static void test_idle_and_absolute_expiry(void **state)
     assert_int_equal(auth_logout(f->s, tok), 0);
     assert_int_equal(auth_logout(f->s, tok), 1);
     assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_BAD_CREDENTIALS);
+    {   /* a one-minute idle timer: a session used 7 s ago is refreshed, so
+         * one in use is never ended by it */
+        int64_t idle = f->c.idle_ms;
+        f->c.idle_ms = 60 * 1000;
+        assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
+        sql(f->s, "UPDATE sessions SET last_seen = last_seen - 7000");
+        assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_OK);
+        assert_int_equal(count(f->s, "SELECT count(*) FROM sessions WHERE last_seen > "
+                                     "CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 3000", NULL), 1);
+        f->c.idle_ms = idle;
+    }
 }
 
 static void test_lockout_and_its_end(void **state)
