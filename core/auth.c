@@ -125,6 +125,61 @@ static void decoy_check(const char *password)
     if (ready) (void)store_password_verify(h, password);
 }
 
+/* Failed logins under names no user has, counted and locked as a user's
+ * are: without them a name that never locks is a name that does not exist,
+ * and repeated wrong passwords would list the users. Kept in memory, in a
+ * table of fixed size (a name sprayed out of it only forgets its count). */
+#define GHOSTS 1024
+static struct ghost {
+    unsigned char id[16];   /* digest of the name */
+    int failures;
+    int64_t locked_until, last;
+} ghosts[GHOSTS];
+static pthread_mutex_t ghost_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The slot of name, with mu held: its own, or taken over. */
+static struct ghost *ghost_of(const char *name)
+{
+    unsigned char id[16];
+    struct ghost *g;
+    crypto_generichash(id, sizeof id, (const unsigned char *)name, strlen(name), NULL, 0);
+    g = &ghosts[(id[0] | id[1] << 8) % GHOSTS];
+    if (memcmp(g->id, id, sizeof id)) {
+        memset(g, 0, sizeof *g);
+        memcpy(g->id, id, sizeof id);
+    }
+    return g;
+}
+
+static int ghost_locked(const char *name, int64_t now)
+{
+    int locked;
+    pthread_mutex_lock(&ghost_mu);
+    locked = ghost_of(name)->locked_until > now;
+    pthread_mutex_unlock(&ghost_mu);
+    return locked;
+}
+
+/* A failed login under a name no user has: AUTH_LOCKED once as many have
+ * failed as lock a user, until the lockout passes, as record_failure does. */
+static auth_result ghost_failure(const auth_config *c, const char *name, int64_t now)
+{
+    struct ghost *g;
+    auth_result ar = AUTH_BAD_CREDENTIALS;
+    pthread_mutex_lock(&ghost_mu);
+    g = ghost_of(name);
+    if (g->locked_until > now) ar = AUTH_LOCKED;
+    else {
+        g->last = now;
+        if (++g->failures >= c->max_failures) {
+            g->failures = 0;
+            g->locked_until = now + c->lockout_ms;
+        }
+    }
+    pthread_mutex_unlock(&ghost_mu);
+    return ar;
+}
+
 int auth_login_read(store *s, const char *name, auth_attempt *a)
 {
     struct user_row u;
@@ -135,6 +190,8 @@ int auth_login_read(store *s, const char *name, auth_attempt *a)
         a->user_id = u.id;
         a->locked = u.locked_until > store_now_ms();
         memcpy(a->pw_hash, u.pw_hash, sizeof a->pw_hash);
+    } else {
+        a->locked = ghost_locked(name, store_now_ms());
     }
     sodium_memzero(&u, sizeof u);
     return 0;
@@ -143,7 +200,7 @@ int auth_login_read(store *s, const char *name, auth_attempt *a)
 void auth_login_verify(auth_attempt *a, const char *password)
 {
     if (!a->user_id) {
-        decoy_check(password);
+        if (!a->locked) decoy_check(password);   /* locked: unchecked, as a user's */
         return;
     }
     if (a->locked) return;   /* a locked user's password is not checked */
@@ -205,7 +262,7 @@ auth_result auth_login_finish(store *s, const auth_config *c, const char *name,
     struct user_row u;
     int found;
     auth_result ar;
-    if (!a->user_id) return AUTH_BAD_CREDENTIALS;
+    if (!a->user_id) return ghost_failure(c, name, store_now_ms());
     found = user_read(s, name, &u);
     if (found < 0) return AUTH_ERROR;
     if (!found || u.id != a->user_id) return AUTH_BAD_CREDENTIALS;   /* removed meanwhile */

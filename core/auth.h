@@ -70,7 +70,8 @@ typedef enum {
 #define AUTH_PW_HASH_MAX 128     /* crypto_pwhash_STRBYTES */
 typedef struct auth_attempt {
     int64_t user_id;                 /* 0: no such user */
-    int     locked;                  /* locked when read: not checked */
+    int     locked;                  /* locked when read: not checked (a name
+                                        no user has is locked as one would be) */
     int     checked;                 /* the password was checked */
     int     password_ok;             /* ...and it was right */
     char    pw_hash[AUTH_PW_HASH_MAX];   /* the hash it was checked against */

@@ -121,6 +121,12 @@ static void test_lockout_and_its_end(void **state)
         assert_int_equal(auth_login(f->s, &f->c, "li.lei", "wrong", "t", tok, &se), AUTH_BAD_CREDENTIALS);
     assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_OK);
     assert_int_equal(auth_login(f->s, &f->c, "nobody", "x", "t", tok, &se), AUTH_BAD_CREDENTIALS);
+    /* a name no user has locks as a user's would, so lockout does not
+     * tell which names exist: the same answers, failure for failure */
+    for (int i = 1; i < f->c.max_failures; i++)
+        assert_int_equal(auth_login(f->s, &f->c, "nobody", "x", "t", tok, &se), AUTH_BAD_CREDENTIALS);
+    assert_int_equal(auth_login(f->s, &f->c, "nobody", "x", "t", tok, &se), AUTH_LOCKED);
+    assert_int_equal(auth_login(f->s, &f->c, "nobody-else", "x", "t", tok, &se), AUTH_BAD_CREDENTIALS);
     sql(f->s, "UPDATE users SET disabled = 1");
     assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_DISABLED);
     assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_DISABLED);
