@@ -149,9 +149,15 @@ static int feature_values(problem *p, const cJSON *f, features *out)
             if (code < 0) return bad(p, path, "is not a known level of this feature%s", NULL);
             out->v[id] = code;
         } else {
-            if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < 0 ||
-                it->valuedouble > 1e7)
-                return bad(p, path, "must be a number from 0 to 10000000%s", NULL);
+            /* years employed, and the loan's term in months, have bounds of
+             * their own (the data set: 0-48 years, 6-72 months); money
+             * amounts are only bounded */
+            double lo = id == F_TIME ? 1 : 0, hi = id == F_SENIORITY ? 80 : id == F_TIME ? 600 : 1e7;
+            char range[48];
+            if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < lo || it->valuedouble > hi) {
+                snprintf(range, sizeof range, "%.0f to %.0f", lo, hi);
+                return bad(p, path, "must be a number from %s", range);
+            }
             out->v[id] = it->valuedouble;
         }
     }

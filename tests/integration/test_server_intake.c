@@ -215,6 +215,8 @@ static void test_bad_input_is_refused_and_stores_nothing(void **state)
         { "completeness", "null" },
         { "features.Home", "\"castle\"" },
         { "features.Income", "-1" },
+        { "features.Seniority", "200" },   /* years employed */
+        { "features.Time", "0" },          /* months */
         { "features.Favourite", "1" },
         { "applicant", "[]" },
         { "applicant.employer", "\"call 13912345678 after six\"" },   /* personal data in free text */
