@@ -587,6 +587,12 @@ void server_stop(server *s)
     if (!s) return;
     if (s->mhd) {
         MHD_quiesce_daemon(s->mhd);       /* no new connections */
+        /* and none waiting in the kernel's queue for an accept that never
+         * comes (they hung until exit, then were reset): a client is
+         * refused at once and can go to another server. Shut down, not
+         * closed, so the descriptor stays valid until the library's
+         * threads have let go of it. */
+        if (s->listen_fd >= 0) shutdown(s->listen_fd, SHUT_RDWR);
         server_drain(s, 10000);           /* wake long-polls, let requests finish */
         MHD_stop_daemon(s->mhd);
     }

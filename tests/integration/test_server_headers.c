@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -394,6 +397,51 @@ static void test_connection_limit(void **state)
     yxd_proc_cleanup(&q);
 }
 
+/* On SIGTERM yxd stops listening at once, so a new connection is
+ * refused (not left in the kernel's queue for an accept that never comes)
+ * while a request already begun is finished and answered. */
+static void test_sigterm_refuses_new_connections_and_finishes_begun_ones(void **state)
+{
+    const char body[] = "{\"username\":\"officer\",\"password\":\"yixiang-demo\"}";
+    char head[256], buf[512];
+    yxd_proc q;
+    int fd, status, refused = 0;
+    ssize_t got = 0, k;
+    double t0;
+    (void)state;
+    assert_int_equal(yxd_proc_start_demo(&q, 5, NULL), 0);
+    fd = connect_to(&q);
+    snprintf(head, sizeof head, "POST /v1/session HTTP/1.1\r\nHost: yxd\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\n\r\n", strlen(body));
+    assert_int_equal(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
+    assert_int_equal(send(fd, body, 10, MSG_NOSIGNAL), 10);
+    /* wait (polling) until yxd holds the begun request */
+    for (t0 = now_s(); yx_metric(&q, "yxd_requests_in_flight ") < 2;)
+        if (now_s() - t0 > 10) fail_msg("the begun request never showed as in flight");
+    assert_int_equal(kill(q.pid, SIGTERM), 0);
+    for (t0 = now_s(); !refused && now_s() - t0 < 5;) {
+        struct sockaddr_in a;
+        const char *colon = strrchr(q.addr, ':');
+        int c = socket(AF_INET, SOCK_STREAM, 0);
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_port = htons((uint16_t)atoi(colon + 1));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        refused = connect(c, (struct sockaddr *)&a, sizeof a) != 0 && errno == ECONNREFUSED;
+        close(c);
+    }
+    if (!refused) fail_msg("new connections were still taken 5 s after SIGTERM");
+    assert_int_equal(send(fd, body + 10, strlen(body) - 10, MSG_NOSIGNAL), (ssize_t)(strlen(body) - 10));
+    while (got < 12 && (k = recv(fd, buf + got, sizeof buf - 1 - (size_t)got, 0)) > 0) got += k;
+    buf[got] = '\0';
+    if (strncmp(buf, "HTTP/1.1 200", 12)) fail_msg("the begun login after SIGTERM: %s", buf);
+    close(fd);
+    assert_int_equal(waitpid(q.pid, &status, 0), q.pid);
+    q.pid = 0;
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    yxd_proc_cleanup(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_slow_headers_are_cut_off),
         cmocka_unit_test(test_framing_and_nul_escapes_are_refused),
         cmocka_unit_test(test_connection_limit),
+        cmocka_unit_test(test_sigterm_refuses_new_connections_and_finishes_begun_ones),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
