@@ -25,6 +25,7 @@ int route_audit_checkpoints(srv_req *r, srv_resp *out)
     const char *b = srv_query(r, "before");
     cJSON *o, *items;
     sqlite3_stmt *st;
+    int rc;
     if (srv_page_query(r, out, 100, 1000, &limit, &after)) return 0;
     if (after) return srv_error(out, 400, "bad_cursor", "checkpoints are served newest first: page with before=");
     if (b && *b && yx_parse_i64(b, 1, INT64_MAX, &before))
@@ -44,7 +45,7 @@ int route_audit_checkpoints(srv_req *r, srv_resp *out)
     cJSON_AddStringToObject(o, "signed_message",
                             "audit_id (8 bytes big-endian) || head_hash (32) || at (8 bytes big-endian)");
     items = cJSON_AddArrayToObject(o, "items");
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         cJSON *it = cJSON_CreateObject();
         cJSON_AddNumberToObject(it, "id", (double)sqlite3_column_int64(st, 0));
         cJSON_AddNumberToObject(it, "audit_id", (double)sqlite3_column_int64(st, 1));
@@ -56,6 +57,10 @@ int route_audit_checkpoints(srv_req *r, srv_resp *out)
         n++;
     }
     sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {   /* a short page must not read as the last one */
+        cJSON_Delete(o);
+        return store_fail(r->st, "audit checkpoints: %s", sqlite3_errmsg(store_db(r->st)));
+    }
     if (n == limit && last > 1) {   /* perhaps more, older */
         char next[24];
         snprintf(next, sizeof next, "%lld", (long long)last);

@@ -308,6 +308,9 @@ int act_line2(act_ctx *a, srv_resp *out)
         c.d.l2 = L2_RETURNED;
         c.d.l1 = L1_PENDING;
         st = limit_case ? c.row.app.status : APP_REFERRED;
+        /* what its maker asked for no longer stands: the officer who
+         * escalated decides it again on line 1, as maker of nothing */
+        return commit_case(a, &c, st, NULL, action_decision_name(a->req), NULL, out);
     }
     return commit_case(a, &c, st, c.maker, action_decision_name(a->req), NULL, out);
 }

@@ -127,35 +127,54 @@ static void decoy_check(const char *password)
 
 /* Failed logins under names no user has, counted and locked as a user's
  * are: without them a name that never locks is a name that does not exist,
- * and repeated wrong passwords would list the users. Kept in memory, in a
- * table of fixed size (a name sprayed out of it only forgets its count). */
-#define GHOSTS 1024
+ * and repeated wrong passwords would list the users. Kept in memory: sets
+ * of GHOST_WAYS entries, a name's set chosen by a hash keyed at random
+ * when the process starts (so nobody can aim names at one set). A locked
+ * entry is never given up before its lockout ends; a name whose set is all
+ * locked counts as locked itself, so spraying names cannot unlock one. A
+ * restart forgets the table (users' own locks are in the database). */
+#define GHOST_SETS 256
+#define GHOST_WAYS 4
 static struct ghost {
-    unsigned char id[16];   /* digest of the name */
+    unsigned char id[16];   /* keyed digest of the name; all zero: free */
     int failures;
     int64_t locked_until, last;
-} ghosts[GHOSTS];
+} ghosts[GHOST_SETS][GHOST_WAYS];
+static unsigned char ghost_key[crypto_generichash_KEYBYTES];
+static int ghost_keyed;
 static pthread_mutex_t ghost_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* The slot of name, with mu held: its own, or taken over. */
-static struct ghost *ghost_of(const char *name)
+/* The entry of name, with ghost_mu held: its own, else a free or unlocked
+ * one (the least recently failed) taken over; NULL when every entry of its
+ * set is locked. */
+static struct ghost *ghost_of(const char *name, int64_t now)
 {
     unsigned char id[16];
-    struct ghost *g;
-    crypto_generichash(id, sizeof id, (const unsigned char *)name, strlen(name), NULL, 0);
-    g = &ghosts[(id[0] | id[1] << 8) % GHOSTS];
-    if (memcmp(g->id, id, sizeof id)) {
-        memset(g, 0, sizeof *g);
-        memcpy(g->id, id, sizeof id);
+    struct ghost *set, *take = NULL;
+    if (!ghost_keyed) {
+        randombytes_buf(ghost_key, sizeof ghost_key);
+        ghost_keyed = 1;
     }
-    return g;
+    crypto_generichash(id, sizeof id, (const unsigned char *)name, strlen(name), ghost_key, sizeof ghost_key);
+    set = ghosts[(id[0] | id[1] << 8) % GHOST_SETS];
+    for (int i = 0; i < GHOST_WAYS; i++) {
+        if (!memcmp(set[i].id, id, sizeof id)) return &set[i];
+        if (set[i].locked_until <= now && (!take || set[i].last < take->last)) take = &set[i];
+    }
+    if (take) {
+        memset(take, 0, sizeof *take);
+        memcpy(take->id, id, sizeof id);
+    }
+    return take;
 }
 
 static int ghost_locked(const char *name, int64_t now)
 {
+    struct ghost *g;
     int locked;
     pthread_mutex_lock(&ghost_mu);
-    locked = ghost_of(name)->locked_until > now;
+    g = ghost_of(name, now);
+    locked = !g || g->locked_until > now;
     pthread_mutex_unlock(&ghost_mu);
     return locked;
 }
@@ -167,8 +186,8 @@ static auth_result ghost_failure(const auth_config *c, const char *name, int64_t
     struct ghost *g;
     auth_result ar = AUTH_BAD_CREDENTIALS;
     pthread_mutex_lock(&ghost_mu);
-    g = ghost_of(name);
-    if (g->locked_until > now) ar = AUTH_LOCKED;
+    g = ghost_of(name, now);
+    if (!g || g->locked_until > now) ar = AUTH_LOCKED;
     else {
         g->last = now;
         if (++g->failures >= c->max_failures) {

@@ -50,15 +50,41 @@ int json_text_ok(const char *s, size_t n)
     return 1;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A name twice among the members of one object: pairwise for a few (the
+ * objects requests have), sorted for many, so a 1 MiB body of a hundred
+ * thousand members costs milliseconds, not the seconds of n^2 compares. */
+static const char *object_duplicate(const cJSON *o)
+{
+    const char **names, *dup = NULL;
+    size_t n = 0, i = 0;
+    for (const cJSON *it = o->child; it; it = it->next) n++;
+    if (n <= 32) {
+        for (const cJSON *it = o->child; it; it = it->next)
+            for (const cJSON *prev = o->child; prev != it; prev = prev->next)
+                if (prev->string && it->string && !strcmp(prev->string, it->string)) return it->string;
+        return NULL;
+    }
+    if (!(names = malloc(n * sizeof *names))) return "";   /* refused: cannot tell */
+    for (const cJSON *it = o->child; it; it = it->next) names[i++] = it->string ? it->string : "";
+    qsort(names, n, sizeof *names, cmp_names);
+    for (i = 1; i < n && !dup; i++)
+        if (!strcmp(names[i - 1], names[i])) dup = names[i];
+    free(names);
+    return dup;
+}
+
 const char *json_duplicate_key(const cJSON *j)
 {
-    for (const cJSON *it = j ? j->child : NULL; it; it = it->next) {
-        const char *dup;
-        if (cJSON_IsObject(j) && it->string)
-            for (const cJSON *prev = j->child; prev != it; prev = prev->next)
-                if (prev->string && !strcmp(prev->string, it->string)) return it->string;
-        if ((dup = json_duplicate_key(it)) != NULL) return dup;
-    }
+    const char *dup;
+    if (!j) return NULL;
+    if (cJSON_IsObject(j) && (dup = object_duplicate(j)) != NULL) return dup;
+    for (const cJSON *it = j->child; it; it = it->next)
+        if ((cJSON_IsObject(it) || cJSON_IsArray(it)) && (dup = json_duplicate_key(it)) != NULL) return dup;
     return NULL;
 }
 

@@ -26,7 +26,8 @@
 #define PW "yixiang-demo"
 
 enum { A_SMALL = 1, A_LARGE, A_DECLINED, A_APPROVED, A_STALE, A_BAD, A_FEED, A_MID, A_AUTO, A_HUMAN, A_PASSED, A_HUGE, A_RETRY, A_SOD,
-       A_MAKER, A_SQL_REVIEW, A_SQL_LINE2, A_SQL_APPROVE2, A_SQL_LIMIT, A_SQL_REVEAL };
+       A_MAKER, A_SQL_REVIEW, A_SQL_LINE2, A_SQL_APPROVE2, A_SQL_LIMIT, A_SQL_REVEAL,
+       A_RETURN };
 
 static yxd_proc P;
 static char *officer, *officer2, *risk, *auditor, *support;
@@ -71,6 +72,7 @@ static int setup(void **state)
     decide(s, A_RETRY, OUT_REFER, 'B', 1000000);
     decide(s, A_SOD, OUT_APPROVE, 'A', 3000000);
     decide(s, A_MAKER, OUT_APPROVE, 'A', 3000000);
+    decide(s, A_RETURN, OUT_REFER, 'C', 1000000);
     decide(s, A_SQL_REVIEW, OUT_REFER, 'C', 2000000);   /* SQL text in every field: one case per line */
     decide(s, A_SQL_LINE2, OUT_REFER, 'B', 1000000);
     decide(s, A_SQL_APPROVE2, OUT_REFER, 'B', 1000000);
@@ -501,6 +503,15 @@ static void test_two_lines_and_maker_checker_on_limit_cases(void **state)
               "result", "routed_to_line2");
     case_step(risk, "line2", A_MAKER, v + 1, "\"decision\":\"approve\",\"reason\":\"mine\"", 403,
               "error", "separation_maker_checker");
+    /* a case line 2 returns goes back to the officer who escalated it,
+     * who decides it again on line 1 (the same line, and no longer the
+     * maker of anything) */
+    v = version_of(A_RETURN);
+    case_step(officer, "escalate", A_RETURN, v, "\"reason\":\"unsure of the income\"", 200, "result", "escalated");
+    case_step(risk, "line2", A_RETURN, v + 1, "\"decision\":\"return\",\"reason\":\"ask for payslips\"", 200,
+              "result", "return");
+    case_step(officer, "review", A_RETURN, v + 2, "\"decision\":\"approve\",\"reason\":\"payslips seen\"", 200,
+              "result", "approved");
     assert_true(version_of(A_MAKER) == v + 1);
 }
 

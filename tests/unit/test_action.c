@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/action.h"
@@ -206,6 +208,24 @@ static void test_body_text_refuses_nul(void **state)
         j = json_body_object("{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}", 35, &code, &msg);
         assert_non_null(j);   /* the same name in different objects is fine */
         cJSON_Delete(j);
+        /* and an object of many members, as a 1 MiB body can hold: the
+         * duplicate found (last against first) without n^2 compares */
+        {
+            enum { N = 50000 };
+            char *big = malloc((size_t)N * 16 + 16), *w = big;
+            assert_non_null(big);
+            *w++ = '{';
+            for (int i = 0; i < N; i++) w += sprintf(w, "%s\"k%d\":1", i ? "," : "", i);
+            strcpy(w, "}");
+            j = json_body_object(big, strlen(big), &code, &msg);
+            assert_non_null(j);   /* all distinct */
+            cJSON_Delete(j);
+            w[0] = ',';
+            strcpy(w + 1, "\"k7\":2}");
+            assert_null(json_body_object(big, strlen(big), &code, &msg));
+            assert_string_equal(code, "malformed_json");
+            free(big);
+        }
     }
 }
 

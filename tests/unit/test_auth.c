@@ -127,6 +127,17 @@ static void test_lockout_and_its_end(void **state)
         assert_int_equal(auth_login(f->s, &f->c, "nobody", "x", "t", tok, &se), AUTH_BAD_CREDENTIALS);
     assert_int_equal(auth_login(f->s, &f->c, "nobody", "x", "t", tok, &se), AUTH_LOCKED);
     assert_int_equal(auth_login(f->s, &f->c, "nobody-else", "x", "t", tok, &se), AUTH_BAD_CREDENTIALS);
+    {   /* and stays locked however many other names fail meanwhile (a
+         * table that gave up a locked name to another would unlock it) */
+        auth_attempt a;
+        for (int i = 0; i < 5000; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "spray-%d", i);
+            assert_int_equal(auth_login_read(f->s, name, &a), 0);   /* no argon2id: just the count */
+            (void)auth_login_finish(f->s, &f->c, name, &a, "t", tok, &se);
+        }
+        assert_int_equal(auth_login(f->s, &f->c, "nobody", "x", "t", tok, &se), AUTH_LOCKED);
+    }
     sql(f->s, "UPDATE users SET disabled = 1");
     assert_int_equal(auth_check(f->s, &f->c, tok, &se), AUTH_DISABLED);
     assert_int_equal(auth_login(f->s, &f->c, "li.lei", "correct-horse", "t", tok, &se), AUTH_DISABLED);
