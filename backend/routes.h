@@ -45,6 +45,9 @@ int route_actions(srv_req *r, srv_resp *out);
 
 /* routes_disputes.c */
 int route_dispute_list(srv_req *r, srv_resp *out);
+/* Open disputes past their deadline, as the list's overdue=1 finds them
+ * (for /v1/metrics); -1 on store failure. */
+int64_t disputes_overdue(store *s);
 int route_dispute_get(srv_req *r, srv_resp *out);
 /* The dispute as JSON into *out (caller deletes). 0 / 1 not found / -1. */
 int dispute_to_json(store *s, int64_t id, cJSON **out);

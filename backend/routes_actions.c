@@ -29,7 +29,7 @@ static const struct {
     [ACTION_AUDIT_PASS]           = { PERM_ACT_LINE3,     act_audit },
     [ACTION_AUDIT_FINDING]        = { PERM_ACT_LINE3,     act_audit },
     [ACTION_ADJUST_LIMIT]         = { PERM_ACT_LIMIT,     act_adjust_limit },
-    [ACTION_DISPUTE_OPEN]         = { PERM_DISPUTE_WRITE, act_dispute },
+    [ACTION_DISPUTE_OPEN]         = { PERM_DISPUTE_OPEN,  act_dispute },
     [ACTION_DISPUTE_MESSAGE]      = { PERM_DISPUTE_WRITE, act_dispute },
     [ACTION_DISPUTE_ASSIGN]       = { PERM_DISPUTE_WRITE, act_dispute },
     [ACTION_DISPUTE_REQUEST_INFO] = { PERM_DISPUTE_WRITE, act_dispute },
@@ -60,7 +60,7 @@ static int replay(srv_req *r, const char *key, const unsigned char *digest, srv_
             srv_error(out, 422, "idempotency_key_reused", "this Idempotency-Key belongs to another user's action");
             return 1;
         }
-        if (was && sqlite3_column_bytes(st, 3) == CRYPTO_DIGEST_BYTES && memcmp(was, digest, CRYPTO_DIGEST_BYTES)) {
+        if (!crypto_digest_matches(was, (size_t)sqlite3_column_bytes(st, 3), digest)) {
             sqlite3_reset(st);
             srv_error(out, 422, "idempotency_key_reused",
                       "this Idempotency-Key came with another action: send a fresh key for a new one");
@@ -137,20 +137,10 @@ int route_actions(srv_req *r, srv_resp *out)
         return srv_error(out, 400, err.code, "%s", err.message);
     }
     if (!policy_allows(r->who.role, action_types[req.type].perm)) {
+        const char *code = policy_refusal(r->who.role, action_types[req.type].perm);
         cJSON_Delete(body);
-        return srv_error(out, 403, r->who.role == ROLE_AUDITOR ? POLICY_READ_ONLY : POLICY_FORBIDDEN_ROLE,
-                         "role %s may not perform %s", role_name(r->who.role), action_type_name(req.type));
-    }
-    /* Opening a dispute is support's alone, whatever the body says: a risk
-     * officer (who holds the other dispute actions) is refused as the role,
-     * before the fields, like every other role. */
-    if (req.type == ACTION_DISPUTE_OPEN) {
-        const char *refused = policy_check_dispute(r->who.role, 1, DSPS_OPEN);
-        if (refused) {
-            cJSON_Delete(body);
-            return srv_error(out, 403, refused, "role %s may not perform %s: %s", role_name(r->who.role),
-                             action_type_name(req.type), policy_dispute_rule_text(refused));
-        }
+        return srv_error(out, 403, code, "role %s may not perform %s: %s", role_name(r->who.role),
+                         action_type_name(req.type), policy_refusal_text(code));
     }
     if (bad) {
         cJSON_Delete(body);

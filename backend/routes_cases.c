@@ -127,10 +127,9 @@ static int acted_lines(act_ctx *a)
 static int check_line(act_ctx *a, const case_state *c, int line, srv_resp *out)
 {
     int lines = acted_lines(a);
-    policy_case pc = { c->maker, c->d.l1_user, c->d.l2_user, c->d.l3_user, 0 };
+    policy_case pc = { c->maker, c->d.l1_user, c->d.l2_user, c->d.l3_user, (unsigned)lines };
     const char *rule;
     if (lines < 0) return -1;
-    pc.actor_lines = (unsigned)lines;
     if (!(rule = policy_check_line(&pc, line, a->r->who.user))) return 0;
     srv_error(out, 403, rule, !strcmp(rule, POLICY_MAKER_CHECKER)
               ? "you made this change, so someone else must check it"

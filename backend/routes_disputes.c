@@ -30,6 +30,20 @@ static int is_closed(const char *status)
     return !strcmp(status, "resolved") || !strcmp(status, "rejected");
 }
 
+/* What overdue means in SQL (is_closed's statuses, the deadline before :now). */
+#define OVERDUE_WHERE "(status NOT IN ('resolved', 'rejected') AND due_at < :now)"
+
+int64_t disputes_overdue(store *s)
+{
+    sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM disputes WHERE " OVERDUE_WHERE);
+    int64_t n = -1;
+    if (!st) return -1;
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":now"), store_now_ms());
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
 static const char *col(sqlite3_stmt *st, int i)
 {
     const char *t = (const char *)sqlite3_column_text(st, i);
@@ -105,13 +119,13 @@ int route_dispute_list(srv_req *r, srv_resp *out)
     if (after_id == 0) after_id = INT64_MAX;   /* newest first: start above every id */
     st = store_stmt(r->st, "SELECT " DISPUTE_COLS " FROM disputes WHERE id < ?1 "
                            "AND (?2 IS NULL OR status = ?2) "
-                           "AND (?3 = 0 OR (status NOT IN ('resolved', 'rejected') AND due_at < ?4)) "
+                           "AND (?3 = 0 OR " OVERDUE_WHERE ") "
                            "ORDER BY id DESC LIMIT ?5");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, after_id);
     if (status && *status) sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 3, want_overdue);
-    sqlite3_bind_int64(st, 4, store_now_ms());
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":now"), store_now_ms());
     sqlite3_bind_int64(st, 5, limit + 1);
     if (!(o = srv_page_rows(r->st, st, limit, row_json))) return -1;
     {   /* a page of disputes is a read of customers' records: audited as
@@ -234,7 +248,7 @@ static int open_dispute(act_ctx *a, srv_resp *out)
 static int refuse(act_ctx *a, const char *code, srv_resp *out)
 {
     return srv_error(out, 403, code, "role %s may not perform %s: %s", role_name(a->r->who.role), a->type,
-                     policy_dispute_rule_text(code));
+                     policy_refusal_text(code));
 }
 
 int act_dispute(act_ctx *a, srv_resp *out)

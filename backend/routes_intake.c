@@ -74,9 +74,9 @@ static int seen_key(srv_req *r, const char *key, const unsigned char *digest, in
     if (rc == SQLITE_ROW) {
         const void *was = sqlite3_column_blob(st, 2);
         *id = sqlite3_column_int64(st, 0);
-        res = sqlite3_column_int64(st, 1) != r->chan.id ? 2
-            : was && sqlite3_column_bytes(st, 2) == CRYPTO_DIGEST_BYTES && memcmp(was, digest, CRYPTO_DIGEST_BYTES) ? 3
-                                                                                                                : 1;
+        res = sqlite3_column_int64(st, 1) != r->chan.id                               ? 2
+            : !crypto_digest_matches(was, (size_t)sqlite3_column_bytes(st, 2), digest) ? 3
+                                                                                        : 1;
     } else if (rc != SQLITE_DONE) {
         res = store_fail(r->st, "intake: %s", sqlite3_errmsg(store_db(r->st)));
     }
@@ -144,12 +144,13 @@ int route_intake(srv_req *r, srv_resp *out)
     decide_result res;
     char field[64], why[256], *input_json;
     unsigned char digest[CRYPTO_DIGEST_BYTES];
+    cJSON *body;
     int64_t now = store_now_ms(), customer_id = 0, id = 0, seq = 0;
     int rc;
     if (key && !srv_idem_key_ok(key))
         return srv_error(out, 400, "bad_idempotency_key", "Idempotency-Key must be 8 to 128 printable ASCII characters");
     if (!r->body || !r->body_len) return srv_error(out, 400, "bad_request", "a JSON body is required");
-    crypto_digest(r->body, r->body_len, digest);
+    crypto_digest(r->body, r->body_len, digest);   /* a replay is told by it before anything is parsed */
     /* one snapshot for the channel check and all reads up to the decision */
     if (srv_read_begin(r)) return -1;
     if (key && (rc = seen_key(r, key, digest, &id)) != 0) {
@@ -159,14 +160,11 @@ int route_intake(srv_req *r, srv_resp *out)
         if (srv_read_end(r) || srv_write_barrier(r)) return -1;
         return replayed(r, rc, id, out);
     }
-    if (intake_parse(r->body, r->body_len, now, &in, field, sizeof field, why, sizeof why)) {
-        if (strcmp(field, "body")) return srv_error(out, 422, "invalid_field", "%s %s", field, why);
-        /* the body as a whole: the codes every other route sends for it */
-        cJSON *whole = srv_body_json(r, out);
-        if (!whole) return 0;
-        cJSON_Delete(whole);
-        return srv_error(out, 400, "malformed_json", "%s %s", field, why);
-    }
+    /* the body as a whole is refused with the codes of every other route */
+    if (!(body = srv_body_json(r, out))) return 0;
+    rc = intake_decode(body, now, &in, field, sizeof field, why, sizeof why);
+    cJSON_Delete(body);
+    if (rc) return srv_error(out, 422, "invalid_field", "%s %s", field, why);
     in.app.channel = r->chan.kind;
     in.app.created_at = now;
     if (!in.app.partner[0]) yx_strlcpy(in.app.partner, r->chan.name, sizeof in.app.partner);

@@ -186,17 +186,10 @@ int route_metrics(srv_req *r, srv_resp *out)
             (long long)last, (long long)(last > delivered ? last - delivered : 0));
     {   /* disputes past their deadline (15 days, or 30 extended) and still
          * open: what an operator alerts on, without anyone reading them */
-        sqlite3_stmt *st = store_stmt(r->st, "SELECT count(*) FROM disputes WHERE status NOT IN ('resolved', "
-                                             "'rejected') AND due_at < ?");
-        long long overdue = -1;
-        if (st) {
-            sqlite3_bind_int64(st, 1, store_now_ms());
-            if (sqlite3_step(st) == SQLITE_ROW) overdue = sqlite3_column_int64(st, 0);
-            sqlite3_reset(st);
-        }
+        int64_t overdue = disputes_overdue(r->st);
         if (overdue >= 0)
             bprintf(&b, "# HELP yxd_disputes_overdue Open disputes past their deadline.\n"
-                        "# TYPE yxd_disputes_overdue gauge\nyxd_disputes_overdue %lld\n", overdue);
+                        "# TYPE yxd_disputes_overdue gauge\nyxd_disputes_overdue %lld\n", (long long)overdue);
     }
     bprintf(&b, "# HELP yxd_requests_in_flight Requests received and not yet answered.\n"
                 "# TYPE yxd_requests_in_flight gauge\nyxd_requests_in_flight %d\n", srv_inflight(r->srv));

@@ -101,6 +101,11 @@ void crypto_digest(const void *data, size_t n, unsigned char out[CRYPTO_DIGEST_B
     crypto_generichash(out, CRYPTO_DIGEST_BYTES, data, n, NULL, 0);
 }
 
+int crypto_digest_matches(const void *stored, size_t n, const unsigned char d[CRYPTO_DIGEST_BYTES])
+{
+    return !stored || (n == CRYPTO_DIGEST_BYTES && !memcmp(stored, d, CRYPTO_DIGEST_BYTES));
+}
+
 void crypto_keyed_hash(const crypto_key *k, const void *data, size_t n,
                        unsigned char out[CRYPTO_HASH_BYTES])
 {

@@ -39,6 +39,9 @@ int crypto_open(const crypto_key *k, const unsigned char *sealed, size_t n,
  * replayed with another body is told apart by it. */
 #define CRYPTO_DIGEST_BYTES 16
 void crypto_digest(const void *data, size_t n, unsigned char out[CRYPTO_DIGEST_BYTES]);
+/* 1 when a digest kept beside a key (n bytes at stored) is d, or none was
+ * kept (NULL: a key stored before digests were), else 0. */
+int crypto_digest_matches(const void *stored, size_t n, const unsigned char d[CRYPTO_DIGEST_BYTES]);
 
 /* Keyed hash of a lookup value (e.g. an ID number). */
 void crypto_keyed_hash(const crypto_key *k, const void *data, size_t n,

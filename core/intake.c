@@ -164,24 +164,17 @@ static int feature_values(problem *p, const cJSON *f, features *out)
     return 0;
 }
 
-int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
-                 char *field, size_t fieldlen, char *err, size_t errlen)
+int intake_decode(const cJSON *j, int64_t now_ms, intake_req *out,
+                  char *field, size_t fieldlen, char *err, size_t errlen)
 {
     static const char *const top_names[] = { "applicant", "product", "product_item", "scene", "partner", "amount_fen",
                                              "term_months", "completeness", "features", NULL };
     problem p = { field, err, fieldlen, errlen };
-    cJSON *j;
     int64_t amount, term;
-    int product, cpl, rc = -1;
+    int product, cpl;
     memset(out, 0, sizeof *out);
     field[0] = '\0';
-    if (!json_text_ok(json, len)) return bad(&p, "body", "is not valid UTF-8 text without NUL (\\u0000)%s", NULL);
-    j = json_doc_parse(json, len);   /* the whole body: one object, nothing after it */
-    if (!cJSON_IsObject(j) || json_duplicate_key(j)) {
-        cJSON_Delete(j);
-        return bad(&p, "body", "is not a JSON object with each member named once%s", NULL);
-    }
-    if (known_members(&p, j, "", top_names)) goto done;
+    if (known_members(&p, j, "", top_names)) return -1;
     if (applicant(&p, cJSON_GetObjectItemCaseSensitive(j, "applicant"), now_ms, out) ||
         get_enum(&p, j, "product", parse_product, &product, "mall, cash, smb") ||
         get_str(&p, j, "product_item", "product_item", 0, out->app.product_item, sizeof out->app.product_item) ||
@@ -191,14 +184,12 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
         get_int(&p, j, "term_months", 1, INTAKE_TERM_MAX, &term) ||
         get_enum(&p, j, "completeness", parse_cpl, &cpl, "basic, bank_card, income, social, bureau") ||
         feature_values(&p, cJSON_GetObjectItemCaseSensitive(j, "features"), &out->app.feat))
-        goto done;
+        return -1;
     if (free_text_clean(&p, "product_item", out->app.product_item) || free_text_clean(&p, "scene", out->app.scene) ||
         free_text_clean(&p, "partner", out->app.partner))
-        goto done;
-    if (cpl >= CPL_BANK_CARD && !out->cust.bank_card[0]) {
-        bad(&p, "applicant.bank_card", "is required from completeness bank_card up%s", NULL);
-        goto done;
-    }
+        return -1;
+    if (cpl >= CPL_BANK_CARD && !out->cust.bank_card[0])
+        return bad(&p, "applicant.bank_card", "is required from completeness bank_card up%s", NULL);
     /* The ID number is authoritative for age: the feature is the age it
      * gives, whatever a channel sent as Age (a 9,999,999-year-old would
      * otherwise be scored) */
@@ -210,8 +201,22 @@ int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
     out->app.status = APP_SUBMITTED;
     if (!out->app.product_item[0]) yx_strlcpy(out->app.product_item, "-", sizeof out->app.product_item);
     if (!out->app.scene[0]) yx_strlcpy(out->app.scene, "-", sizeof out->app.scene);
-    rc = 0;
-done:
+    return 0;
+}
+
+int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
+                 char *field, size_t fieldlen, char *err, size_t errlen)
+{
+    const char *code, *message;
+    cJSON *j = json_body_object(json, len, &code, &message);
+    int rc;
+    if (!j) {
+        memset(out, 0, sizeof *out);
+        yx_strlcpy(field, "body", fieldlen);
+        yx_strlcpy(err, message, errlen);
+        return -1;
+    }
+    rc = intake_decode(j, now_ms, out, field, fieldlen, err, errlen);
     cJSON_Delete(j);
     return rc;
 }

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/domain.h"
 
 #define INTAKE_AMOUNT_MAX_FEN 100000000LL    /* 1,000,000 yuan */
@@ -32,9 +34,15 @@ typedef struct intake_req {
     int         age;      /* full years, from the ID number's birth date */
 } intake_req;
 
-/* Parses and validates len bytes of JSON. now_ms fixes "today" for the
- * age. 0 ok; -1 with the offending field in field (e.g. "applicant.id_number")
- * and a reason in err. */
+/* Validates a request body already taken by json_body_object (core/json_doc:
+ * one JSON object of text without NUL, each member named once). now_ms
+ * fixes "today" for the age. 0 ok; -1 with the offending field in field
+ * (e.g. "applicant.id_number") and a reason in err. */
+int intake_decode(const cJSON *body, int64_t now_ms, intake_req *out,
+                  char *field, size_t fieldlen, char *err, size_t errlen);
+
+/* The same from len bytes of JSON; a body json_body_object refuses is
+ * field "body" with its message. */
 int intake_parse(const char *json, size_t len, int64_t now_ms, intake_req *out,
                  char *field, size_t fieldlen, char *err, size_t errlen);
 

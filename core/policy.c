@@ -163,20 +163,29 @@ permission policy_dispute_permission(int opening, dispute_status status)
     return status == DSPS_ESCALATED ? PERM_DISPUTE_ESCALATED : PERM_DISPUTE_WORK;
 }
 
+const char *policy_refusal(user_role role, permission p)
+{
+    if (role == ROLE_AUDITOR) return POLICY_READ_ONLY;
+    /* a role with some dispute actions is told the dispute rule it broke */
+    if ((p == PERM_DISPUTE_OPEN || p == PERM_DISPUTE_WORK || p == PERM_DISPUTE_ESCALATED) &&
+        policy_allows(role, PERM_DISPUTE_WRITE))
+        return p == PERM_DISPUTE_OPEN ? POLICY_DISPUTE_OPEN
+             : p == PERM_DISPUTE_ESCALATED ? POLICY_DISPUTE_ESCALATED : POLICY_DISPUTE_NOT_ESCALATED;
+    return POLICY_FORBIDDEN_ROLE;
+}
+
 const char *policy_check_dispute(user_role role, int opening, dispute_status status)
 {
     permission need = policy_dispute_permission(opening, status);
-    if (policy_allows(role, need)) return NULL;
-    if (!policy_allows(role, PERM_DISPUTE_WRITE)) return role == ROLE_AUDITOR ? POLICY_READ_ONLY : POLICY_FORBIDDEN_ROLE;
-    if (need == PERM_DISPUTE_OPEN) return POLICY_DISPUTE_OPEN;
-    return need == PERM_DISPUTE_ESCALATED ? POLICY_DISPUTE_ESCALATED : POLICY_DISPUTE_NOT_ESCALATED;
+    return policy_allows(role, need) ? NULL : policy_refusal(role, need);
 }
 
-const char *policy_dispute_rule_text(const char *code)
+const char *policy_refusal_text(const char *code)
 {
     if (!code) return "";
     if (!strcmp(code, POLICY_DISPUTE_OPEN)) return "support opens disputes; line 2 takes escalated ones";
     if (!strcmp(code, POLICY_DISPUTE_ESCALATED)) return "this dispute is escalated to line 2";
     if (!strcmp(code, POLICY_DISPUTE_NOT_ESCALATED)) return "line 2 acts on escalated disputes only";
-    return "this role takes no dispute actions";
+    if (!strcmp(code, POLICY_READ_ONLY)) return "auditors only read (and record line 3's results)";
+    return "the permission table gives this role no such action";
 }

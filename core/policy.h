@@ -105,9 +105,14 @@ permission policy_dispute_permission(int opening, dispute_status status);
  * caller's check, made first. */
 const char *policy_check_dispute(user_role role, int opening, dispute_status status);
 
-/* One line of English naming the dispute rule behind a code
+/* The 403 code for role lacking permission p: read_only_role for
+ * auditors, the dispute rule (POLICY_DISPUTE_*) for a role that holds
+ * other dispute actions and lacks this one, else forbidden_role. */
+const char *policy_refusal(user_role role, permission p);
+
+/* One line of English naming the rule behind a code policy_refusal or
  * policy_check_dispute returns, for the 403 message. */
-const char *policy_dispute_rule_text(const char *code);
+const char *policy_refusal_text(const char *code);
 
 
 #endif

@@ -173,21 +173,31 @@ static void on_page(void *ctx, int rc, client_page *page, const client_error *e)
 
 static void on_head(void *ctx, int rc, int64_t last, const client_error *e);
 
+/* Asks for the feed's head, where a pull without a cursor starts. */
+static int head_request(sync_job *s)
+{
+    client_error e;
+    if (client_head_async(s->cl, on_head, s, &e)) {
+        fail_round(s, &e);
+        return -1;
+    }
+    s->inflight = 1;
+    return 0;
+}
+
 /* The server has no change up to the cache's cursor (its database is an
  * older copy than the one the cache followed): the cursor and the cache's
  * completeness are dropped and the pull starts over from the server's
  * head, as on a first start. */
 static void restart_from_head(sync_job *s)
 {
-    client_error e;
     if (cache_meta_set(s->ca, META_SINCE, NULL) || cache_meta_set(s->ca, META_COMPLETE, NULL)) {
         fail_msg(s, cache_errmsg(s->ca));
         return;
     }
     s->have_since = 0;
     s->complete = 0;
-    if (client_head_async(s->cl, on_head, s, &e)) { fail_round(s, &e); return; }
-    s->inflight = 1;
+    head_request(s);
 }
 
 static void on_feed(void *ctx, int rc, client_feed *f, const client_error *e)
@@ -238,7 +248,6 @@ int sync_start(sync_job *s)
 {
     char v[48];
     int rc;
-    client_error e;
     if (s->inflight) return 0;
     memset(&s->st, 0, offsetof(sync_status, rounds));
     s->st.error[0] = '\0';
@@ -253,11 +262,7 @@ int sync_start(sync_job *s)
     s->have_since = cache_meta_get(s->ca, META_SINCE, v, sizeof v) == 0 &&
                     yx_parse_i64(v, 0, INT64_MAX, &s->since) == 0;
     notify(s);
-    if (s->feed_wait > 0 && !s->have_since) {
-        if (client_head_async(s->cl, on_head, s, &e)) { fail_round(s, &e); return -1; }
-        s->inflight = 1;
-        return 0;
-    }
+    if (s->feed_wait > 0 && !s->have_since) return head_request(s);
     if (s->feed_wait > 0 && s->complete) {
         /* The cache is whole: catching up is reading the feed. */
         s->st.live = 1;
